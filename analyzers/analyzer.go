@@ -1,0 +1,200 @@
+// Package analyzers is the analysis framework, modelled on go/analysis: an
+// Analyzer is a declared value with a name, documentation, the analyzers
+// whose results it needs, and a Run function over a Pass. The driver
+// validates the list, runs it in dependency order and gathers what each
+// analyzer reports. Each analyzer lives in its own sub-package; the list of
+// all of them is analyzers/all.
+package analyzers
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/trustmap/trustmap/graph"
+)
+
+// Analyzer is one analysis over the resolved graph.
+type Analyzer struct {
+	// Name is unique, lower-case, and used as the rule-id prefix.
+	Name string
+	// Doc is the documentation: first line a summary.
+	Doc string
+	// URL points to further documentation.
+	URL string
+	// Requires lists analyzers whose results Run reads from Pass.ResultOf.
+	Requires []*Analyzer
+	// ResultType is the type of Run's result (nil when it returns none).
+	ResultType reflect.Type
+	// Run performs the analysis. It must not print; it reports findings
+	// through Pass.Report and returns its result for dependants.
+	Run func(*Pass) (any, error)
+}
+
+func (a *Analyzer) String() string { return a.Name }
+
+// Pass is what an analyzer sees.
+type Pass struct {
+	Analyzer *Analyzer
+	Graph    *graph.Graph
+	Trust    *Trust
+	// ResultOf holds the results of the analyzers in Requires.
+	ResultOf map[*Analyzer]any
+	// Report records a finding.
+	Report func(Finding)
+}
+
+// Reportf is a helper that fills the analyzer name into a finding.
+func (p *Pass) Reportf(f Finding) {
+	f.Analyzer = p.Analyzer.Name
+	p.Report(f)
+}
+
+// Validate checks a list of analyzers: non-empty unique names, a Run
+// function, every required analyzer present in the list, and no cycles.
+func Validate(as []*Analyzer) error {
+	names := map[string]bool{}
+	in := map[*Analyzer]bool{}
+	var errs []error
+	for _, a := range as {
+		in[a] = true
+		switch {
+		case a.Name == "":
+			errs = append(errs, errors.New("analyzer with empty name"))
+		case names[a.Name]:
+			errs = append(errs, fmt.Errorf("duplicate analyzer %q", a.Name))
+		}
+		names[a.Name] = true
+		if a.Run == nil {
+			errs = append(errs, fmt.Errorf("analyzer %q has no Run", a.Name))
+		}
+		if a.Doc == "" {
+			errs = append(errs, fmt.Errorf("analyzer %q has no Doc", a.Name))
+		}
+	}
+	for _, a := range as {
+		for _, r := range a.Requires {
+			if !in[r] {
+				errs = append(errs, fmt.Errorf("analyzer %q requires %q, which is not in the list", a.Name, r.Name))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		if _, err := order(as); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// order returns the analyzers in dependency order, stable by list order.
+func order(as []*Analyzer) ([]*Analyzer, error) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	state := map[*Analyzer]int{}
+	var out []*Analyzer
+	var visit func(a *Analyzer, path []string) error
+	visit = func(a *Analyzer, path []string) error {
+		switch state[a] {
+		case grey:
+			return fmt.Errorf("analyzer dependency cycle: %v", append(path, a.Name))
+		case black:
+			return nil
+		}
+		state[a] = grey
+		for _, r := range a.Requires {
+			if err := visit(r, append(path, a.Name)); err != nil {
+				return err
+			}
+		}
+		state[a] = black
+		out = append(out, a)
+		return nil
+	}
+	for _, a := range as {
+		if err := visit(a, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Results is what a run of analyzers produced.
+type Results struct {
+	Findings []Finding
+	ResultOf map[*Analyzer]any
+}
+
+// Run validates the analyzers and runs them over g in dependency order.
+// An analyzer whose dependency failed is skipped; errors are joined.
+func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
+	if err := Validate(as); err != nil {
+		return nil, err
+	}
+	if trust == nil {
+		trust = &Trust{}
+	}
+	ordered, _ := order(as)
+	res := &Results{ResultOf: map[*Analyzer]any{}}
+	failed := map[*Analyzer]bool{}
+	var errs []error
+	for _, a := range ordered {
+		skip := false
+		for _, r := range a.Requires {
+			if failed[r] {
+				skip = true
+			}
+		}
+		if skip {
+			failed[a] = true
+			errs = append(errs, fmt.Errorf("analyzer %s skipped: a required analyzer failed", a.Name))
+			continue
+		}
+		pass := &Pass{Analyzer: a, Graph: g, Trust: trust, ResultOf: map[*Analyzer]any{}}
+		for _, r := range a.Requires {
+			pass.ResultOf[r] = res.ResultOf[r]
+		}
+		var found []Finding
+		pass.Report = func(f Finding) {
+			if f.Analyzer == "" {
+				f.Analyzer = a.Name
+			}
+			found = append(found, f)
+		}
+		out, err := safeRun(a, pass)
+		if err != nil {
+			failed[a] = true
+			errs = append(errs, fmt.Errorf("analyzer %s: %w", a.Name, err))
+			continue
+		}
+		res.ResultOf[a] = out
+		res.Findings = append(res.Findings, found...)
+	}
+	SortFindings(res.Findings)
+	return res, errors.Join(errs...)
+}
+
+func safeRun(a *Analyzer, p *Pass) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return a.Run(p)
+}
+
+// ResultFor returns the typed result of a required analyzer.
+func ResultFor[T any](p *Pass, a *Analyzer) T {
+	v, _ := p.ResultOf[a].(T)
+	return v
+}
+
+// SortFindings orders findings: unrecognized first, then by severity,
+// rule and resource.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, CompareFindings)
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/spf13/cobra"
+
+	"github.com/trustmap/trustmap/collectors"
+	collall "github.com/trustmap/trustmap/collectors/all"
+	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/demo"
+	"github.com/trustmap/trustmap/internal/fakeaws"
+)
+
+// collectOptions are the flags that say what to scan and how to reach it.
+type collectOptions struct {
+	profile        string
+	regions        []string
+	endpointURL    string
+	assumeRole     string
+	externalID     string
+	demo           bool
+	maxConcurrency int
+	timeout        time.Duration
+	services       []string
+}
+
+func (o *collectOptions) bind(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.profile, "profile", "", "shared config profile to use (default: the SDK's default credential chain)")
+	f.StringSliceVar(&o.regions, "regions", nil, "regions to scan, comma-separated, or \"all\" (default: every region enabled in the account)")
+	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every API call to this endpoint (AWS emulators, S3-compatible stores); AWS_ENDPOINT_URL also works")
+	f.StringVar(&o.assumeRole, "assume-role", "", "role ARN to assume before scanning")
+	f.StringVar(&o.externalID, "external-id", "", "external id for --assume-role")
+	f.BoolVar(&o.demo, "demo", false, "scan the built-in demo account (served on 127.0.0.1; no AWS access needed)")
+	f.IntVar(&o.maxConcurrency, "max-concurrency", 32, "API calls in flight at once, across the whole scan")
+	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long and write what was collected (e.g. 10m)")
+	f.StringSliceVar(&o.services, "services", nil, "collect only these services (default: all)")
+}
+
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+func (o *collectOptions) validate() error {
+	if slices.Contains(o.regions, "all") {
+		if len(o.regions) > 1 {
+			return usageErr("--regions: \"all\" cannot be combined with other regions")
+		}
+		o.regions = nil
+	}
+	for _, r := range o.regions {
+		if !regionRE.MatchString(r) {
+			return usageErr("--regions: %q is not an AWS region name (e.g. us-east-1)", r)
+		}
+	}
+	if o.externalID != "" && o.assumeRole == "" {
+		return usageErr("--external-id needs --assume-role")
+	}
+	if o.maxConcurrency < 1 {
+		return usageErr("--max-concurrency must be at least 1")
+	}
+	if len(o.services) > 0 {
+		known := map[string]bool{}
+		for _, c := range collall.Collectors() {
+			known[c.Name()] = true
+		}
+		for _, s := range o.services {
+			if !known[s] {
+				return usageErr("--services: unknown service %q (known: %s)", s, strings.Join(collall.Names(), ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func newCollectCmd(e env, g *globalOptions) *cobra.Command {
+	o := &collectOptions{}
+	var out string
+	cmd := &cobra.Command{
+		Use:   "collect -o snapshot.json",
+		Short: "Collect an account into a snapshot, without analysing it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return usageErr("collect needs -o FILE")
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			snap, err := collectSnapshot(cmd.Context(), e, g, o)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := snap.Write(&buf); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return failErr("writing snapshot: %v", err)
+			}
+			if !snap.Complete {
+				return &exitError{exitIncomplete, fmt.Errorf("scan %s: the snapshot holds what was collected before it stopped", snap.Incomplete)}
+			}
+			return nil
+		},
+	}
+	o.bind(cmd)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
+	return cmd
+}
+
+// collectSnapshot runs the collectors and returns the snapshot. With
+// --demo it first starts the built-in demo account on 127.0.0.1 and then
+// scans it through the very same code path as a real account.
+func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOptions) (*graph.Snapshot, error) {
+	logger := g.logger(e.stderr)
+	cfgOpts := collectors.ConfigOptions{
+		Profile:     o.profile,
+		EndpointURL: o.endpointURL,
+		AssumeRole:  o.assumeRole,
+		ExternalID:  o.externalID,
+	}
+	if o.demo {
+		world, err := fakeaws.ParseFixture(demo.Fixture, "demo.yaml")
+		if err != nil {
+			return nil, failErr("demo account: %v", err)
+		}
+		srv := fakeaws.New(world, fakeaws.Options{})
+		if err := srv.Start(); err != nil {
+			return nil, failErr("starting the demo account: %v", err)
+		}
+		defer srv.Close()
+		cfgOpts.EndpointURL = srv.URL()
+		cfgOpts.Credentials = credentials.NewStaticCredentialsProvider(demo.AccessKeyID(world), "demo-secret-not-a-real-key", "")
+		cfgOpts.Profile = ""
+	}
+	cfg, err := collectors.LoadConfig(ctx, cfgOpts)
+	if err != nil {
+		return nil, failErr("%v", err)
+	}
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	acct, arn, err := collectors.Identify(ctx, cfg)
+	if err != nil {
+		return nil, identifyErr(err)
+	}
+	logger.Info("scanning", "account", acct, "caller", arn)
+
+	cs := collall.Collectors()
+	if len(o.services) > 0 {
+		cs = slices.DeleteFunc(cs, func(c collectors.Collector) bool { return !slices.Contains(o.services, c.Name()) })
+	}
+	stats := &collectors.Stats{}
+	b := graph.NewBuilder()
+	runner := &collectors.Runner{
+		Collectors:     cs,
+		Regions:        o.regions,
+		MaxConcurrency: o.maxConcurrency,
+		Limits:         collectors.NewLimits(nil, 1),
+		Stats:          stats,
+		Logger:         logger,
+		PathStyle:      cfg.BaseEndpoint != nil,
+	}
+	if !g.quiet {
+		runner.Progress = newProgress(e.stderr, e.isTerminal)
+	}
+	outcome, runErr := runner.Run(ctx, []collectors.Account{{ID: acct, CallerARN: arn, Config: cfg}}, b)
+	if p, ok := runner.Progress.(*progress); ok {
+		p.done()
+	}
+	if runErr != nil {
+		logger.Warn("some collectors failed; their gaps are in the report", "err", runErr)
+	}
+	snap := b.Freeze(graph.Tool{Name: "trustmap", Version: toolVersion()}, e.now())
+	snap.Complete = outcome.Complete
+	snap.Incomplete = outcome.Reason
+	snap.Calls = int(stats.Calls.Load())
+	return snap, nil
+}
+
+// identifyErr turns a failed GetCallerIdentity into one clear line.
+func identifyErr(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, context.Canceled):
+		return &exitError{exitIncomplete, errors.New("interrupted before the scan started")}
+	case strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "no EC2 IMDS role found") ||
+		strings.Contains(msg, "failed to refresh cached credentials") || strings.Contains(msg, "AnonymousCredentials"):
+		return failErr("no AWS credentials found: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on a machine with a role (or try --demo)")
+	case strings.Contains(msg, "InvalidClientTokenId") || strings.Contains(msg, "SignatureDoesNotMatch") || strings.Contains(msg, "ExpiredToken"):
+		return failErr("AWS rejected the credentials: %s", collectors.ErrorSummary(err))
+	}
+	return failErr("cannot identify the account with sts:GetCallerIdentity: %s", collectors.ErrorSummary(err))
+}
+
+var _ = aws.String

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustmap/trustmap/analyzers"
+	anall "github.com/trustmap/trustmap/analyzers/all"
+	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/report"
+)
+
+// reportOptions say what to write and how to judge.
+type reportOptions struct {
+	outputDir string
+	formats   []string
+}
+
+// formats maps each --format name to its writer and file name.
+var formats = []struct {
+	name, file string
+	write      func(*bytes.Buffer, *report.Report) error
+}{
+	{"json", "report.json", func(b *bytes.Buffer, r *report.Report) error { return report.WriteJSON(b, r) }},
+	{"md", "report.md", func(b *bytes.Buffer, r *report.Report) error { return report.WriteMarkdown(b, r) }},
+}
+
+func formatNames() []string {
+	var ns []string
+	for _, f := range formats {
+		ns = append(ns, f.name)
+	}
+	return ns
+}
+
+func (o *reportOptions) bind(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.outputDir, "output-dir", "./trustmap-report", "directory to write the report files into")
+	f.StringSliceVar(&o.formats, "format", []string{"json", "md"}, "report formats, comma-separated: "+strings.Join(formatNames(), ", "))
+}
+
+func (o *reportOptions) validate() error {
+	for _, f := range o.formats {
+		if !slices.Contains(formatNames(), f) {
+			return usageErr("--format: unknown format %q (known: %s)", f, strings.Join(formatNames(), ", "))
+		}
+	}
+	if o.outputDir == "" {
+		return usageErr("--output-dir must not be empty")
+	}
+	return nil
+}
+
+func newScanCmd(e env, g *globalOptions) *cobra.Command {
+	co := &collectOptions{}
+	ro := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Scan an account and write the threat model report",
+		Example: "  trustmap scan --demo --output-dir /tmp/x\n" +
+			"  trustmap scan --profile audit --regions us-east-1,eu-west-1",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := co.validate(); err != nil {
+				return err
+			}
+			if err := ro.validate(); err != nil {
+				return err
+			}
+			if err := prepareOutputDir(ro.outputDir); err != nil {
+				return err
+			}
+			snap, err := collectSnapshot(cmd.Context(), e, g, co)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := snap.Write(&buf); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(filepath.Join(ro.outputDir, "snapshot.json"), buf.Bytes()); err != nil {
+				return failErr("writing snapshot: %v", err)
+			}
+			return analyzeAndWrite(e, g, snap, ro)
+		},
+	}
+	co.bind(cmd)
+	ro.bind(cmd)
+	return cmd
+}
+
+// analyzeAndWrite resolves the snapshot, runs the analyzers and writes the
+// report formats and the stdout summary.
+func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions) error {
+	rep, err := analyze(snap, &analyzers.Trust{})
+	if err != nil {
+		return err
+	}
+	for _, f := range formats {
+		if !slices.Contains(ro.formats, f.name) {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := f.write(&buf, rep); err != nil {
+			return fmt.Errorf("rendering %s: %w", f.file, err)
+		}
+		if err := writeFileAtomic(filepath.Join(ro.outputDir, f.file), buf.Bytes()); err != nil {
+			return failErr("writing %s: %v", f.file, err)
+		}
+	}
+	if !g.quiet {
+		if err := report.WriteSummary(e.stdout, rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "\nreport written to %s\n", ro.outputDir)
+	}
+	if !rep.Complete {
+		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped", rep.IncompleteReason)}
+	}
+	return nil
+}
+
+// analyze is the offline half of the pipeline: graph → analyzers → report.
+func analyze(snap *graph.Snapshot, trust *analyzers.Trust) (*report.Report, error) {
+	g := graph.Resolve(snap)
+	res, err := analyzers.Run(g, trust, anall.Analyzers())
+	if err != nil && res == nil {
+		return nil, err
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "trustmap: warning:", err)
+	}
+	return report.Build(g, res), nil
+}
+
+func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
+	ro := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "analyze SNAPSHOT",
+		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := ro.validate(); err != nil {
+				return err
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer f.Close()
+			snap, err := graph.ReadSnapshot(f)
+			if err != nil {
+				return usageErr("%s: %v", args[0], err)
+			}
+			if err := prepareOutputDir(ro.outputDir); err != nil {
+				return err
+			}
+			return analyzeAndWrite(e, g, snap, ro)
+		},
+	}
+	ro.bind(cmd)
+	return cmd
+}

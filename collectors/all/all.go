@@ -1,0 +1,24 @@
+// Package all lists every collector trustmap runs. The list is explicit: no
+// init() registration, no blank imports.
+package all
+
+import (
+	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/collectors/s3"
+)
+
+// Collectors returns a fresh instance of every collector.
+func Collectors() []collectors.Collector {
+	return []collectors.Collector{
+		s3.New(),
+	}
+}
+
+// Names returns the collectors' names.
+func Names() []string {
+	var ns []string
+	for _, c := range Collectors() {
+		ns = append(ns, c.Name())
+	}
+	return ns
+}

@@ -1,0 +1,110 @@
+package all
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trustmap/trustmap/collectors"
+)
+
+// readPrefixes are the method and action name prefixes of read-only calls.
+var readPrefixes = []string{"List", "Get", "Describe", "Search", "BatchGet", "Lookup"}
+
+// readAllowlist holds the calls that do not start with a read prefix but
+// change nothing an account owner cares about. Each needs a reason.
+var readAllowlist = map[string]string{
+	// Asks IAM to (re)build the credential report, a read-only CSV summary
+	// of users and keys; it changes no user, key or policy.
+	"GenerateCredentialReport": "builds the read-only credential report",
+}
+
+func isRead(name string) bool {
+	if _, ok := readAllowlist[name]; ok {
+		return true
+	}
+	for _, p := range readPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEveryCollectorClientHoldsOnlyReadMethods(t *testing.T) {
+	for _, c := range Collectors() {
+		d, ok := c.(collectors.Describer)
+		if !ok {
+			t.Errorf("collector %s does not describe its clients (collectors.Describer)", c.Name())
+			continue
+		}
+		for _, spec := range d.Clients() {
+			for i := 0; i < spec.Interface.NumMethod(); i++ {
+				m := spec.Interface.Method(i).Name
+				if !isRead(m) {
+					t.Errorf("collector %s: client method %s is not a read call", c.Name(), m)
+				}
+				if len(spec.Actions[m]) == 0 {
+					t.Errorf("collector %s: client method %s names no IAM action", c.Name(), m)
+				}
+			}
+			for m := range spec.Actions {
+				if _, ok := spec.Interface.MethodByName(m); !ok {
+					t.Errorf("collector %s: IAM actions listed for %s, which the client interface lacks", c.Name(), m)
+				}
+			}
+		}
+	}
+}
+
+func TestShippedIAMPolicyAllowsExactlyTheActionsCollectorsCall(t *testing.T) {
+	data, err := os.ReadFile("../../iam/trustmap-readonly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Statement []struct {
+			Effect   string
+			Action   []string
+			Resource string
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("iam/trustmap-readonly.json: %v", err)
+	}
+	var shipped []string
+	for _, st := range doc.Statement {
+		if st.Effect != "Allow" {
+			t.Errorf("statement with Effect %q: the shipped policy only allows", st.Effect)
+		}
+		shipped = append(shipped, st.Action...)
+	}
+	for _, a := range shipped {
+		_, name, _ := strings.Cut(a, ":")
+		if strings.Contains(a, "*") || !isRead(name) {
+			t.Errorf("shipped policy holds %q, which is not a single read action", a)
+		}
+	}
+	used := slices.Clone(collectors.RunnerActions)
+	for _, c := range Collectors() {
+		d, ok := c.(collectors.Describer)
+		if !ok {
+			continue
+		}
+		for _, spec := range d.Clients() {
+			for _, acts := range spec.Actions {
+				used = append(used, acts...)
+			}
+		}
+	}
+	slices.Sort(used)
+	used = slices.Compact(used)
+	slices.Sort(shipped)
+	if diff := cmp.Diff(used, shipped); diff != "" {
+		t.Errorf("actions the collectors call (-) vs the shipped policy (+):\n%s", diff)
+	}
+}

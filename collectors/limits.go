@@ -1,0 +1,118 @@
+package collectors
+
+import (
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// Limit is a token bucket: Rate requests per second with a burst.
+type Limit struct {
+	Rate  float64 `json:"rate"`
+	Burst int     `json:"burst"`
+}
+
+// LimitRule says which token bucket an API action draws from. Actions that
+// AWS limits together share a Bucket name.
+type LimitRule struct {
+	Bucket string
+	Limit  Limit
+}
+
+// DefaultLimits are per (account, region) token buckets for each SDK service
+// id and operation, seeded from AWS's documented control-plane limits
+// (shared/reference/aws_api_limits.md; API Gateway and Lambda quotas pages).
+// Where AWS publishes no figure we use a rate well below what accounts see
+// throttled in practice. Key "Service ID:Operation"; "Service ID:*" is the
+// service default. Burst is kept at or below AWS's so the scan never draws
+// a throttle by itself.
+var DefaultLimits = map[string]LimitRule{
+	// API Gateway: GetResources 5 requests per 2 s per account; every other
+	// control-plane call shares 10 rps, burst 40 — v1 and v2 alike.
+	"API Gateway:GetResources": {Bucket: "apigateway:GetResources", Limit: Limit{Rate: 2.5, Burst: 5}},
+	"API Gateway:*":            {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 40}},
+	"ApiGatewayV2:*":           {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 40}},
+	// Lambda: GetFunction 100 rps, GetPolicy 15 rps, all other control-plane
+	// calls share 15 rps per account and region.
+	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 100}},
+	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 15}},
+	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 15}},
+	// S3 bucket-configuration reads: no published rate; generous per action.
+	"S3:*":         {Limit: Limit{Rate: 100, Burst: 100}},
+	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 20}},
+	// SQS: no published control-plane rate.
+	"SQS:*": {Limit: Limit{Rate: 100, Burst: 100}},
+	// IAM and STS: global, unpublished, account-wide and not increasable.
+	"IAM:*": {Bucket: "iam:all", Limit: Limit{Rate: 10, Burst: 10}},
+	"STS:*": {Limit: Limit{Rate: 20, Burst: 20}},
+	// Organizations throttles under concurrency: near-serial.
+	"Organizations:*": {Bucket: "organizations:all", Limit: Limit{Rate: 2, Burst: 1}},
+	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 20}},
+}
+
+// Limits hands out the token bucket for (account, region, service, action).
+type Limits struct {
+	table   map[string]LimitRule
+	scale   float64
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+// NewLimits builds limits from a rule table (DefaultLimits when nil).
+// scale multiplies every rate (1 for AWS's rates; benchmarks scale time).
+// A scale of 0 or less disables limiting.
+func NewLimits(table map[string]LimitRule, scale float64) *Limits {
+	if table == nil {
+		table = DefaultLimits
+	}
+	return &Limits{table: table, scale: scale, buckets: map[string]*rate.Limiter{}}
+}
+
+// Rule returns the rule for a service id and operation.
+func (l *Limits) Rule(serviceID, op string) LimitRule {
+	if r, ok := l.table[serviceID+":"+op]; ok {
+		return r
+	}
+	if r, ok := l.table[serviceID+":*"]; ok {
+		if r.Bucket == "" {
+			r.Bucket = serviceID + ":" + op
+		}
+		return r
+	}
+	return LimitRule{Bucket: serviceID + ":" + op}
+}
+
+// For returns the limiter for a call, or nil when it is not limited.
+func (l *Limits) For(account, region, serviceID, op string) *rate.Limiter {
+	if l == nil || l.scale <= 0 {
+		return nil
+	}
+	r := l.Rule(serviceID, op)
+	if r.Limit.Rate <= 0 {
+		return nil
+	}
+	if isGlobalService(serviceID) {
+		region = "global"
+	}
+	key := account + "|" + region + "|" + r.Bucket
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.buckets[key]
+	if !ok {
+		burst := r.Limit.Burst
+		if burst < 1 {
+			burst = 1
+		}
+		lim = rate.NewLimiter(rate.Limit(r.Limit.Rate*l.scale), burst)
+		l.buckets[key] = lim
+	}
+	return lim
+}
+
+func isGlobalService(serviceID string) bool {
+	switch serviceID {
+	case "IAM", "Organizations", "S3 Control":
+		return true
+	}
+	return false
+}

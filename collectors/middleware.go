@@ -1,0 +1,96 @@
+package collectors
+
+import (
+	"context"
+	"sync/atomic"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Stats counts what a scan did. Safe for concurrent use.
+type Stats struct {
+	Calls     atomic.Int64 // HTTP attempts sent, retries included
+	Retries   atomic.Int64 // attempts beyond the first
+	Throttled atomic.Int64 // responses that were throttling errors
+	Failed    atomic.Int64 // operations that ended in an error
+}
+
+// callGate is a finalize-step middleware placed after the SDK's retry
+// middleware, so every attempt (first or retry) waits for its token bucket
+// and for a free slot of the global concurrency limit, and is counted.
+type callGate struct {
+	account string
+	limits  *Limits
+	slots   chan struct{}
+	stats   *Stats
+}
+
+func (g *callGate) ID() string { return "trustmapCallGate" }
+
+func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+	middleware.FinalizeOutput, middleware.Metadata, error,
+) {
+	svc := awsmiddleware.GetServiceID(ctx)
+	op := awsmiddleware.GetOperationName(ctx)
+	region := awsmiddleware.GetRegion(ctx)
+	if lim := g.limits.For(g.account, region, svc, op); lim != nil {
+		if err := lim.Wait(ctx); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+		}
+	}
+	if g.slots != nil {
+		select {
+		case g.slots <- struct{}{}:
+		case <-ctx.Done():
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, ctx.Err()
+		}
+		defer func() { <-g.slots }()
+	}
+	if g.stats != nil {
+		g.stats.Calls.Add(1)
+	}
+	out, md, err := next.HandleFinalize(ctx, in)
+	if g.stats != nil {
+		if err != nil && Classify(err) == ClassThrottled {
+			g.stats.Throttled.Add(1)
+		}
+	}
+	return out, md, err
+}
+
+// opCounter sits in the initialize step, around the retry loop, and reads
+// the SDK's attempt metadata to count retries and failed operations.
+type opCounter struct{ stats *Stats }
+
+func (a *opCounter) ID() string { return "trustmapOpCounter" }
+
+func (a *opCounter) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+	middleware.InitializeOutput, middleware.Metadata, error,
+) {
+	out, md, err := next.HandleInitialize(ctx, in)
+	if res, ok := retry.GetAttemptResults(md); ok && len(res.Results) > 1 {
+		a.stats.Retries.Add(int64(len(res.Results) - 1))
+	}
+	if err != nil {
+		a.stats.Failed.Add(1)
+	}
+	return out, md, err
+}
+
+// addGate installs the gate on a middleware stack.
+func addGate(g *callGate) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		if err := st.Finalize.Insert(g, "Retry", middleware.After); err != nil {
+			// Stacks without a retry step (none in the SDK today): add last.
+			if err := st.Finalize.Add(g, middleware.After); err != nil {
+				return err
+			}
+		}
+		if g.stats != nil {
+			return st.Initialize.Add(&opCounter{stats: g.stats}, middleware.After)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,152 @@
+// Package s3 collects S3 buckets: region, policy, ACL, Block Public Access
+// (bucket and account), policy status, ownership controls and notification
+// targets.
+package s3
+
+import (
+	"context"
+	"errors"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/graph"
+)
+
+const service = "s3"
+
+// api is the part of the S3 client the collector uses: reads only.
+type api interface {
+	ListBuckets(context.Context, *s3.ListBucketsInput, ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketPolicyStatus(context.Context, *s3.GetBucketPolicyStatusInput, ...func(*s3.Options)) (*s3.GetBucketPolicyStatusOutput, error)
+	GetBucketAcl(context.Context, *s3.GetBucketAclInput, ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketOwnershipControls(context.Context, *s3.GetBucketOwnershipControlsInput, ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error)
+	GetBucketNotificationConfiguration(context.Context, *s3.GetBucketNotificationConfigurationInput, ...func(*s3.Options)) (*s3.GetBucketNotificationConfigurationOutput, error)
+}
+
+// controlAPI is the part of the S3 Control client the collector uses.
+type controlAPI interface {
+	GetPublicAccessBlock(context.Context, *s3control.GetPublicAccessBlockInput, ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+}
+
+// Collector reads S3. It runs once per account: the bucket list is global,
+// and each bucket's configuration is read from the bucket's own region.
+type Collector struct {
+	// BucketConcurrency bounds buckets read at once (default 32); the
+	// runner's limits bound the calls themselves.
+	BucketConcurrency int
+}
+
+// New returns the S3 collector.
+func New() *Collector { return &Collector{} }
+
+// Name implements collectors.Collector.
+func (*Collector) Name() string { return service }
+
+// Scope implements collectors.Collector.
+func (*Collector) Scope() collectors.Scope { return collectors.Global }
+
+// Clients implements collectors.Describer.
+func (*Collector) Clients() []collectors.ClientSpec {
+	return []collectors.ClientSpec{
+		{Interface: reflect.TypeFor[api](), Actions: map[string][]string{
+			"ListBuckets":                        {"s3:ListAllMyBuckets"},
+			"GetBucketLocation":                  {"s3:GetBucketLocation"},
+			"GetBucketPolicy":                    {"s3:GetBucketPolicy"},
+			"GetBucketPolicyStatus":              {"s3:GetBucketPolicyStatus"},
+			"GetBucketAcl":                       {"s3:GetBucketAcl"},
+			"GetPublicAccessBlock":               {"s3:GetBucketPublicAccessBlock"},
+			"GetBucketOwnershipControls":         {"s3:GetBucketOwnershipControls"},
+			"GetBucketNotificationConfiguration": {"s3:GetBucketNotification"},
+		}},
+		{Interface: reflect.TypeFor[controlAPI](), Actions: map[string][]string{
+			"GetPublicAccessBlock": {"s3:GetAccountPublicAccessBlock"},
+		}},
+	}
+}
+
+// Collect implements collectors.Collector.
+func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.Builder) error {
+	client := s3.NewFromConfig(t.Config, func(o *s3.Options) { o.UsePathStyle = t.PathStyle })
+	control := s3control.NewFromConfig(t.Config)
+	return c.collect(ctx, t, b, client, control)
+}
+
+func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api, control controlAPI) error {
+	c.accountBlock(ctx, t, b, control)
+
+	var buckets []types.Bucket
+	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1000)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Gap(b, service, "", "ListBuckets", "", err)
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			break
+		}
+		buckets = append(buckets, page.Buckets...)
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, c.concurrency()))
+	for _, bk := range buckets {
+		g.Go(func() error {
+			c.bucket(gctx, t, b, client, bk)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (c *Collector) concurrency() int {
+	if c.BucketConcurrency > 0 {
+		return c.BucketConcurrency
+	}
+	return 32
+}
+
+// accountBlock reads the account-level Block Public Access settings.
+func (c *Collector) accountBlock(ctx context.Context, t collectors.Target, b *graph.Builder, control controlAPI) {
+	pab := graph.PublicAccessBlock{Source: "s3control:GetPublicAccessBlock"}
+	out, err := control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(t.Account)})
+	switch {
+	case err == nil && out.PublicAccessBlockConfiguration != nil:
+		cfg := out.PublicAccessBlockConfiguration
+		pab.Configured = graph.True
+		pab.BlockPublicACLs = graph.TriOf(aws.ToBool(cfg.BlockPublicAcls))
+		pab.IgnorePublicACLs = graph.TriOf(aws.ToBool(cfg.IgnorePublicAcls))
+		pab.BlockPublicPolicy = graph.TriOf(aws.ToBool(cfg.BlockPublicPolicy))
+		pab.RestrictPublicBuckets = graph.TriOf(aws.ToBool(cfg.RestrictPublicBuckets))
+	case err == nil, collectors.IsNotFound(err):
+		pab = notConfigured(pab.Source)
+	default:
+		t.Gap(b, service, "", "GetAccountPublicAccessBlock", t.Account, err)
+	}
+	b.UpdateNode(graph.AccountID(t.Account), graph.KindAccount, func(n *graph.Node) {
+		n.Account = t.Account
+		if n.AccountInfo == nil {
+			n.AccountInfo = &graph.AccountInfo{}
+		}
+		n.AccountInfo.S3BlockPublic = pab
+	})
+}
+
+func notConfigured(source string) graph.PublicAccessBlock {
+	return graph.PublicAccessBlock{
+		Configured: graph.False, BlockPublicACLs: graph.False, IgnorePublicACLs: graph.False,
+		BlockPublicPolicy: graph.False, RestrictPublicBuckets: graph.False, Source: source,
+	}
+}
+
+// BucketARN is the ARN of a bucket.
+func BucketARN(name string) string { return "arn:aws:s3:::" + name }

@@ -1,0 +1,113 @@
+package graph
+
+// Kind names what a node is. AWS resources use the names of DESIGN.md §2;
+// principal kinds stand for callers outside any collected resource.
+type Kind string
+
+// Resource kinds.
+const (
+	KindAccount           Kind = "Account"
+	KindS3Bucket          Kind = "S3Bucket"
+	KindLambdaFunction    Kind = "LambdaFunction"
+	KindLambdaFunctionURL Kind = "LambdaFunctionURL"
+	KindSQSQueue          Kind = "SQSQueue"
+	KindSNSTopic          Kind = "SNSTopic"
+	KindRestAPI           Kind = "RestAPI"
+	KindRestAPIStage      Kind = "RestAPIStage"
+	KindRestAPIMethod     Kind = "RestAPIMethod"
+	KindHTTPAPI           Kind = "HTTPAPI"
+	KindHTTPAPIRoute      Kind = "HTTPAPIRoute"
+	KindHTTPAPIStage      Kind = "HTTPAPIStage"
+	KindDomainName        Kind = "DomainName"
+	KindIAMRole           Kind = "IAMRole"
+	KindIAMUser           Kind = "IAMUser"
+	KindIAMGroup          Kind = "IAMGroup"
+	KindIAMPolicy         Kind = "IAMPolicy"
+	KindAccessKey         Kind = "AccessKey"
+	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
+	KindExternalEndpoint  Kind = "ExternalEndpoint"
+)
+
+// Principal kinds: who can call, rather than what is called.
+const (
+	KindInternet         Kind = "Internet"
+	KindAnyAWSAccount    Kind = "AnyAWSAccount"
+	KindExternalAccount  Kind = "ExternalAccount"
+	KindOrganization     Kind = "Organization"
+	KindServicePrincipal Kind = "ServicePrincipal"
+	KindFederated        Kind = "FederatedPrincipal"
+	KindPrincipalARN     Kind = "PrincipalARN"
+)
+
+// IsPrincipal reports whether k is one of the principal kinds.
+func (k Kind) IsPrincipal() bool {
+	switch k {
+	case KindInternet, KindAnyAWSAccount, KindExternalAccount, KindOrganization,
+		KindServicePrincipal, KindFederated, KindPrincipalARN:
+		return true
+	}
+	return false
+}
+
+// Well-known principal node ids.
+const (
+	InternetID      = "internet"
+	AnyAWSAccountID = "aws:any-account"
+)
+
+// AccountID is the node id of an AWS account principal or account node.
+func AccountID(acct string) string { return "account:" + acct }
+
+// OrgID is the node id of an organization principal.
+func OrgID(org string) string { return "org:" + org }
+
+// ServiceID is the node id of an AWS service principal.
+func ServiceID(svc string) string { return "service:" + svc }
+
+// FederatedID is the node id of a federated identity provider principal.
+func FederatedID(provider string) string { return "federated:" + provider }
+
+// Node is one vertex of the entry-point graph. AWS resources are identified
+// by their ARN; principals by the ids above. Exactly one of the typed
+// attribute pointers is set for a resource node, matching its Kind.
+type Node struct {
+	ID      string `json:"id"`
+	Kind    Kind   `json:"kind"`
+	Name    string `json:"name,omitempty"`
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+
+	AccountInfo *AccountInfo    `json:"account_info,omitempty"`
+	Bucket      *S3Bucket       `json:"s3_bucket,omitempty"`
+	Function    *LambdaFunction `json:"lambda_function,omitempty"`
+	FunctionURL *FunctionURL    `json:"function_url,omitempty"`
+	Queue       *SQSQueue       `json:"sqs_queue,omitempty"`
+	RestAPI     *RestAPI        `json:"rest_api,omitempty"`
+	Stage       *APIStage       `json:"stage,omitempty"`
+	Method      *APIMethod      `json:"method,omitempty"`
+	HTTPAPI     *HTTPAPI        `json:"http_api,omitempty"`
+	Domain      *DomainName     `json:"domain_name,omitempty"`
+	Role        *IAMRole        `json:"iam_role,omitempty"`
+	User        *IAMUser        `json:"iam_user,omitempty"`
+	Group       *IAMGroup       `json:"iam_group,omitempty"`
+	Policy      *IAMPolicy      `json:"iam_policy,omitempty"`
+	AccessKey   *AccessKey      `json:"access_key,omitempty"`
+}
+
+// Doc is a policy document as read from an API, kept verbatim.
+// State is True when a document exists (Text holds it), False when the API
+// said there is none, Unknown when the call failed.
+type Doc struct {
+	State  Tri    `json:"state"`
+	Text   string `json:"text,omitempty"`
+	Source string `json:"source,omitempty"` // API and field, e.g. "s3:GetBucketPolicy"
+}
+
+// Present returns a Doc that holds text read from source.
+func Present(text, source string) Doc { return Doc{State: True, Text: text, Source: source} }
+
+// Absent returns a Doc the API confirmed does not exist.
+func Absent(source string) Doc { return Doc{State: False, Source: source} }
+
+// Hidden returns a Doc whose read failed.
+func Hidden(source string) Doc { return Doc{State: Unknown, Source: source} }

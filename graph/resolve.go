@@ -1,0 +1,228 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trustmap/trustmap/policy"
+)
+
+// Resolve turns a snapshot into a Graph: it keeps the collected nodes and
+// structural edges and adds access edges from principals (trust zones) to
+// resources, judged by the policy engine from policies, ACLs and auth
+// settings. It is a pure function of the snapshot.
+func Resolve(s *Snapshot) *Graph {
+	g := &Graph{
+		Snapshot: s,
+		Nodes:    slices.Clone(s.Nodes),
+		Edges:    slices.Clone(s.Edges),
+		Scanned:  map[string]bool{},
+		OrgIDs:   map[string]string{},
+	}
+	for _, a := range s.Accounts {
+		g.Scanned[a] = true
+	}
+	for _, n := range s.Nodes {
+		if n.Kind == KindAccount && n.AccountInfo != nil && n.AccountInfo.OrgID != "" {
+			g.OrgIDs[n.Account] = n.AccountInfo.OrgID
+		}
+	}
+	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{}}
+	for i := range s.Nodes {
+		if n := &s.Nodes[i]; n.Kind == KindAccount && n.AccountInfo != nil {
+			r.accounts[n.Account] = n.AccountInfo
+		}
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		for _, j := range judges {
+			if j.kind == n.Kind {
+				j.judge(r, n)
+			}
+		}
+	}
+	have := map[string]bool{}
+	for _, n := range g.Nodes {
+		have[n.ID] = true
+	}
+	for id, n := range r.principals {
+		if !have[id] {
+			g.Nodes = append(g.Nodes, n)
+		}
+	}
+	g.build()
+	return g
+}
+
+type judge struct {
+	kind  Kind
+	judge func(*resolver, *Node)
+}
+
+// judges are the per-kind resolution rules, one file each.
+var judges = []judge{
+	{KindS3Bucket, (*resolver).s3Bucket},
+}
+
+type resolver struct {
+	g          *Graph
+	principals map[string]Node
+	accounts   map[string]*AccountInfo
+}
+
+func (r *resolver) note(resource, kind, via, format string, args ...any) {
+	r.g.Notes = append(r.g.Notes, Note{Resource: resource, Kind: kind, Via: via, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (r *resolver) edge(e Edge) {
+	slices.Sort(e.Actions)
+	e.Actions = slices.Compact(e.Actions)
+	r.g.Edges = append(r.g.Edges, e)
+}
+
+// principal returns the node id for a grant's principal, creating the
+// principal node. anonymous says whether the resource's service accepts
+// unsigned requests, which puts "anyone" in the internet zone rather than
+// in "any AWS account".
+func (r *resolver) principal(p, kind, owner string, anonymous bool) string {
+	add := func(n Node) string {
+		if _, ok := r.principals[n.ID]; !ok {
+			r.principals[n.ID] = n
+		}
+		return n.ID
+	}
+	switch kind {
+	case "anyone", "network":
+		if anonymous {
+			return add(Node{ID: InternetID, Kind: KindInternet, Name: "Internet (anyone)"})
+		}
+		return add(Node{ID: AnyAWSAccountID, Kind: KindAnyAWSAccount, Name: "Any AWS account"})
+	case "organization":
+		return add(Node{ID: OrgID(p), Kind: KindOrganization, Name: p})
+	case "service":
+		return add(Node{ID: ServiceID(p), Kind: KindServicePrincipal, Name: p})
+	case "federated":
+		return add(Node{ID: FederatedID(p), Kind: KindFederated, Name: p})
+	case "account", "owner":
+		acct := p
+		if a := AccountOfARN(p); a != "" {
+			acct = a
+		}
+		if strings.HasPrefix(p, "arn:") && !strings.HasSuffix(p, ":root") {
+			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
+		}
+		if acct == "" {
+			acct = owner
+		}
+		k := KindExternalAccount
+		if r.g.Scanned[acct] {
+			k = KindAccount
+		}
+		return add(Node{ID: AccountID(acct), Kind: k, Name: acct, Account: acct})
+	}
+	if acct := AccountOfARN(p); acct != "" {
+		return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
+	}
+	return add(Node{ID: AnyAWSAccountID, Kind: KindAnyAWSAccount, Name: "Any AWS account"})
+}
+
+// policyContext builds the engine's context for a resource owned by acct.
+func (r *resolver) policyContext(resourceType, acct string) policy.Context {
+	return policy.Context{ResourceType: resourceType, OwnerAccount: acct, OrgID: r.g.OrgIDs[acct]}
+}
+
+// judgePolicy parses and analyzes a resource policy document. It records a
+// note and returns ok=false when the document cannot be parsed or was not
+// readable.
+func (r *resolver) judgePolicy(n *Node, doc Doc, resourceType, via string) (policy.Result, bool) {
+	switch doc.State {
+	case False:
+		return policy.Result{Verdict: policy.Verdict("internal")}, true
+	case Unknown:
+		r.note(n.ID, "unknown-exposure", via, "%s could not be read (%s); who can reach this resource through it is unknown", via, doc.Source)
+		return policy.Result{}, false
+	}
+	p, err := policy.Parse([]byte(doc.Text))
+	if err != nil {
+		r.note(n.ID, "policy-unparseable", via, "%s from %s is not a valid policy: %v; exposure through it is unknown", via, doc.Source, err)
+		return policy.Result{}, false
+	}
+	return policy.Analyze(p, r.policyContext(resourceType, n.Account)), true
+}
+
+// grantEdges adds one access edge per (principal, edge kind) for the
+// external grants of a policy result.
+func (r *resolver) grantEdges(n *Node, res policy.Result, via, source string, anonymous bool, certainty Tri, keep func(policy.Grant) bool) {
+	for _, gr := range res.Grants {
+		if gr.Exposure == "internal" {
+			continue
+		}
+		if keep != nil && !keep(gr) {
+			continue
+		}
+		from := r.principal(gr.Principal, gr.PrincipalKind, n.Account, anonymous)
+		var idx []int
+		var sids []string
+		for _, st := range gr.Statements {
+			idx = append(idx, st.Index)
+			if st.Sid != "" {
+				sids = append(sids, st.Sid)
+			}
+		}
+		conds := append(slices.Clone(gr.PinnedBy), gr.Conditions...)
+		for kind, actions := range EdgeKindsFor(gr.Actions, gr.NotActions) {
+			r.edge(Edge{
+				From: from, To: n.ID, Kind: kind, Actions: actions, Conditions: conds,
+				Exposure: string(gr.Exposure), Via: via, Principal: gr.Principal, Certainty: certainty,
+				Evidence: Evidence{Source: source, Statements: idx, Sids: sids, PinnedBy: gr.PinnedBy, Detail: gr.Fix},
+			})
+		}
+	}
+}
+
+// EdgeKindsFor groups actions by the access edge kind they amount to.
+// NotActions (an Allow of everything but these) count as administer.
+func EdgeKindsFor(actions, notActions []string) map[EdgeKind][]string {
+	out := map[EdgeKind][]string{}
+	for _, a := range actions {
+		k := EdgeKindOf(a)
+		out[k] = append(out[k], a)
+	}
+	if len(notActions) > 0 {
+		for _, a := range notActions {
+			out[EdgeCanAdminister] = append(out[EdgeCanAdminister], "NotAction:"+a)
+		}
+	}
+	return out
+}
+
+// EdgeKindOf says what kind of access an IAM action gives.
+func EdgeKindOf(action string) EdgeKind {
+	a := strings.ToLower(action)
+	svc, name, _ := strings.Cut(a, ":")
+	switch {
+	case a == "*" || name == "*":
+		return EdgeCanAdminister
+	case strings.HasPrefix(name, "assumerole") || (svc == "sts" && strings.HasPrefix(name, "assume")) || name == "tagsession" || name == "setsourceidentity":
+		return EdgeCanAssume
+	case name == "invokefunction" || name == "invokefunctionurl" || name == "invoke" || name == "invokeasync" || strings.HasPrefix(name, "invoke"):
+		return EdgeCanInvoke
+	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish":
+		return EdgeCanSend
+	case name == "receivemessage" || name == "deletemessage" || name == "changemessagevisibility" || name == "purgequeue":
+		return EdgeCanReceive
+	case strings.HasPrefix(name, "get") || strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") || strings.HasPrefix(name, "head"):
+		return EdgeCanRead
+	case strings.HasPrefix(name, "put") || strings.HasPrefix(name, "delete") || strings.HasPrefix(name, "create") ||
+		strings.HasPrefix(name, "update") || strings.HasPrefix(name, "restore") || strings.HasPrefix(name, "abort") ||
+		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy"):
+		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") {
+			return EdgeCanAdminister
+		}
+		return EdgeCanWrite
+	case strings.Contains(name, "*"):
+		return EdgeCanAdminister
+	}
+	return EdgeCanAccess
+}

@@ -1,0 +1,196 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/trustmap/trustmap/analyzers"
+)
+
+// WriteMarkdown writes report.md: a summary, entry points sorted by
+// severity (unrecognized first), attack paths, threats, findings to review
+// and the coverage gaps.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	p := &printer{w: w}
+	p.f("# trustmap report\n\n")
+	p.f("- Accounts: %s\n", orNone(strings.Join(r.Accounts, ", ")))
+	p.f("- Regions: %s\n", orNone(strings.Join(r.Regions, ", ")))
+	p.f("- Scanned at: %s\n", r.ScannedAt.Format("2006-01-02 15:04:05 UTC"))
+	p.f("- Tool: %s %s\n", r.Tool.Name, r.Tool.Version)
+	if !r.Complete {
+		p.f("\n> **Incomplete scan** (%s): what follows covers only what was collected before the scan stopped.\n", r.IncompleteReason)
+	}
+	s := r.Summary
+	p.f("\n## Summary\n\n")
+	p.f("| | |\n|---|---|\n")
+	p.f("| Resources | %d |\n| Entry points | %d (%d public, %d cross-account) |\n| Unrecognized entry points | %d |\n| Highest severity | %s |\n| Threats | %d |\n| Attack paths | %d |\n| Coverage gaps | %d |\n",
+		s.Resources, s.EntryPoints, s.Public, s.CrossAccount, s.Unrecognized, s.HighestSeverity, s.Threats, s.AttackPaths, s.CoverageGaps)
+	if s.CoverageGaps > 0 {
+		p.f("\n> The scan could not see everything: %d API calls failed (see *Coverage gaps*). Facts behind them are unknown, not absent.\n", s.CoverageGaps)
+	}
+
+	p.f("\n## Entry points\n\n")
+	if len(r.EntryPoints) == 0 {
+		p.f("No resource is reachable from outside its account.\n")
+	} else {
+		p.f("| Severity | Exposure | Resource | Way in | Who | Access | Recognized |\n|---|---|---|---|---|---|---|\n")
+		for _, ep := range r.EntryPoints {
+			rec := "**no**"
+			if ep.Recognized {
+				rec = "yes (" + md(ep.RecognizedBy) + ")"
+			}
+			sev := string(ep.Severity)
+			if !ep.Certain {
+				sev += " (unconfirmed)"
+			}
+			p.f("| %s | %s | `%s` | %s | %s | %s | %s |\n", sev, ep.Exposure, ep.ResourceARN, ep.Via,
+				md(strings.Join(ep.Principals, ", ")), md(strings.Join(ep.Actions, ", ")), rec)
+		}
+		p.f("\n")
+		for _, ep := range r.EntryPoints {
+			p.f("### %s `%s` via %s\n\n", ep.ID, ep.ResourceARN, ep.Via)
+			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, md(strings.Join(ep.Principals, ", ")), strings.Join(ep.Zones, ", "))
+			p.f("- Access: %s — %s\n", strings.Join(ep.Access, ", "), md(strings.Join(ep.Actions, ", ")))
+			p.f("- Evidence: %s", ep.Evidence.Source)
+			if len(ep.Evidence.Statements) > 0 {
+				p.f(", statements %s", ints(ep.Evidence.Statements))
+			}
+			if len(ep.Evidence.Sids) > 0 {
+				p.f(" (Sid %s)", md(strings.Join(ep.Evidence.Sids, ", ")))
+			}
+			p.f("\n")
+			for _, d := range ep.Evidence.Details {
+				p.f("- Detail: %s\n", md(d))
+			}
+			if len(ep.Evidence.Conditions) > 0 {
+				p.f("- Conditions that still apply: %s\n", md(strings.Join(ep.Evidence.Conditions, "; ")))
+			}
+			for _, f := range ep.Evidence.Fix {
+				p.f("- Fix: %s\n", md(f))
+			}
+			if !ep.Certain {
+				p.f("- Unconfirmed: it rests on a setting the scan could not read (see coverage gaps).\n")
+			}
+			p.f("\n")
+		}
+	}
+
+	if len(r.AttackPaths) > 0 {
+		p.f("## Attack paths\n\n")
+		for _, ap := range r.AttackPaths {
+			p.f("- **%s** (%s) from %s to `%s`: ", ap.ID, ap.Severity, ap.FromZone, ap.Target)
+			var hops []string
+			for _, st := range ap.Steps {
+				hops = append(hops, fmt.Sprintf("`%s` —%s→ `%s`", st.From, st.Edge, st.To))
+			}
+			p.f("%s\n", strings.Join(hops, ", "))
+		}
+		p.f("\n")
+	}
+
+	if len(r.Threats) > 0 {
+		p.f("## Threats\n\n")
+		for _, t := range r.Threats {
+			p.f("### %s %s — %s (risk %d, %s)\n\n", t.ID, strings.Join(t.STRIDE, " · "), md(t.Title), t.Risk, t.Severity)
+			p.f("- Resource: `%s`\n- Likelihood %d: %s\n- Impact %d: %s\n", t.ResourceARN, t.Likelihood, md(t.Reasons.Likelihood), t.Impact, md(t.Reasons.Impact))
+			if t.AttackTree != nil {
+				p.f("\nAttack tree:\n\n```\n")
+				writeTree(p, t.AttackTree, "", true, true)
+				p.f("```\n")
+			}
+			if len(t.Mitigations) > 0 {
+				p.f("\nMitigations:\n\n")
+				for _, m := range t.Mitigations {
+					p.f("- %s\n", md(m))
+				}
+			}
+			if len(t.References) > 0 {
+				p.f("\nReferences: %s\n", strings.Join(t.References, "; "))
+			}
+			p.f("\n")
+		}
+	}
+
+	var review []analyzers.Finding
+	for _, f := range r.Findings {
+		if f.RuleID != "TM-EXP-001" && f.RuleID != "TM-EXP-002" {
+			review = append(review, f)
+		}
+	}
+	if len(review) > 0 {
+		p.f("## Findings to review\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n")
+		for _, f := range review {
+			p.f("| %s | %s | `%s` | %s: %s |\n", f.Severity, f.RuleID, f.Resource, md(f.Title), md(f.Message))
+		}
+		p.f("\n")
+	}
+
+	p.f("## Coverage gaps\n\n")
+	if len(r.Coverage) == 0 {
+		p.f("None: every API call the scan needed succeeded.\n")
+	} else {
+		p.f("| Account | Service | Region | API | Resource | Status | Error |\n|---|---|---|---|---|---|---|\n")
+		for _, c := range r.Coverage {
+			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", c.Account, c.Service, c.Region, c.API, md(c.Resource), c.Status, md(c.Error))
+		}
+	}
+	return p.err
+}
+
+func writeTree(p *printer, n *analyzers.AttackNode, prefix string, last, root bool) {
+	line := n.Goal
+	if n.Condition != "" {
+		line += "   [" + n.Holds + ": " + n.Condition + "]"
+	}
+	if root {
+		p.f("goal: %s\n", line)
+	} else {
+		branch := "├─ "
+		if last {
+			branch = "└─ "
+		}
+		p.f("%s%s%s\n", prefix, branch, line)
+		if last {
+			prefix += "   "
+		} else {
+			prefix += "│  "
+		}
+	}
+	for i, c := range n.Children {
+		writeTree(p, c, prefix, i == len(n.Children)-1, false)
+	}
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = fmt.Fprintf(p.w, format, args...)
+}
+
+// md escapes text for a Markdown table cell.
+func md(s string) string {
+	r := strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;")
+	return r.Replace(s)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func ints(is []int) string {
+	var ss []string
+	for _, i := range is {
+		ss = append(ss, fmt.Sprint(i))
+	}
+	return strings.Join(ss, ", ")
+}

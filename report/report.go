@@ -1,0 +1,143 @@
+// Package report turns analysis results into the report.json contract and
+// writes it and the human and export formats. Writers are pure functions of
+// their input: the clock, version and scan time come in the Report.
+package report
+
+import (
+	"slices"
+	"time"
+
+	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/graph"
+)
+
+// SchemaVersion is the version of report.json. Fields may be added within
+// a version; none is renamed or removed without bumping it.
+const SchemaVersion = "1.0"
+
+// Report is report.json.
+type Report struct {
+	SchemaVersion    string                 `json:"schema_version"`
+	Tool             graph.Tool             `json:"tool"`
+	ScannedAt        time.Time              `json:"scanned_at"`
+	Complete         bool                   `json:"complete"`
+	IncompleteReason string                 `json:"incomplete_reason,omitempty"`
+	Accounts         []string               `json:"accounts"`
+	Regions          []string               `json:"regions"`
+	Summary          Summary                `json:"summary"`
+	Coverage         []Coverage             `json:"coverage"`
+	EntryPoints      []analyzers.EntryPoint `json:"entry_points"`
+	Findings         []analyzers.Finding    `json:"findings"`
+	Threats          []analyzers.Threat     `json:"threats"`
+	AttackPaths      []analyzers.AttackPath `json:"attack_paths"`
+	Notes            []graph.Note           `json:"notes"`
+}
+
+// Summary counts what the report holds.
+type Summary struct {
+	Resources       int            `json:"resources"`
+	EntryPoints     int            `json:"entry_points"`
+	Public          int            `json:"public"`
+	CrossAccount    int            `json:"cross_account"`
+	Unrecognized    int            `json:"unrecognized"`
+	BySeverity      map[string]int `json:"by_severity"`
+	CoverageGaps    int            `json:"coverage_gaps"`
+	Threats         int            `json:"threats"`
+	AttackPaths     int            `json:"attack_paths"`
+	HighestSeverity string         `json:"highest_severity"`
+	APICalls        int            `json:"api_calls,omitempty"`
+}
+
+// Coverage is one coverage gap: an API call whose answer the scan lacks.
+type Coverage struct {
+	Account  string `json:"account,omitempty"`
+	Service  string `json:"service"`
+	Region   string `json:"region,omitempty"`
+	API      string `json:"api"`
+	Resource string `json:"resource,omitempty"`
+	Status   string `json:"status"`
+	Error    string `json:"error,omitempty"`
+}
+
+// Build assembles the report from a resolved graph and analysis results.
+func Build(g *graph.Graph, res *analyzers.Results) *Report {
+	s := g.Snapshot
+	r := &Report{
+		SchemaVersion:    SchemaVersion,
+		Tool:             s.Tool,
+		ScannedAt:        s.ScannedAt,
+		Complete:         s.Complete,
+		IncompleteReason: s.Incomplete,
+		Accounts:         nonNil(s.Accounts),
+		Regions:          nonNil(s.Regions),
+		Coverage:         []Coverage{},
+		EntryPoints:      []analyzers.EntryPoint{},
+		Findings:         []analyzers.Finding{},
+		Threats:          []analyzers.Threat{},
+		AttackPaths:      []analyzers.AttackPath{},
+		Notes:            nonNil(g.Notes),
+	}
+	for _, gp := range s.Coverage {
+		r.Coverage = append(r.Coverage, Coverage{Account: gp.Account, Service: gp.Service, Region: gp.Region, API: gp.API, Resource: gp.Resource, Status: string(gp.Status), Error: gp.Error})
+	}
+	if res != nil {
+		if eps, ok := res.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint); ok {
+			r.EntryPoints = append(r.EntryPoints, eps...)
+		}
+		r.Findings = append(r.Findings, res.Findings...)
+		for a, v := range res.ResultOf {
+			switch x := v.(type) {
+			case []analyzers.Threat:
+				r.Threats = append(r.Threats, x...)
+			case []analyzers.AttackPath:
+				r.AttackPaths = append(r.AttackPaths, x...)
+			}
+			_ = a
+		}
+	}
+	slices.SortFunc(r.Threats, analyzers.CompareThreats)
+	slices.SortFunc(r.AttackPaths, analyzers.ComparePaths)
+	r.Summary = summarize(g, r)
+	return r
+}
+
+func summarize(g *graph.Graph, r *Report) Summary {
+	sum := Summary{BySeverity: map[string]int{}, CoverageGaps: len(r.Coverage), Threats: len(r.Threats), AttackPaths: len(r.AttackPaths), APICalls: g.Snapshot.Calls, HighestSeverity: string(analyzers.SevInfo)}
+	for _, n := range g.Nodes {
+		if !n.Kind.IsPrincipal() && n.Kind != graph.KindAccount && !(n.Account != "" && !g.Scanned[n.Account]) {
+			sum.Resources++
+		}
+	}
+	highest := analyzers.SevInfo
+	for _, ep := range r.EntryPoints {
+		sum.EntryPoints++
+		switch ep.Exposure {
+		case "public":
+			sum.Public++
+		case "cross-account":
+			sum.CrossAccount++
+		}
+		if !ep.Recognized {
+			sum.Unrecognized++
+		}
+		sum.BySeverity[string(ep.Severity)]++
+		if ep.Severity.Rank() > highest.Rank() {
+			highest = ep.Severity
+		}
+	}
+	for _, t := range r.Threats {
+		if t.Severity.Rank() > highest.Rank() {
+			highest = t.Severity
+		}
+	}
+	sum.HighestSeverity = string(highest)
+	return sum
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
