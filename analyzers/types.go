@@ -97,7 +97,7 @@ type EntryPoint struct {
 // EPEvidence is the evidence behind an entry point.
 type EPEvidence struct {
 	Source     string   `json:"source"`
-	Statements []int    `json:"statements,omitempty"`
+	Statements []int    `json:"statements,omitempty"` // 0-based statement indexes
 	Sids       []string `json:"sids,omitempty"`
 	Conditions []string `json:"conditions,omitempty"`
 	Details    []string `json:"details,omitempty"`

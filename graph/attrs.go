@@ -85,6 +85,11 @@ type FunctionURL struct {
 	CORSAllowOrigins []string `json:"cors_allow_origins,omitempty"`
 	CORSAllowCreds   bool     `json:"cors_allow_credentials,omitempty"`
 	InvokeMode       string   `json:"invoke_mode,omitempty"`
+	// Policy is set only for a URL on an alias (Qualifier != ""): the
+	// alias's own resource policy (GetPolicy with Qualifier), which is what
+	// governs that URL. A URL on the unqualified function is governed by
+	// the function's Policy.
+	Policy Doc `json:"policy,omitzero"`
 }
 
 // SQSQueue holds what the sqs collector read about a queue.

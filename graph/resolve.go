@@ -104,6 +104,13 @@ func (r *resolver) principal(p, kind, owner string, anonymous bool) string {
 		return add(Node{ID: ServiceID(p), Kind: KindServicePrincipal, Name: p})
 	case "federated":
 		return add(Node{ID: FederatedID(p), Kind: KindFederated, Name: p})
+	case "canonical-user":
+		return r.canonical("canonical-user:"+p, "canonical user "+short(p))
+	case "principal-id":
+		if acct := AccountOfARN(p); acct != "" {
+			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
+		}
+		return add(Node{ID: "principal-id:" + p, Kind: KindPrincipalARN, Name: p})
 	case "account", "owner":
 		acct := p
 		if a := AccountOfARN(p); a != "" {
@@ -155,7 +162,7 @@ func (r *resolver) judgePolicy(n *Node, doc Doc, resourceType, via string) (poli
 // external grants of a policy result.
 func (r *resolver) grantEdges(n *Node, res policy.Result, via, source string, anonymous bool, certainty Tri, keep func(policy.Grant) bool) {
 	for _, gr := range res.Grants {
-		if gr.Exposure == "internal" {
+		if gr.Exposure == "internal" || gr.PrincipalKind == "deleted-principal" {
 			continue
 		}
 		if keep != nil && !keep(gr) {

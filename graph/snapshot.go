@@ -68,16 +68,15 @@ func (s *Snapshot) Write(w io.Writer) error {
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema version.
 func ReadSnapshot(r io.Reader) (*Snapshot, error) {
-	dec := json.NewDecoder(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
 	var probe struct {
 		SchemaVersion *int `json:"schema_version"`
 	}
-	raw := json.RawMessage{}
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("snapshot: %w", jsonPosition(raw, err))
-	}
 	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", jsonPosition(raw, err))
 	}
 	if probe.SchemaVersion == nil {
 		return nil, fmt.Errorf("snapshot: no schema_version: not a trustmap snapshot")

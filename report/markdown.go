@@ -54,7 +54,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			p.f("- Access: %s — %s\n", strings.Join(ep.Access, ", "), md(strings.Join(ep.Actions, ", ")))
 			p.f("- Evidence: %s", ep.Evidence.Source)
 			if len(ep.Evidence.Statements) > 0 {
-				p.f(", statements %s", ints(ep.Evidence.Statements))
+				p.f(", statement %s", ints(ep.Evidence.Statements))
 			}
 			if len(ep.Evidence.Sids) > 0 {
 				p.f(" (Sid %s)", md(strings.Join(ep.Evidence.Sids, ", ")))
@@ -187,10 +187,12 @@ func orNone(s string) string {
 	return s
 }
 
+// ints lists statement indexes for people: 1-based, as the fixes say
+// "statement 1" (report.json keeps the 0-based index).
 func ints(is []int) string {
 	var ss []string
 	for _, i := range is {
-		ss = append(ss, fmt.Sprint(i))
+		ss = append(ss, fmt.Sprint(i+1))
 	}
 	return strings.Join(ss, ", ")
 }

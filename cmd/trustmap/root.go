@@ -65,7 +65,10 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func run(ctx context.Context, args []string, e env) int {
-	root := newRootCmd(e)
+	return runRoot(ctx, newRootCmd(e), args, e)
+}
+
+func runRoot(ctx context.Context, root *cobra.Command, args []string, e env) int {
 	root.SetArgs(args)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)

@@ -40,7 +40,7 @@ func indent(s, pre string) string {
 	return strings.Join(lines, "\n")
 }
 
-const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-bkt/*"}]}`
 
 // entryPoints resolves the snapshot and runs the exposure analyzer.
 func entryPoints(t *testing.T, snap *graph.Snapshot) []analyzers.EntryPoint {
@@ -79,14 +79,14 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
 			name: "a bucket policy granting everyone GetObject is public",
 			s3: `s3:
   buckets:
-    - {name: b, region: us-east-1, policy_is_public: true, ownership: BucketOwnerEnforced, policy: '` + publicPolicy + `'}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-policy", "public", []string{"*"}, true}},
+    - {name: demo-bkt, region: us-east-1, policy_is_public: true, ownership: BucketOwnerEnforced, policy: '` + publicPolicy + `'}`,
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-policy", "public", []string{"*"}, true}},
 		},
 		{
 			name: "an ACL granting AllUsers READ is public",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: eu-west-1
       ownership: ObjectWriter
       acl:
@@ -94,37 +94,37 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
         grants:
           - {type: CanonicalUser, id: aaaa, permission: FULL_CONTROL}
           - {type: Group, uri: "http://acs.amazonaws.com/groups/global/AllUsers", permission: READ}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-acl", "public", []string{"*"}, true}},
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-acl", "public", []string{"*"}, true}},
 		},
 		{
 			name: "an ACL granting AuthenticatedUsers WRITE is public",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       acl:
         owner_id: aaaa
         grants:
           - {type: Group, uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permission: WRITE}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-acl", "public", []string{"*"}, true}},
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-acl", "public", []string{"*"}, true}},
 		},
 		{
 			name: "an ACL grant to another canonical user is cross-account",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       acl:
         owner_id: aaaa
         grants:
           - {type: CanonicalUser, id: bbbb, permission: READ}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-acl", "cross-account", []string{"bbbb"}, true}},
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-acl", "cross-account", []string{"bbbb"}, true}},
 		},
 		{
 			name: "bucket-level RestrictPublicBuckets neutralises a public policy",
 			s3: `s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `',
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `',
        public_access_block: {restrict_public_buckets: true}}`,
 		},
 		{
@@ -132,21 +132,21 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
 			s3: `s3:
   public_access_block: {restrict_public_buckets: true}
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `'}`,
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `'}`,
 		},
 		{
 			name: "BlockPublicPolicy alone leaves an existing public policy in force",
 			s3: `s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `',
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `',
        public_access_block: {block_public_policy: true, block_public_acls: true, ignore_public_acls: true}}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-policy", "public", []string{"*"}, true}},
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-policy", "public", []string{"*"}, true}},
 		},
 		{
 			name: "IgnorePublicAcls neutralises a public ACL",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       public_access_block: {ignore_public_acls: true}
       acl:
@@ -159,7 +159,7 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
 			s3: `s3:
   public_access_block: {ignore_public_acls: true}
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       acl:
         owner_id: aaaa
@@ -171,67 +171,55 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
 			s3: `s3:
   public_access_block: {block_public_acls: true, block_public_policy: true}
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       acl:
         owner_id: aaaa
         grants:
           - {type: Group, uri: "http://acs.amazonaws.com/groups/global/AllUsers", permission: READ}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-acl", "public", []string{"*"}, true}},
-		},
-		{
-			name: "BucketOwnerEnforced disables ACLs, so no ACL is read",
-			s3: `s3:
-  buckets:
-    - name: b
-      region: us-east-1
-      ownership: BucketOwnerEnforced
-      acl:
-        owner_id: aaaa
-        grants:
-          - {type: Group, uri: "http://acs.amazonaws.com/groups/global/AllUsers", permission: READ}`,
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-acl", "public", []string{"*"}, true}},
 		},
 		{
 			name: "RestrictPublicBuckets also cuts the cross-account statements of a public policy",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       ownership: BucketOwnerEnforced
       policy_is_public: true
       public_access_block: {restrict_public_buckets: true}
-      policy: {Statement: [{Effect: Allow, Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*"},
-                           {Effect: Allow, Principal: {AWS: "111122223333"}, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*"}]}`,
+      policy: {Statement: [{Effect: Allow, Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::demo-bkt/*"},
+                           {Effect: Allow, Principal: {AWS: "111122223333"}, Action: "s3:PutObject", Resource: "arn:aws:s3:::demo-bkt/*"}]}`,
 		},
 		{
 			name: "a policy granting another account is cross-account",
 			s3: `s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       ownership: BucketOwnerEnforced
-      policy: {Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*"}]}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-policy", "cross-account", []string{"111122223333"}, true}},
+      policy: {Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::demo-bkt/*"}]}`,
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-policy", "cross-account", []string{"111122223333"}, true}},
 		},
 		{
 			name: "RestrictPublicBuckets leaves a non-public cross-account policy alone",
 			s3: `s3:
   public_access_block: {restrict_public_buckets: true}
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       ownership: BucketOwnerEnforced
-      policy: {Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*"}]}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-policy", "cross-account", []string{"111122223333"}, true}},
+      policy: {Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::111122223333:root"}, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::demo-bkt/*"}]}`,
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-policy", "cross-account", []string{"111122223333"}, true}},
 		},
 		{
 			name: "a denied bucket Block Public Access read leaves a public policy unconfirmed",
 			s3: `s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `'}`,
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '` + publicPolicy + `'}`,
 			extra: `faults:
-  - {service: s3, api: GetPublicAccessBlock, resource: b, error: AccessDenied}`,
-			want: []epSummary{{"arn:aws:s3:::b", "bucket-policy", "public", []string{"*"}, false}},
+  - {service: s3, api: GetPublicAccessBlock, resource: demo-bkt, error: AccessDenied}`,
+			want: []epSummary{{"arn:aws:s3:::demo-bkt", "bucket-policy", "public", []string{"*"}, false}},
 		},
 	}
 	for _, tc := range cases {
@@ -251,11 +239,11 @@ func TestS3ExposureThroughTheRealSDK(t *testing.T) {
 func TestAccessDeniedBecomesACoverageGapAndAnUnknownFact(t *testing.T) {
 	fx := fixture(`s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: ObjectWriter, policy: '`+publicPolicy+`'}`, `faults:
-  - {service: s3, api: GetBucketPolicy, resource: b, error: AccessDenied}
-  - {service: s3, api: GetBucketAcl, resource: b, error: AccessDenied}`)
+    - {name: demo-bkt, region: us-east-1, ownership: ObjectWriter, policy: '`+publicPolicy+`'}`, `faults:
+  - {service: s3, api: GetBucketPolicy, resource: demo-bkt, error: AccessDenied}
+  - {service: s3, api: GetBucketAcl, resource: demo-bkt, error: AccessDenied}`)
 	scan := collectortest.Run(t, fx, collectortest.Options{}, s3.New())
-	n := scan.Node(t, "arn:aws:s3:::b")
+	n := scan.Node(t, "arn:aws:s3:::demo-bkt")
 	if n.Bucket.Policy.State != graph.Unknown {
 		t.Errorf("policy state = %v, want unknown (a denied read is not 'no policy')", n.Bucket.Policy.State)
 	}
@@ -264,8 +252,8 @@ func TestAccessDeniedBecomesACoverageGapAndAnUnknownFact(t *testing.T) {
 	}
 	for _, api := range []string{"GetBucketPolicy", "GetBucketAcl"} {
 		gaps := scan.Gaps(api)
-		if len(gaps) != 1 || gaps[0].Status != graph.GapDenied || gaps[0].Resource != "b" {
-			t.Errorf("%s gaps = %+v, want one denied gap for bucket b", api, gaps)
+		if len(gaps) != 1 || gaps[0].Status != graph.GapDenied || gaps[0].Resource != "demo-bkt" {
+			t.Errorf("%s gaps = %+v, want one denied gap for bucket demo-bkt", api, gaps)
 		}
 	}
 	if eps := entryPoints(t, scan.Snapshot); len(eps) != 0 {
@@ -286,8 +274,8 @@ func TestAccessDeniedBecomesACoverageGapAndAnUnknownFact(t *testing.T) {
 func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	fx := fixture(`s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '`+publicPolicy+`'}`, `faults:
-  - {service: s3, api: GetBucketPolicy, resource: b, error: Throttling, count: 2}`)
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced, policy_is_public: true, policy: '`+publicPolicy+`'}`, `faults:
+  - {service: s3, api: GetBucketPolicy, resource: demo-bkt, error: Throttling, count: 2}`)
 	scan := collectortest.Run(t, fx, collectortest.Options{}, s3.New())
 	if len(scan.Snapshot.Coverage) != 0 {
 		t.Errorf("coverage gaps = %+v, want none after retries", scan.Snapshot.Coverage)
@@ -295,7 +283,7 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if n := scan.Node(t, "arn:aws:s3:::b"); n.Bucket.Policy.State != graph.True {
+	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket.Policy.State != graph.True {
 		t.Errorf("policy state = %v, want true after the throttled calls were retried", n.Bucket.Policy.State)
 	}
 }
@@ -303,14 +291,14 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 func TestThrottledOutBecomesAThrottledGap(t *testing.T) {
 	fx := fixture(`s3:
   buckets:
-    - {name: b, region: us-east-1, ownership: BucketOwnerEnforced}`, `faults:
-  - {service: s3, api: GetBucketNotificationConfiguration, resource: b, error: Throttling}`)
+    - {name: demo-bkt, region: us-east-1, ownership: BucketOwnerEnforced}`, `faults:
+  - {service: s3, api: GetBucketNotificationConfiguration, resource: demo-bkt, error: Throttling}`)
 	scan := collectortest.Run(t, fx, collectortest.Options{MaxAttempts: 2}, s3.New())
 	gaps := scan.Gaps("GetBucketNotificationConfiguration")
 	if len(gaps) != 1 || gaps[0].Status != graph.GapThrottled {
 		t.Fatalf("gaps = %+v, want one throttled gap", gaps)
 	}
-	if n := scan.Node(t, "arn:aws:s3:::b"); n.Bucket.NotificationsKnown != graph.Unknown {
+	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket.NotificationsKnown != graph.Unknown {
 		t.Errorf("notifications known = %v, want unknown", n.Bucket.NotificationsKnown)
 	}
 }
@@ -365,7 +353,7 @@ func TestEachBucketIsReadInItsOwnRegionAndFilteredByScope(t *testing.T) {
 func TestNotificationsBecomeTriggerEdges(t *testing.T) {
 	fx := fixture(`s3:
   buckets:
-    - name: b
+    - name: demo-bkt
       region: us-east-1
       ownership: BucketOwnerEnforced
       notifications:
@@ -377,11 +365,25 @@ func TestNotificationsBecomeTriggerEdges(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s -%s-> %s", e.From, e.Kind, e.To))
 	}
 	want := []string{
-		"arn:aws:s3:::b -triggers-> arn:aws:lambda:us-east-1:123456789012:function:f",
-		"arn:aws:s3:::b -triggers-> arn:aws:sqs:us-east-1:123456789012:q",
+		"arn:aws:s3:::demo-bkt -triggers-> arn:aws:lambda:us-east-1:123456789012:function:f",
+		"arn:aws:s3:::demo-bkt -triggers-> arn:aws:sqs:us-east-1:123456789012:q",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+}
+
+func TestBucketOwnerEnforcedSkipsTheACLRead(t *testing.T) {
+	fx := fixture(`s3:
+  buckets:
+    - {name: enforced-bkt, region: us-east-1, ownership: BucketOwnerEnforced}
+    - {name: writer-bkt, region: us-east-1, ownership: ObjectWriter}`, "")
+	scan := collectortest.Run(t, fx, collectortest.Options{}, s3.New())
+	if calls := scan.Server.Stats().Calls["s3:GetBucketAcl"]; calls != 1 {
+		t.Errorf("GetBucketAcl calls = %d, want 1 (only the bucket whose ACLs are enabled)", calls)
+	}
+	if n := scan.Node(t, "arn:aws:s3:::enforced-bkt"); n.Bucket.ACL.State != graph.False {
+		t.Errorf("ACL state = %v, want false (ACLs disabled, not unknown)", n.Bucket.ACL.State)
 	}
 }
 

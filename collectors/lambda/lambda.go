@@ -1,0 +1,209 @@
+// Package lambda collects Lambda functions: configuration (runtime, handler,
+// execution role, environment variable names, VPC), resource policy,
+// function URLs and event source mappings.
+//
+// # Calls
+//
+// Per region: ListFunctions, one call per 50 functions; ListEventSourceMappings,
+// one call per 100 mappings (once per region, not per function).
+// Per function: GetPolicy (1) and ListFunctionUrlConfigs (1; one more per 50
+// URLs, which no real function reaches: a function has at most one URL per
+// alias). Per URL on an alias: one GetPolicy with that Qualifier.
+// So a region with N functions costs about 2N + N/50 + 1 calls.
+//
+// # Why every function's URLs are listed
+//
+// The obvious saving, reading the URL configuration only where GetPolicy
+// shows a lambda:InvokeFunctionUrl statement, would miss URLs:
+//   - a URL on an alias is governed by the alias's policy, which the
+//     unqualified GetPolicy does not return;
+//   - a denied or throttled GetPolicy leaves nothing to decide on;
+//   - a statement can grant the action through "lambda:*", "*" or a
+//     NotAction, so deciding needs the policy engine, not a string search;
+//   - an AWS_IAM URL needs no resource-policy statement for callers in the
+//     owner account, yet it is an entry point the threat model must show.
+//
+// The cost is small in time: Lambda limits GetPolicy to 15 requests per
+// second on its own, and every other control-plane call (ListFunctions,
+// ListFunctionUrlConfigs, ListEventSourceMappings) shares a second 15 rps
+// budget per account and region. The two per-function calls therefore draw
+// from different token buckets and run side by side: 1,000 functions take
+// about 67 s of GetPolicy and, in parallel, 68 s of listing, instead of
+// 67 s + ~2 s with the skip. ListFunctionUrlConfigs rather than
+// GetFunctionUrlConfig is used because one call returns the URLs of the
+// function and of all its aliases; GetFunctionUrlConfig would need one call
+// per alias, and the aliases are not known without ListAliases.
+//
+// Note that AuthType NONE alone does not make a URL public: AWS documents
+// that the function's resource policy "is always in effect and must grant
+// public access" (Lambda developer guide, "Control access to Lambda
+// function URLs"). The collector records both facts; graph.Resolve judges.
+//
+// # Secrets
+//
+// ListFunctions returns environment variable values. Only the names are
+// kept (sorted); values are never stored, logged or put in an error.
+package lambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/graph"
+)
+
+const service = "lambda"
+
+// api is the part of the Lambda client the collector uses: reads only.
+type api interface {
+	ListFunctions(context.Context, *lambda.ListFunctionsInput, ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error)
+	GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
+	ListFunctionUrlConfigs(context.Context, *lambda.ListFunctionUrlConfigsInput, ...func(*lambda.Options)) (*lambda.ListFunctionUrlConfigsOutput, error)
+	ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error)
+}
+
+// Page sizes: ListFunctions returns at most 50 per page whatever is asked,
+// ListFunctionUrlConfigs accepts 1–50, ListEventSourceMappings 1–100.
+const (
+	functionsPage = 50
+	urlsPage      = 50
+	mappingsPage  = 100
+)
+
+// Collector reads Lambda in one account and region.
+type Collector struct {
+	// FunctionConcurrency bounds functions read at once (default 16); the
+	// runner's token buckets bound the calls themselves.
+	FunctionConcurrency int
+}
+
+// New returns the Lambda collector.
+func New() *Collector { return &Collector{} }
+
+// Name implements collectors.Collector.
+func (*Collector) Name() string { return service }
+
+// Scope implements collectors.Collector.
+func (*Collector) Scope() collectors.Scope { return collectors.Regional }
+
+// Clients implements collectors.Describer.
+func (*Collector) Clients() []collectors.ClientSpec {
+	return []collectors.ClientSpec{
+		{Interface: reflect.TypeFor[api](), Actions: map[string][]string{
+			"ListFunctions":           {"lambda:ListFunctions"},
+			"GetPolicy":               {"lambda:GetPolicy"},
+			"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},
+			"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
+		}},
+	}
+}
+
+// Collect implements collectors.Collector.
+func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.Builder) error {
+	return c.collect(ctx, t, b, lambda.NewFromConfig(t.Config))
+}
+
+func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
+	errs := &errList{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(2, c.concurrency()+1))
+
+	// The mappings are listed once for the region, beside the functions.
+	g.Go(func() error {
+		c.mappings(gctx, t, b, client, errs)
+		return nil
+	})
+
+	p := lambda.NewListFunctionsPaginator(client, &lambda.ListFunctionsInput{MaxItems: aws.Int32(functionsPage)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(gctx)
+		if err != nil {
+			errs.gap(t, b, "ListFunctions", "", err)
+			break
+		}
+		for _, fn := range page.Functions {
+			g.Go(func() error {
+				c.function(gctx, t, b, client, fn, errs)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errs.join()
+}
+
+func (c *Collector) concurrency() int {
+	if c.FunctionConcurrency > 0 {
+		return c.FunctionConcurrency
+	}
+	return 16
+}
+
+// function reads one function's policy and URLs and adds its node, its
+// URL nodes and their edges.
+func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *errList) {
+	name := aws.ToString(fn.FunctionName)
+	arn := unqualified(aws.ToString(fn.FunctionArn))
+	attrs := configuration(fn)
+	attrs.Policy = c.policy(ctx, t, b, client, name, "", errs)
+
+	urls, known := c.urls(ctx, t, b, client, name, errs)
+	attrs.URLKnown = known
+
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaFunction, Name: name, Account: t.Account, Region: t.Region, Function: attrs})
+	if attrs.Role != "" {
+		b.AddEdge(graph.Edge{
+			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,
+			Evidence: graph.Evidence{Source: "lambda:ListFunctions", Detail: "Role"},
+		})
+	}
+	for _, u := range urls {
+		id := arn + "#url"
+		if u.Qualifier != "" {
+			id += ":" + u.Qualifier
+			u.Policy = c.policy(ctx, t, b, client, name, u.Qualifier, errs)
+		}
+		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: name + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
+		b.AddEdge(graph.Edge{
+			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
+			Evidence: graph.Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType},
+		})
+	}
+}
+
+// errList gathers the errors that are not coverage gaps, from concurrent
+// goroutines.
+type errList struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// gap records err from api on resource as a coverage gap. Classes that a
+// gap stands for (denied, throttled out, timeout, not enabled, unsupported,
+// cancelled) end there; anything else is also kept, wrapped, to be returned.
+func (l *errList) gap(t collectors.Target, b *graph.Builder, api, resource string, err error) {
+	switch t.Gap(b, service, t.Region, api, resource, err) {
+	case collectors.ClassOther, collectors.ClassNotFound:
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.errs = append(l.errs, fmt.Errorf("%s %s %s %s: %w", service, t.Region, api, resource, err))
+	}
+}
+
+func (l *errList) join() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return errors.Join(l.errs...)
+}
