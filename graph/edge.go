@@ -51,7 +51,7 @@ type Edge struct {
 
 // Evidence names what an edge or finding rests on.
 type Evidence struct {
-	Source     string   `json:"source,omitempty"` // API and field, e.g. "s3:GetBucketPolicy"
+	Source     string   `json:"source,omitempty"`     // API and field, e.g. "s3:GetBucketPolicy"
 	Statements []int    `json:"statements,omitempty"` // 0-based statement indexes
 	Sids       []string `json:"sids,omitempty"`
 	Detail     string   `json:"detail,omitempty"`
