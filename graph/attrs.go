@@ -151,6 +151,9 @@ type APIMethod struct {
 	APIKeyRequired    bool   `json:"api_key_required"`
 	IntegrationType   string `json:"integration_type,omitempty"`
 	IntegrationURI    string `json:"integration_uri,omitempty"`
+	// IntegrationKnown is True when the integration was read (IntegrationType
+	// "" then means the method has none), Unknown when it could not be.
+	IntegrationKnown Tri `json:"integration_known"`
 }
 
 // HTTPAPI is an API Gateway v2 HTTP or WebSocket API.
@@ -160,6 +163,8 @@ type HTTPAPI struct {
 	Endpoint                  string       `json:"endpoint,omitempty"`
 	DisableExecuteAPIEndpoint bool         `json:"disable_execute_api_endpoint"`
 	RoutesKnown               Tri          `json:"routes_known"`
+	StagesKnown               Tri          `json:"stages_known"`
+	AuthorizersKnown          Tri          `json:"authorizers_known"`
 	Authorizers               []Authorizer `json:"authorizers,omitempty"`
 }
 
@@ -167,6 +172,7 @@ type HTTPAPI struct {
 type DomainName struct {
 	EndpointTypes []string `json:"endpoint_types,omitempty"`
 	Mappings      []string `json:"mappings,omitempty"` // "basePath -> apiId/stage"
+	MappingsKnown Tri      `json:"mappings_known"`
 	Policy        Doc      `json:"policy"`
 }
 

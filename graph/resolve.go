@@ -28,11 +28,18 @@ func Resolve(s *Snapshot) *Graph {
 			g.OrgIDs[n.Account] = n.AccountInfo.OrgID
 		}
 	}
-	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{}}
+	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
+		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]Edge{}}
 	for i := range s.Nodes {
-		if n := &s.Nodes[i]; n.Kind == KindAccount && n.AccountInfo != nil {
+		n := &s.Nodes[i]
+		r.nodes[n.ID] = n
+		r.byKind[n.Kind] = append(r.byKind[n.Kind], n)
+		if n.Kind == KindAccount && n.AccountInfo != nil {
 			r.accounts[n.Account] = n.AccountInfo
 		}
+	}
+	for _, e := range s.Edges {
+		r.in[e.To] = append(r.in[e.To], e)
 	}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
@@ -63,13 +70,31 @@ type judge struct {
 // judges are the per-kind resolution rules, one file each.
 var judges = []judge{
 	{KindS3Bucket, (*resolver).s3Bucket},
+	{KindLambdaFunction, (*resolver).lambdaFunction},
+	{KindLambdaFunctionURL, (*resolver).functionURL},
+	{KindSQSQueue, (*resolver).sqsQueue},
+	{KindRestAPIMethod, (*resolver).restMethod},
+	{KindHTTPAPIRoute, (*resolver).httpRoute},
+	{KindIAMRole, (*resolver).roleTrust},
+	{KindIAMRole, (*resolver).identity},
+	{KindIAMUser, (*resolver).identity},
 }
 
 type resolver struct {
 	g          *Graph
 	principals map[string]Node
 	accounts   map[string]*AccountInfo
+	nodes      map[string]*Node  // the snapshot's nodes by id
+	byKind     map[Kind][]*Node  // the snapshot's nodes by kind, in id order
+	in         map[string][]Edge // the snapshot's structural edges by target
 }
+
+func (r *resolver) node(id string) (*Node, bool) {
+	n, ok := r.nodes[id]
+	return n, ok
+}
+
+func (r *resolver) inEdges(id string) []Edge { return r.in[id] }
 
 func (r *resolver) note(resource, kind, via, format string, args ...any) {
 	r.g.Notes = append(r.g.Notes, Note{Resource: resource, Kind: kind, Via: via, Detail: fmt.Sprintf(format, args...)})
@@ -93,7 +118,11 @@ func (r *resolver) principal(p, kind, owner string, anonymous bool) string {
 		return n.ID
 	}
 	switch kind {
-	case "anyone", "network":
+	case "network":
+		// Any principal, but only from a fixed network (an IP range, a VPC, a
+		// VPC endpoint): not the open internet.
+		return add(Node{ID: AnyAWSAccountID, Kind: KindAnyAWSAccount, Name: "Any AWS account"})
+	case "anyone":
 		if anonymous {
 			return add(Node{ID: InternetID, Kind: KindInternet, Name: "Internet (anyone)"})
 		}
