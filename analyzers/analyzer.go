@@ -174,6 +174,7 @@ func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
 		res.ResultOf[a] = out
 		res.Findings = append(res.Findings, found...)
 	}
+	res.Findings = applySuppressions(res.Findings, trust)
 	SortFindings(res.Findings)
 	return res, errors.Join(errs...)
 }
@@ -197,4 +198,50 @@ func ResultFor[T any](p *Pass, a *Analyzer) T {
 // rule and resource.
 func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, CompareFindings)
+}
+
+// RuleSuppressionExpired is reported for a suppression past its expiry.
+const RuleSuppressionExpired = "TM-CFG-001"
+
+// applySuppressions marks findings that a live suppression covers, and
+// reports each expired suppression that still matches a finding (an
+// expired suppression silences nothing).
+func applySuppressions(fs []Finding, t *Trust) []Finding {
+	if t == nil || len(t.Suppressions) == 0 {
+		return fs
+	}
+	expiredHit := map[int]bool{}
+	for i := range fs {
+		for j, s := range t.Suppressions {
+			if !s.Matches(fs[i].RuleID, fs[i].Resource) {
+				continue
+			}
+			if !t.Now.IsZero() && t.Now.After(s.Expires) {
+				expiredHit[j] = true
+				continue
+			}
+			fs[i].Suppressed = &SuppressedBy{Owner: s.Owner, Reason: s.Reason, Expires: s.Expires.Format("2006-01-02")}
+			break
+		}
+	}
+	for j, s := range t.Suppressions {
+		if !expiredHit[j] {
+			continue
+		}
+		fs = append(fs, Finding{
+			ID: fmt.Sprintf("%s:line-%d", RuleSuppressionExpired, s.Line), RuleID: RuleSuppressionExpired, Analyzer: "config",
+			Title: "A suppression has expired", Severity: SevLow, Confidence: "high", Resource: s.Resource,
+			Message: fmt.Sprintf("the suppression of %s on %s (owner %s, line %d) expired on %s and no longer applies",
+				nonEmptyStr(s.Rule, "every rule"), nonEmptyStr(s.Resource, "every resource"), s.Owner, s.Line, s.Expires.Format("2006-01-02")),
+			Remediation: "renew it with a new expiry date if the risk is still accepted, or fix the findings",
+		})
+	}
+	return fs
+}
+
+func nonEmptyStr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -17,6 +17,8 @@ type Threat struct {
 	References  []string     `json:"references,omitempty"`
 	Reasons     ThreatReason `json:"reasons"`
 	Recognized  bool         `json:"recognized"`
+	EntryPoint  string       `json:"entry_point,omitempty"`
+	AttackPath  string       `json:"attack_path,omitempty"`
 }
 
 // ThreatReason explains a threat's likelihood and impact scores.
@@ -42,6 +44,8 @@ type AttackPath struct {
 	Steps    []PathStep `json:"steps"`
 	Target   string     `json:"target"`
 	Severity Severity   `json:"severity"`
+	EntryVia string     `json:"entry_via,omitempty"`
+	Certain  bool       `json:"certain"`
 }
 
 // PathStep is one hop of an attack path.

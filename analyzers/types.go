@@ -56,6 +56,7 @@ type Finding struct {
 	Message     string         `json:"message"`
 	Remediation string         `json:"remediation,omitempty"`
 	Recognized  bool           `json:"recognized"`
+	Suppressed  *SuppressedBy  `json:"suppressed,omitempty"`
 	Evidence    []graph.Edge   `json:"evidence,omitempty"`
 	Details     map[string]any `json:"details,omitempty"`
 }
@@ -113,4 +114,50 @@ func CompareEntryPoints(a, b EntryPoint) int {
 		return 1
 	}
 	return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(a.ResourceARN, b.ResourceARN), cmp.Compare(a.Via, b.Via))
+}
+
+// SuppressedBy says which suppression silenced a finding.
+type SuppressedBy struct {
+	Owner   string `json:"owner"`
+	Reason  string `json:"reason,omitempty"`
+	Expires string `json:"expires"`
+}
+
+// Crossing is an edge between two trust zones.
+type Crossing struct {
+	ID           string   `json:"id"`
+	From         string   `json:"from"`
+	To           string   `json:"to"`
+	FromZone     string   `json:"from_zone"`
+	ToZone       string   `json:"to_zone"`
+	Kind         string   `json:"kind"`
+	Via          string   `json:"via,omitempty"`
+	Exposure     string   `json:"exposure,omitempty"`
+	Principal    string   `json:"principal,omitempty"`
+	Label        string   `json:"label,omitempty"` // well-known vendor name of the outside account
+	Actions      []string `json:"actions,omitempty"`
+	Conditions   []string `json:"conditions,omitempty"`
+	Certain      bool     `json:"certain"`
+	Recognized   bool     `json:"recognized"`
+	RecognizedBy string   `json:"recognized_by,omitempty"`
+	EntryPoint   string   `json:"entry_point,omitempty"`
+	Evidence     string   `json:"evidence,omitempty"`
+}
+
+// CompareCrossings orders unrecognized first, then public, then by ends.
+func CompareCrossings(a, b Crossing) int {
+	if a.Recognized != b.Recognized {
+		if !a.Recognized {
+			return -1
+		}
+		return 1
+	}
+	pa, pb := a.Exposure == "public", b.Exposure == "public"
+	if pa != pb {
+		if pa {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.From, b.From), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via))
 }

@@ -30,6 +30,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		p.f("\n> The scan could not see everything: %d API calls failed (see *Coverage gaps*). Facts behind them are unknown, not absent.\n", s.CoverageGaps)
 	}
 
+	writeExecutive(p, r)
+	writeBoundaries(p, r)
+
 	p.f("\n## Entry points\n\n")
 	if len(r.EntryPoints) == 0 {
 		p.f("No resource is reachable from outside its account.\n")
@@ -195,4 +198,54 @@ func ints(is []int) string {
 		ss = append(ss, fmt.Sprint(i+1))
 	}
 	return strings.Join(ss, ", ")
+}
+
+// writeExecutive is the paragraph a reader who stops here needs.
+func writeExecutive(p *printer, r *Report) {
+	s := r.Summary
+	p.f("\n## Executive summary\n\n")
+	if s.EntryPoints == 0 {
+		p.f("Nothing in the scanned accounts is reachable from outside them")
+		if s.CoverageGaps > 0 {
+			p.f(", as far as the scan could see (%d coverage gaps)", s.CoverageGaps)
+		}
+		p.f(".\n")
+		return
+	}
+	p.f("%d ways into the account from outside (%d public, %d cross-account); **%d are not recognized** by the trust config or baseline. ",
+		s.EntryPoints, s.Public, s.CrossAccount, s.Unrecognized)
+	p.f("%d trust-boundary crossings, %d unrecognized. %d attack paths lead past an entry point to compute, roles or data.\n",
+		s.Crossings, s.UnrecognizedCross, s.AttackPaths)
+	if len(r.Threats) > 0 {
+		p.f("\nTop threats:\n\n")
+		for i, t := range r.Threats {
+			if i == 5 {
+				break
+			}
+			p.f("%d. **%s** %s (risk %d, %s)\n", i+1, t.ID, md(t.Title), t.Risk, t.Severity)
+		}
+	}
+}
+
+// writeBoundaries lists the trust-boundary crossings nobody recognized.
+func writeBoundaries(p *printer, r *Report) {
+	var un []analyzers.Crossing
+	for _, c := range r.Boundaries {
+		if !c.Recognized {
+			un = append(un, c)
+		}
+	}
+	p.f("\n## Unrecognized trust boundaries\n\n")
+	if len(un) == 0 {
+		p.f("Every trust-boundary crossing is recognized by the trust config or the baseline.\n")
+		return
+	}
+	p.f("| From (zone) | Edge | To (zone) | Via | Exposure |\n|---|---|---|---|---|\n")
+	for _, c := range un {
+		from := c.From
+		if c.Label != "" {
+			from += " (" + c.Label + ")"
+		}
+		p.f("| `%s` (%s) | %s | `%s` (%s) | %s | %s |\n", from, c.FromZone, c.Kind, c.To, c.ToZone, c.Via, c.Exposure)
+	}
 }

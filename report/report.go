@@ -28,6 +28,7 @@ type Report struct {
 	Summary          Summary                `json:"summary"`
 	Coverage         []Coverage             `json:"coverage"`
 	EntryPoints      []analyzers.EntryPoint `json:"entry_points"`
+	Boundaries       []analyzers.Crossing   `json:"boundaries"`
 	Findings         []analyzers.Finding    `json:"findings"`
 	Threats          []analyzers.Threat     `json:"threats"`
 	AttackPaths      []analyzers.AttackPath `json:"attack_paths"`
@@ -36,17 +37,19 @@ type Report struct {
 
 // Summary counts what the report holds.
 type Summary struct {
-	Resources       int            `json:"resources"`
-	EntryPoints     int            `json:"entry_points"`
-	Public          int            `json:"public"`
-	CrossAccount    int            `json:"cross_account"`
-	Unrecognized    int            `json:"unrecognized"`
-	BySeverity      map[string]int `json:"by_severity"`
-	CoverageGaps    int            `json:"coverage_gaps"`
-	Threats         int            `json:"threats"`
-	AttackPaths     int            `json:"attack_paths"`
-	HighestSeverity string         `json:"highest_severity"`
-	APICalls        int            `json:"api_calls,omitempty"`
+	Resources         int            `json:"resources"`
+	EntryPoints       int            `json:"entry_points"`
+	Public            int            `json:"public"`
+	CrossAccount      int            `json:"cross_account"`
+	Unrecognized      int            `json:"unrecognized"`
+	Crossings         int            `json:"boundary_crossings"`
+	UnrecognizedCross int            `json:"unrecognized_crossings"`
+	BySeverity        map[string]int `json:"by_severity"`
+	CoverageGaps      int            `json:"coverage_gaps"`
+	Threats           int            `json:"threats"`
+	AttackPaths       int            `json:"attack_paths"`
+	HighestSeverity   string         `json:"highest_severity"`
+	APICalls          int            `json:"api_calls,omitempty"`
 }
 
 // Coverage is one coverage gap: an API call whose answer the scan lacks.
@@ -73,6 +76,7 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 		Regions:          nonNil(s.Regions),
 		Coverage:         []Coverage{},
 		EntryPoints:      []analyzers.EntryPoint{},
+		Boundaries:       []analyzers.Crossing{},
 		Findings:         []analyzers.Finding{},
 		Threats:          []analyzers.Threat{},
 		AttackPaths:      []analyzers.AttackPath{},
@@ -92,12 +96,15 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 				r.Threats = append(r.Threats, x...)
 			case []analyzers.AttackPath:
 				r.AttackPaths = append(r.AttackPaths, x...)
+			case []analyzers.Crossing:
+				r.Boundaries = append(r.Boundaries, x...)
 			}
 			_ = a
 		}
 	}
 	slices.SortFunc(r.Threats, analyzers.CompareThreats)
 	slices.SortFunc(r.AttackPaths, analyzers.ComparePaths)
+	slices.SortFunc(r.Boundaries, analyzers.CompareCrossings)
 	r.Summary = summarize(g, r)
 	return r
 }
@@ -124,6 +131,12 @@ func summarize(g *graph.Graph, r *Report) Summary {
 		sum.BySeverity[string(ep.Severity)]++
 		if ep.Severity.Rank() > highest.Rank() {
 			highest = ep.Severity
+		}
+	}
+	for _, c := range r.Boundaries {
+		sum.Crossings++
+		if !c.Recognized {
+			sum.UnrecognizedCross++
 		}
 	}
 	for _, t := range r.Threats {

@@ -110,7 +110,7 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) analyzers.Entr
 	ev.Statements = sortedInts(ev.Statements)
 	ev.Sids, ev.Conditions, ev.Details, ev.Fix = uniq(ev.Sids), uniq(ev.Conditions), uniq(ev.Details), uniq(ev.Fix)
 	ep.Severity = severity(ep)
-	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep)
+	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep, g.OrgIDs[ep.Account])
 	return ep
 }
 
@@ -122,6 +122,13 @@ func severity(ep analyzers.EntryPoint) analyzers.Severity {
 	strong := slices.ContainsFunc(ep.Access, func(a string) bool {
 		return a == string(graph.EdgeCanWrite) || a == string(graph.EdgeCanAdminister)
 	})
+	if ep.Exposure == "public" && strings.HasSuffix(ep.Via, "-authorizer") {
+		// Internet-facing, but behind an authorizer.
+		if strong {
+			return analyzers.SevHigh
+		}
+		return analyzers.SevMedium
+	}
 	if ep.Exposure == "public" {
 		if strong {
 			return analyzers.SevCritical
@@ -135,11 +142,15 @@ func severity(ep analyzers.EntryPoint) analyzers.Severity {
 }
 
 // recognized says whether the user's trust config or baseline covers ep.
-func recognized(t *analyzers.Trust, ep analyzers.EntryPoint) (bool, string) {
+//
+// The organization the resource's own account belongs to counts as
+// recognized: granting one's own organization is the usual way to share
+// inside it (Access Analyzer with the organization as zone of trust).
+func recognized(t *analyzers.Trust, ep analyzers.EntryPoint, ownOrg string) (bool, string) {
 	if t == nil {
 		return false, ""
 	}
-	if t.Baseline[ep.ID] {
+	if t.Known(ep.ID, ep.ResourceARN) {
 		return true, "baseline " + t.BaselineName
 	}
 	if ep.Exposure == "public" {
@@ -161,6 +172,8 @@ func recognized(t *analyzers.Trust, ep analyzers.EntryPoint) (bool, string) {
 			names = append(names, t.KnownAccounts[acct])
 		case slices.Contains(t.OrgIDs, p):
 			names = append(names, "organization "+p)
+		case ownOrg != "" && p == ownOrg:
+			names = append(names, "own organization "+p)
 		default:
 			return false, ""
 		}
@@ -181,8 +194,12 @@ func report(pass *analyzers.Pass, ep analyzers.EntryPoint) {
 		conf = "low"
 	}
 	who := strings.Join(ep.Principals, ", ")
+	var verbs []string
+	for _, a := range ep.Access {
+		verbs = append(verbs, strings.TrimPrefix(a, "can-"))
+	}
 	msg := fmt.Sprintf("%s %s is %s through its %s: %s can %s (%s)", ep.ResourceType, nameOr(ep), ep.Exposure, ep.Via, who,
-		strings.Join(ep.Access, "/"), strings.Join(ep.Actions, ", "))
+		strings.Join(verbs, "/"), strings.Join(ep.Actions, ", "))
 	fix := strings.Join(ep.Evidence.Fix, "; ")
 	pass.Reportf(analyzers.Finding{
 		ID: rule + ":" + ep.ID, RuleID: rule, Title: title, Severity: ep.Severity, Confidence: conf,

@@ -13,6 +13,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	anall "github.com/trustmap/trustmap/analyzers/all"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/trustconfig"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -20,6 +21,8 @@ import (
 type reportOptions struct {
 	outputDir string
 	formats   []string
+	config    string // trustmap.yaml
+	baseline  string // previous report.json or OTM file
 }
 
 // formats maps each --format name to its writer and file name.
@@ -43,6 +46,26 @@ func (o *reportOptions) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.outputDir, "output-dir", "./trustmap-report", "directory to write the report files into")
 	f.StringSliceVar(&o.formats, "format", []string{"json", "md"}, "report formats, comma-separated: "+strings.Join(formatNames(), ", "))
+	f.StringVar(&o.config, "config", "", "trust config (trustmap.yaml): known accounts, organizations, expected-public resources, suppressions")
+	f.StringVar(&o.baseline, "baseline", "", "an existing model whose entry points count as recognized: a previous report.json or an OTM file")
+}
+
+// trust loads the trust config and baseline named by the flags.
+func (o *reportOptions) trust() (*analyzers.Trust, error) {
+	t := &analyzers.Trust{}
+	if o.config != "" {
+		c, err := trustconfig.Load(o.config)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		c.Trust(t)
+	}
+	if o.baseline != "" {
+		if err := trustconfig.LoadBaseline(o.baseline, t); err != nil {
+			return nil, usageErr("%v", err)
+		}
+	}
+	return t, nil
 }
 
 func (o *reportOptions) validate() error {
@@ -73,6 +96,10 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err := ro.validate(); err != nil {
 				return err
 			}
+			trust, err := ro.trust()
+			if err != nil {
+				return err
+			}
 			if err := prepareOutputDir(ro.outputDir); err != nil {
 				return err
 			}
@@ -87,7 +114,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err := writeFileAtomic(filepath.Join(ro.outputDir, "snapshot.json"), buf.Bytes()); err != nil {
 				return failErr("writing snapshot: %v", err)
 			}
-			return analyzeAndWrite(e, g, snap, ro)
+			return analyzeAndWrite(e, g, snap, ro, trust)
 		},
 	}
 	co.bind(cmd)
@@ -97,8 +124,9 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 
 // analyzeAndWrite resolves the snapshot, runs the analyzers and writes the
 // report formats and the stdout summary.
-func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions) error {
-	rep, err := analyze(snap, &analyzers.Trust{})
+func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *analyzers.Trust) error {
+	trust.Now = snap.ScannedAt
+	rep, err := analyze(snap, trust)
 	if err != nil {
 		return err
 	}
@@ -149,6 +177,10 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err := ro.validate(); err != nil {
 				return err
 			}
+			trust, err := ro.trust()
+			if err != nil {
+				return err
+			}
 			f, err := os.Open(args[0])
 			if err != nil {
 				return usageErr("%v", err)
@@ -161,7 +193,7 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err := prepareOutputDir(ro.outputDir); err != nil {
 				return err
 			}
-			return analyzeAndWrite(e, g, snap, ro)
+			return analyzeAndWrite(e, g, snap, ro, trust)
 		},
 	}
 	ro.bind(cmd)

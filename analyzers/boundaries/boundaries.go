@@ -1,0 +1,159 @@
+package boundaries
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/graph"
+)
+
+// Analyzer finds trust-boundary crossings.
+var Analyzer = &analyzers.Analyzer{
+	Name:       "boundaries",
+	Doc:        "trust-boundary crossings: every edge between two trust zones, recognized or not",
+	URL:        "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#boundaries",
+	Requires:   []*analyzers.Analyzer{exposure.Analyzer},
+	ResultType: reflect.TypeFor[[]analyzers.Crossing](),
+	Run:        run,
+}
+
+// RuleUnrecognized is reported for each unrecognized crossing into a
+// scanned account.
+const RuleUnrecognized = "TM-BND-001"
+
+//go:embed vendors.json
+var vendorsJSON []byte
+
+var vendors = func() map[string]string {
+	var v struct {
+		Vendors []struct {
+			Name     string   `json:"name"`
+			Accounts []string `json:"accounts"`
+		} `json:"vendors"`
+	}
+	if err := json.Unmarshal(vendorsJSON, &v); err != nil {
+		panic("boundaries: vendors.json: " + err.Error())
+	}
+	m := map[string]string{}
+	for _, x := range v.Vendors {
+		for _, a := range x.Accounts {
+			m[a] = x.Name
+		}
+	}
+	return m
+}()
+
+// Vendor returns the name of a well-known vendor account, or "".
+func Vendor(account string) string { return vendors[account] }
+
+func run(pass *analyzers.Pass) (any, error) {
+	g := pass.Graph
+	eps := analyzers.ResultFor[[]analyzers.EntryPoint](pass, exposure.Analyzer)
+	epByKey := map[string]analyzers.EntryPoint{}
+	for _, ep := range eps {
+		epByKey[ep.ResourceARN+"|"+ep.Via] = ep
+	}
+	var out []analyzers.Crossing
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		fromZ, toZ := g.Zone(e.From), g.Zone(e.To)
+		if fromZ == toZ {
+			continue
+		}
+		if e.Kind.IsAccess() && e.Exposure == "internal" {
+			continue
+		}
+		c := analyzers.Crossing{
+			ID: crossingID(e), From: e.From, To: e.To, FromZone: string(fromZ), ToZone: string(toZ),
+			Kind: string(e.Kind), Via: e.Via, Exposure: e.Exposure, Principal: e.Principal, Actions: e.Actions,
+			Conditions: e.Conditions, Certain: e.Certainty == graph.True, Evidence: e.Evidence.Source,
+		}
+		if acct := outsideAccount(g, e.From); acct != "" {
+			c.Label = Vendor(acct)
+		}
+		if ep, ok := epByKey[e.To+"|"+e.Via]; ok {
+			c.EntryPoint = ep.ID
+			c.Recognized, c.RecognizedBy = ep.Recognized, ep.RecognizedBy
+		} else {
+			c.Recognized, c.RecognizedBy = recognizeStructural(pass.Trust, g, e)
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, analyzers.CompareCrossings)
+	for _, c := range out {
+		if c.Recognized || !strings.HasPrefix(c.ToZone, "account:") {
+			continue
+		}
+		who := c.Principal
+		if who == "" {
+			who = c.From
+		}
+		if c.Label != "" {
+			who += " (" + c.Label + ")"
+		}
+		sev := analyzers.SevMedium
+		if c.Exposure == "public" {
+			sev = analyzers.SevHigh
+		}
+		pass.Reportf(analyzers.Finding{
+			ID: RuleUnrecognized + ":" + c.ID, RuleID: RuleUnrecognized, Title: "Unrecognized trust-boundary crossing",
+			Severity: sev, Confidence: confidence(c.Certain), Resource: c.To, Account: graph.AccountOfARN(c.To),
+			Message: fmt.Sprintf("%s (%s) %s %s (%s) via %s, and neither trustmap.yaml nor the baseline covers it",
+				who, c.FromZone, c.Kind, c.To, c.ToZone, c.Via),
+			Remediation: "if this party is expected, add it to trustmap.yaml (known_accounts, organizations or expected_public); otherwise remove the grant",
+			Details:     map[string]any{"crossing": c.ID, "from_zone": c.FromZone, "to_zone": c.ToZone},
+		})
+	}
+	return out, nil
+}
+
+// recognizeStructural judges crossings that are not entry points (e.g. a
+// bucket notifying a queue in another account).
+func recognizeStructural(t *analyzers.Trust, g *graph.Graph, e *graph.Edge) (bool, string) {
+	if t == nil {
+		return false, ""
+	}
+	for _, id := range []string{e.From, e.To} {
+		if acct := outsideAccount(g, id); acct != "" {
+			if name := t.KnownAccounts[acct]; name != "" {
+				return true, "known: " + name
+			}
+		}
+	}
+	if t.Known("", e.To) && t.Known("", e.From) {
+		return true, "baseline " + t.BaselineName
+	}
+	return false, ""
+}
+
+// outsideAccount returns the account of a node outside the scan ("" if none).
+func outsideAccount(g *graph.Graph, id string) string {
+	acct := graph.AccountOfARN(id)
+	if n, ok := g.Node(id); ok && n.Account != "" {
+		acct = n.Account
+	}
+	if acct == "" || g.Scanned[acct] {
+		return ""
+	}
+	return acct
+}
+
+func crossingID(e *graph.Edge) string {
+	sum := sha256.Sum256([]byte(e.From + "|" + e.To + "|" + string(e.Kind) + "|" + e.Via))
+	return "BX-" + hex.EncodeToString(sum[:])[:12]
+}
+
+func confidence(certain bool) string {
+	if certain {
+		return "high"
+	}
+	return "low"
+}

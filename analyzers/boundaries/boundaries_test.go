@@ -1,0 +1,10 @@
+package boundaries_test
+
+import (
+	"testing"
+
+	"github.com/trustmap/trustmap/analyzers/analyzertest"
+	"github.com/trustmap/trustmap/analyzers/boundaries"
+)
+
+func TestGolden(t *testing.T) { analyzertest.Run(t, boundaries.Analyzer, "testdata") }

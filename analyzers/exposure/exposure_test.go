@@ -1,0 +1,10 @@
+package exposure_test
+
+import (
+	"testing"
+
+	"github.com/trustmap/trustmap/analyzers/analyzertest"
+	"github.com/trustmap/trustmap/analyzers/exposure"
+)
+
+func TestGolden(t *testing.T) { analyzertest.Run(t, exposure.Analyzer, "testdata") }

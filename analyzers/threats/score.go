@@ -1,0 +1,119 @@
+package threats
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/graph"
+)
+
+// likelihood scores how easily an outsider can use the entry point
+// (docs/scoring.md):
+//
+//	5  anyone on the internet, no authentication
+//	4  any AWS account (a signed request from any account)
+//	3  anyone holding a token an authorizer accepts; or a named account or
+//	   organization that trustmap.yaml does not recognize
+//	2  any principal but only from a fixed network; or a recognized account
+//	1  a recognized party behind an extra guard (ExternalId, MFA)
+//
+// minus 1 (never below 1) when the entry point rests on a setting the scan
+// could not read.
+func likelihood(ep analyzers.EntryPoint) (int, string) {
+	var l int
+	var why string
+	guarded := slices.ContainsFunc(ep.Evidence.Conditions, func(c string) bool {
+		lc := strings.ToLower(c)
+		return strings.Contains(lc, "sts:externalid") || strings.Contains(lc, "multifactorauth")
+	})
+	switch {
+	case ep.Exposure == "public" && authenticated(ep):
+		l, why = 3, "reachable from the internet, but only with a token the authorizer accepts"
+	case ep.Exposure == "public" && slices.Contains(ep.Zones, "internet"):
+		l, why = 5, "anyone on the internet can use it without authenticating"
+	case ep.Exposure == "public":
+		l, why = 4, "any principal of any AWS account can use it with a signed request"
+	case slices.Contains(ep.Principals, "*"):
+		l, why = 2, "any principal can use it, but only from a fixed network ("+strings.Join(ep.Evidence.Conditions, "; ")+")"
+	case ep.Recognized && guarded:
+		l, why = 1, "a recognized party ("+ep.RecognizedBy+"), behind ExternalId or MFA"
+	case ep.Recognized:
+		l, why = 2, "a recognized party ("+ep.RecognizedBy+")"
+	default:
+		l, why = 3, "named outside parties ("+strings.Join(ep.Principals, ", ")+") that trustmap.yaml does not recognize"
+		if guarded {
+			l, why = 2, why+", behind ExternalId or MFA"
+		}
+	}
+	if !ep.Certain && l > 1 {
+		l--
+		why += "; lowered by 1 because a setting that could block it was not readable"
+	}
+	return l, why
+}
+
+// impact scores the worst outcome (docs/scoring.md):
+//
+//	5  administer the resource or what it leads to (policies, code, ACLs)
+//	4  write or delete data, or act as a role that can
+//	3  read data, or run compute whose role can read data
+//	2  list or invoke with nothing further reached
+//	1  nothing beyond the resource's own metadata
+func impact(ep analyzers.EntryPoint, path *analyzers.AttackPath) (int, string) {
+	i, why := 1, "only metadata"
+	set := func(v int, w string) {
+		if v > i {
+			i, why = v, w
+		}
+	}
+	for _, a := range ep.Access {
+		switch graph.EdgeKind(a) {
+		case graph.EdgeCanAdminister:
+			set(5, "can change the resource's own policy, ACL or code")
+		case graph.EdgeCanWrite:
+			set(4, "can write or delete data in the resource")
+		case graph.EdgeCanAssume:
+			set(3, "gets the role's credentials")
+		case graph.EdgeCanRead, graph.EdgeCanReceive:
+			if onlyList(ep.Actions) {
+				set(2, "can list the resource's contents")
+			} else {
+				set(3, "can read data from the resource")
+			}
+		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
+			set(2, "can invoke it or feed it input")
+		}
+	}
+	if path != nil {
+		last := path.Steps[len(path.Steps)-1]
+		if v := impactOfStep(last); v > 0 {
+			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
+		}
+	}
+	return i, why
+}
+
+func impactOfStep(s analyzers.PathStep) int {
+	switch graph.EdgeKind(s.Edge) {
+	case graph.EdgeCanAdminister:
+		return 5
+	case graph.EdgeCanWrite, graph.EdgeCanAssume:
+		return 4
+	case graph.EdgeCanRead, graph.EdgeCanReceive, graph.EdgeCanSend:
+		return 3
+	case graph.EdgeCanInvoke, graph.EdgeExecutesAs:
+		return 2
+	}
+	return 0
+}
+
+func onlyList(actions []string) bool {
+	for _, a := range actions {
+		if !strings.HasPrefix(strings.ToLower(a), "s3:list") {
+			return false
+		}
+	}
+	return len(actions) > 0
+}

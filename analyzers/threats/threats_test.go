@@ -1,0 +1,10 @@
+package threats_test
+
+import (
+	"testing"
+
+	"github.com/trustmap/trustmap/analyzers/analyzertest"
+	"github.com/trustmap/trustmap/analyzers/threats"
+)
+
+func TestGolden(t *testing.T) { analyzertest.Run(t, threats.Analyzer, "testdata") }

@@ -1,0 +1,270 @@
+// Package tokens defines the tokens analyzer: abuse of authentication
+// tokens and credentials.
+//
+//   - TM-TOK-001: roles assumable from outside the account, by whom, and
+//     whether MFA, sts:ExternalId or a source condition stands in the way.
+//   - TM-TOK-002: internet-facing compute (a Lambda function behind a public
+//     URL, API or permission) whose execution-role credentials, if leaked
+//     through SSRF or an environment dump, give what the role can do —
+//     raised when the role's permissions are not bound to a network
+//     (aws:SourceVpc, aws:SourceVpce, aws:SourceIp, aws:ViaAWSService).
+//   - TM-TOK-003: IAM users with long-lived access keys: active and older
+//     than 90 days, or active and never used.
+//   - TM-TOK-004: Lambda environment variable names that look like secrets
+//     (values are never read into the snapshot; the name is the finding).
+package tokens
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/graph"
+)
+
+// Rule ids.
+const (
+	RuleAssumable      = "TM-TOK-001"
+	RuleExposedRole    = "TM-TOK-002"
+	RuleLongLivedKey   = "TM-TOK-003"
+	RuleSecretEnvName  = "TM-TOK-004"
+	MaxKeyAge          = 90 * 24 * time.Hour
+	networkBindingKeys = "aws:sourcevpc aws:sourcevpce aws:sourceip aws:viaawsservice aws:calledvia"
+)
+
+// Analyzer finds token-abuse exposure.
+var Analyzer = &analyzers.Analyzer{
+	Name: "tokens",
+	Doc:  "token abuse: assumable roles, leakable execution-role credentials, long-lived keys, secret-looking env names",
+	URL:  "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#tokens",
+	Run:  run,
+}
+
+var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|auth)`)
+
+func run(pass *analyzers.Pass) (any, error) {
+	g := pass.Graph
+	now := g.Snapshot.ScannedAt
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		switch n.Kind {
+		case graph.KindIAMRole:
+			assumable(pass, n)
+		case graph.KindLambdaFunction:
+			exposedRole(pass, n)
+			secretEnv(pass, n)
+		case graph.KindAccessKey:
+			longLived(pass, n, now)
+		}
+	}
+	return nil, nil
+}
+
+func assumable(pass *analyzers.Pass, n *graph.Node) {
+	g := pass.Graph
+	for _, e := range g.In(n.ID) {
+		if e.Kind != graph.EdgeCanAssume || e.Via != "trust-policy" || e.Exposure == "internal" {
+			continue
+		}
+		var guards []string
+		for _, c := range e.Conditions {
+			lc := strings.ToLower(c)
+			switch {
+			case strings.Contains(lc, "sts:externalid"):
+				guards = append(guards, "ExternalId")
+			case strings.Contains(lc, "multifactorauth"):
+				guards = append(guards, "MFA")
+			case strings.Contains(lc, "aws:sourceip") || strings.Contains(lc, "aws:sourcevpc"):
+				guards = append(guards, "source network")
+			}
+		}
+		for _, c := range e.Evidence.PinnedBy {
+			guards = append(guards, "pinned by "+c)
+		}
+		sev := analyzers.SevHigh
+		switch {
+		case e.Exposure == "public":
+			sev = analyzers.SevCritical
+		case len(guards) > 0:
+			sev = analyzers.SevMedium
+		}
+		who := e.Principal
+		guard := "nothing but the trust policy"
+		if len(guards) > 0 {
+			guard = strings.Join(uniq(guards), ", ")
+		}
+		pass.Reportf(analyzers.Finding{
+			ID: RuleAssumable + ":" + n.ID + ":" + e.Principal, RuleID: RuleAssumable, Title: "Role assumable from outside the account",
+			Severity: sev, Confidence: conf(e.Certainty), Resource: n.ID, Account: n.Account,
+			Message:     fmt.Sprintf("%s (%s) can assume %s; standing in the way: %s", who, g.Zone(e.From), n.Name, guard),
+			Remediation: nonEmpty(e.Evidence.Detail, "limit the trust policy to the principals that need it and require sts:ExternalId or MFA"),
+			Recognized:  recognized(pass.Trust, e.Principal),
+			Evidence:    []graph.Edge{*e},
+		})
+	}
+}
+
+// exposedRole reports a function reachable from outside whose role can
+// reach data.
+func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
+	g := pass.Graph
+	how := reachedFrom(g, fn.ID)
+	if how == "" {
+		return
+	}
+	var role string
+	for _, e := range g.Out(fn.ID) {
+		if e.Kind == graph.EdgeExecutesAs {
+			role = e.To
+		}
+	}
+	if role == "" {
+		return
+	}
+	var grants []string
+	bound := true
+	strong := false
+	var evidence []graph.Edge
+	for _, e := range g.Out(role) {
+		if e.Via != "identity-policy" {
+			continue
+		}
+		grants = append(grants, fmt.Sprintf("%s %s", strings.Join(e.Actions, ","), e.To))
+		evidence = append(evidence, *e)
+		if !networkBound(e.Conditions) {
+			bound = false
+		}
+		if e.Kind == graph.EdgeCanWrite || e.Kind == graph.EdgeCanAdminister || e.Kind == graph.EdgeCanAssume {
+			strong = true
+		}
+	}
+	if len(grants) == 0 {
+		return
+	}
+	sev := analyzers.SevMedium
+	if strong {
+		sev = analyzers.SevHigh
+	}
+	note := "they work from anywhere: no network condition binds them"
+	if bound {
+		note = "they are bound to a network by conditions, which limits use outside it"
+		sev = analyzers.SevLow
+	} else if strong {
+		sev = analyzers.SevCritical
+	}
+	pass.Reportf(analyzers.Finding{
+		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing function's role credentials are worth stealing",
+		Severity: sev, Confidence: "medium", Resource: fn.ID, Account: fn.Account, Region: fn.Region,
+		Message: fmt.Sprintf("%s is reachable from %s; if its execution-role credentials leak (SSRF, an environment dump), they allow %s — %s",
+			fn.Name, how, strings.Join(grants, "; "), note),
+		Remediation: fmt.Sprintf("narrow %s to the resources the function needs, and add an aws:SourceVpc or aws:ViaAWSService condition where the function runs in a VPC or calls through AWS services", role),
+		Evidence:    evidence,
+	})
+}
+
+// reachedFrom says how a function is reachable from outside ("" if not).
+func reachedFrom(g *graph.Graph, fn string) string {
+	var ways []string
+	for _, e := range g.In(fn) {
+		switch {
+		case e.Kind.IsAccess() && e.Exposure != "internal" && e.Exposure != "":
+			ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
+		case e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers:
+			for _, in := range g.In(e.From) {
+				if in.Kind.IsAccess() && in.Exposure != "internal" && in.Exposure != "" {
+					ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(in.From), in.Via, e.From))
+				}
+			}
+		}
+	}
+	return strings.Join(uniq(ways), ", ")
+}
+
+func networkBound(conds []string) bool {
+	for _, c := range conds {
+		lc := strings.ToLower(c)
+		for _, k := range strings.Fields(networkBindingKeys) {
+			if strings.Contains(lc, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {
+	k := n.AccessKey
+	if k == nil || k.Status != "Active" {
+		return
+	}
+	var why string
+	switch {
+	case k.LastUsedKnown == graph.True && k.LastUsed.IsZero():
+		why = "has never been used"
+	case !k.CreatedAt.IsZero() && now.Sub(k.CreatedAt) > MaxKeyAge:
+		why = fmt.Sprintf("is %d days old", int(now.Sub(k.CreatedAt).Hours()/24))
+	default:
+		return
+	}
+	pass.Reportf(analyzers.Finding{
+		ID: RuleLongLivedKey + ":" + n.ID, RuleID: RuleLongLivedKey, Title: "Long-lived access key",
+		Severity: analyzers.SevMedium, Confidence: "high", Resource: n.ID, Account: n.Account,
+		Message:     fmt.Sprintf("an active access key of user %s %s; a leaked long-lived key works until someone rotates it", k.User, why),
+		Remediation: fmt.Sprintf("rotate or delete the key of %s; prefer roles (IAM Identity Center, OIDC federation) over access keys", k.User),
+	})
+}
+
+func secretEnv(pass *analyzers.Pass, fn *graph.Node) {
+	if fn.Function == nil {
+		return
+	}
+	var names []string
+	for _, v := range fn.Function.EnvVarNames {
+		if secretName.MatchString(v) {
+			names = append(names, v)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	pass.Reportf(analyzers.Finding{
+		ID: RuleSecretEnvName + ":" + fn.ID, RuleID: RuleSecretEnvName, Title: "Secret-looking environment variables",
+		Severity: analyzers.SevMedium, Confidence: "medium", Resource: fn.ID, Account: fn.Account, Region: fn.Region,
+		Message:     fmt.Sprintf("%s has environment variables named %s: values in the environment leak with any environment dump and to anyone who can read the function configuration", fn.Name, strings.Join(names, ", ")),
+		Remediation: "keep secrets in AWS Secrets Manager or SSM Parameter Store (SecureString) and read them at run time",
+	})
+}
+
+func recognized(t *analyzers.Trust, principal string) bool {
+	if t == nil {
+		return false
+	}
+	acct := graph.AccountOfARN(principal)
+	if acct == "" {
+		acct = principal
+	}
+	return t.KnownAccounts[acct] != "" || slices.Contains(t.OrgIDs, principal)
+}
+
+func conf(t graph.Tri) string {
+	if t == graph.True {
+		return "high"
+	}
+	return "low"
+}
+
+func uniq(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,10 @@
+package tokens_test
+
+import (
+	"testing"
+
+	"github.com/trustmap/trustmap/analyzers/analyzertest"
+	"github.com/trustmap/trustmap/analyzers/tokens"
+)
+
+func TestGolden(t *testing.T) { analyzertest.Run(t, tokens.Analyzer, "testdata") }
