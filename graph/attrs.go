@@ -200,6 +200,8 @@ type IAMUser struct {
 	PasswordEnabled  Tri               `json:"password_enabled"`
 	PasswordLastUsed time.Time         `json:"password_last_used,omitzero"`
 	KeysKnown        Tri               `json:"keys_known"`
+	// PoliciesKnown is True when the user's policies and groups were read.
+	PoliciesKnown Tri `json:"policies_known"`
 }
 
 // IAMGroup is an IAM group.

@@ -38,41 +38,73 @@ func onlyURLInvoke(actions []string) bool {
 	return true
 }
 
-// functionURL derives access edges to a Lambda function URL. With AuthType
-// NONE the URL is public whatever the policy says: Lambda performs no
-// authentication. With AWS_IAM the callers are the principals the function
-// policy grants lambda:InvokeFunctionUrl (signed requests: any AWS account,
-// never anonymous).
+// functionURL derives access edges to a Lambda function URL. The
+// function's resource policy is always in effect (Lambda Developer Guide,
+// "Control access to Lambda function URLs"): with AuthType NONE Lambda does
+// not authenticate callers, so only a grant of lambda:InvokeFunctionUrl to
+// "*" lets anyone in — the URL is then public, reachable from the internet;
+// without such a grant the URL answers 403 to everyone. With AWS_IAM the
+// callers are the principals the policy grants lambda:InvokeFunctionUrl
+// (signed requests: never anonymous). An alias URL is judged by the alias's
+// own policy. Since October 2025 new URLs also need lambda:InvokeFunction;
+// trustmap does not require it, which can only over-state exposure.
 func (r *resolver) functionURL(n *Node) {
 	u := n.FunctionURL
 	if u == nil {
 		return
 	}
 	fnID, _, _ := strings.Cut(n.ID, "#")
+	pol := u.Policy
+	owner := n
+	if u.Qualifier == "" {
+		// Not an alias URL: the function's own policy applies.
+		fnNode, ok := r.node(fnID)
+		if !ok || fnNode.Function == nil {
+			return
+		}
+		pol = fnNode.Function.Policy
+		owner = fnNode
+	}
+	res, ok := r.judgePolicy(owner, pol, "lambda", "function-url")
+	if !ok {
+		if strings.EqualFold(u.AuthType, "NONE") {
+			// The URL does no authentication; only the unreadable policy
+			// stands between it and the internet.
+			from := r.principal("*", policy.KindAnyone, n.Account, true)
+			r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanInvoke, Actions: []string{"lambda:InvokeFunctionUrl"},
+				Exposure: "public", Via: "function-url", Principal: "*", Certainty: Unknown,
+				Evidence: Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType NONE; the function policy that must allow public access could not be read"}})
+		}
+		return
+	}
+	grantsURL := func(g policy.Grant) bool {
+		return slices.ContainsFunc(g.Actions, func(a string) bool { return policy.ActionMatches(a, "lambda:InvokeFunctionUrl") })
+	}
 	if strings.EqualFold(u.AuthType, "NONE") {
-		from := r.principal("*", policy.KindAnyone, n.Account, true)
-		r.edge(Edge{
-			From: from, To: n.ID, Kind: EdgeCanInvoke, Actions: []string{"lambda:InvokeFunctionUrl"},
-			Exposure: "public", Via: "function-url", Principal: "*", Certainty: True,
-			Evidence: Evidence{Source: "lambda:GetFunctionUrlConfig", Detail: "AuthType NONE: Lambda does not authenticate callers of " + u.URL,
-				PinnedBy: nil},
-		})
+		public := false
+		for _, g := range res.Grants {
+			if g.PrincipalKind == policy.KindAnyone && grantsURL(g) {
+				public = true
+				from := r.principal("*", policy.KindAnyone, n.Account, true)
+				var idx []int
+				for _, st := range g.Statements {
+					idx = append(idx, st.Index)
+				}
+				r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanInvoke, Actions: []string{"lambda:InvokeFunctionUrl"},
+					Conditions: g.Conditions, Exposure: "public", Via: "function-url", Principal: "*", Certainty: True,
+					Evidence: Evidence{Source: pol.Source, Statements: idx, Detail: "AuthType NONE: Lambda does not authenticate callers of " + nonEmpty(u.URL, n.ID)}})
+			}
+		}
+		if !public {
+			r.note(n.ID, "unreachable", "function-url", "the function URL has AuthType NONE but the function policy grants no public lambda:InvokeFunctionUrl, so Lambda answers 403 to every caller")
+		}
 		return
 	}
-	fnNode, ok := r.node(fnID)
-	if !ok || fnNode.Function == nil {
-		return
-	}
-	res, ok := r.judgePolicy(fnNode, fnNode.Function.Policy, "lambda", "function-url")
-	if !ok || fnNode.Function.Policy.State != True {
+	if pol.State != True {
 		return
 	}
 	url := *n
-	r.grantEdges(&url, res, "function-url", fnNode.Function.Policy.Source, false, True, func(g policy.Grant) bool {
-		return slices.ContainsFunc(g.Actions, func(a string) bool {
-			return policy.ActionMatches(a, "lambda:InvokeFunctionUrl")
-		})
-	})
+	r.grantEdges(&url, res, "function-url", pol.Source, false, True, grantsURL)
 }
 
 // sqsQueue derives access edges from a queue policy. SQS accepts anonymous

@@ -62,6 +62,7 @@ func method(auth string) Node {
 func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
 	const anyoneInvokes = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*"}]}`
 	const partnerInvokes = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`
+	const publicURL = `{"Statement":[{"Sid":"FunctionURLAllowPublicAccess","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}`
 	const urlPolicy = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}}]}`
 	const apiAnyone = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
 	const apiPartner = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"execute-api:Invoke","Resource":"*"}]}`
@@ -77,9 +78,12 @@ func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
 		{"a Lambda permission for another account is cross-account",
 			[]Node{fn(partnerInvokes)}, nil,
 			[]string{"account:111122223333 -can-invoke/lambda-permission/cross-account-> " + fnARN}},
-		{"a function URL with AuthType NONE is public whatever the policy says",
-			[]Node{fn(""), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "NONE"}}}, nil,
+		{"a function URL with AuthType NONE whose policy grants InvokeFunctionUrl to * is public from the internet",
+			[]Node{fn(publicURL), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "NONE"}}}, nil,
 			[]string{"internet -can-invoke/function-url/public-> " + fnARN + "#url"}},
+		{"a function URL with AuthType NONE and no public grant answers 403 to everyone",
+			[]Node{fn(""), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "NONE"}}}, nil,
+			nil},
 		{"a function URL with AWS_IAM is open to whom the policy grants InvokeFunctionUrl, and the Invoke API is not",
 			[]Node{fn(urlPolicy), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "AWS_IAM"}}}, nil,
 			[]string{"aws:any-account -can-invoke/function-url/public-> " + fnARN + "#url"}},

@@ -6,7 +6,8 @@ import (
 )
 
 // WriteJSON writes report.json.
-func WriteJSON(w io.Writer, r *Report) error {
+func WriteJSON(w io.Writer, in Input) error {
+	r := in.Report
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

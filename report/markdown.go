@@ -11,7 +11,8 @@ import (
 // WriteMarkdown writes report.md: a summary, entry points sorted by
 // severity (unrecognized first), attack paths, threats, findings to review
 // and the coverage gaps.
-func WriteMarkdown(w io.Writer, r *Report) error {
+func WriteMarkdown(w io.Writer, in Input) error {
+	r := in.Report
 	p := &printer{w: w}
 	p.f("# trustmap report\n\n")
 	p.f("- Accounts: %s\n", orNone(strings.Join(r.Accounts, ", ")))

@@ -52,6 +52,17 @@ type Summary struct {
 	APICalls          int            `json:"api_calls,omitempty"`
 }
 
+// Input is what every writer gets: the report, the resolved graph it was
+// built from (for exports that draw components and data flows), and the
+// names of the files written beside it.
+type Input struct {
+	Report *Report
+	Graph  *graph.Graph
+	// SnapshotFile is the name of the snapshot written beside the report
+	// (SARIF points its physical locations at it).
+	SnapshotFile string
+}
+
 // Coverage is one coverage gap: an API call whose answer the scan lacks.
 type Coverage struct {
 	Account  string `json:"account,omitempty"`

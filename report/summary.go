@@ -8,7 +8,8 @@ import (
 )
 
 // WriteSummary writes the short table printed on stdout after a scan.
-func WriteSummary(w io.Writer, r *Report) error {
+func WriteSummary(w io.Writer, in Input) error {
+	r := in.Report
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	s := r.Summary
 	status := "complete"

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,10 +29,10 @@ type reportOptions struct {
 // formats maps each --format name to its writer and file name.
 var formats = []struct {
 	name, file string
-	write      func(*bytes.Buffer, *report.Report) error
+	write      func(io.Writer, report.Input) error
 }{
-	{"json", "report.json", func(b *bytes.Buffer, r *report.Report) error { return report.WriteJSON(b, r) }},
-	{"md", "report.md", func(b *bytes.Buffer, r *report.Report) error { return report.WriteMarkdown(b, r) }},
+	{"json", "report.json", report.WriteJSON},
+	{"md", "report.md", report.WriteMarkdown},
 }
 
 func formatNames() []string {
@@ -126,16 +127,17 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 // report formats and the stdout summary.
 func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *analyzers.Trust) error {
 	trust.Now = snap.ScannedAt
-	rep, err := analyze(snap, trust)
+	rep, g2, err := analyze(snap, trust)
 	if err != nil {
 		return err
 	}
+	in := report.Input{Report: rep, Graph: g2, SnapshotFile: "snapshot.json"}
 	for _, f := range formats {
 		if !slices.Contains(ro.formats, f.name) {
 			continue
 		}
 		var buf bytes.Buffer
-		if err := f.write(&buf, rep); err != nil {
+		if err := f.write(&buf, in); err != nil {
 			return fmt.Errorf("rendering %s: %w", f.file, err)
 		}
 		if err := writeFileAtomic(filepath.Join(ro.outputDir, f.file), buf.Bytes()); err != nil {
@@ -143,7 +145,7 @@ func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOp
 		}
 	}
 	if !g.quiet {
-		if err := report.WriteSummary(e.stdout, rep); err != nil {
+		if err := report.WriteSummary(e.stdout, in); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "\nreport written to %s\n", ro.outputDir)
@@ -155,16 +157,16 @@ func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOp
 }
 
 // analyze is the offline half of the pipeline: graph → analyzers → report.
-func analyze(snap *graph.Snapshot, trust *analyzers.Trust) (*report.Report, error) {
+func analyze(snap *graph.Snapshot, trust *analyzers.Trust) (*report.Report, *graph.Graph, error) {
 	g := graph.Resolve(snap)
 	res, err := analyzers.Run(g, trust, anall.Analyzers())
 	if err != nil && res == nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "trustmap: warning:", err)
 	}
-	return report.Build(g, res), nil
+	return report.Build(g, res), g, nil
 }
 
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
