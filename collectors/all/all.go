@@ -4,13 +4,19 @@ package all
 
 import (
 	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/collectors/lambda"
+	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/s3"
+	"github.com/trustmap/trustmap/collectors/sqs"
 )
 
 // Collectors returns a fresh instance of every collector.
 func Collectors() []collectors.Collector {
 	return []collectors.Collector{
+		organizations.New(),
 		s3.New(),
+		lambda.New(),
+		sqs.New(),
 	}
 }
 

@@ -170,12 +170,13 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 		})
 	}
 	for _, u := range urls {
-		id := arn + "#url"
+		id, label := arn+"#url", name
 		if u.Qualifier != "" {
 			id += ":" + u.Qualifier
+			label += ":" + u.Qualifier
 			u.Policy = c.policy(ctx, t, b, client, name, u.Qualifier, errs)
 		}
-		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: name + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
+		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
 			Evidence: graph.Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType},

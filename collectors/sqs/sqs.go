@@ -1,0 +1,239 @@
+// Package sqs collects SQS queues: access policy, redrive policy (the
+// dead-letter queue) and encryption.
+//
+// # Calls
+//
+// Per region: ListQueues, one call per 1,000 queues. MaxResults is always
+// set: without it SQS returns at most 1,000 URLs and a null NextToken, so a
+// larger region would be silently cut short.
+// Per queue: one GetQueueAttributes naming exactly the five attributes used
+// (Policy, RedrivePolicy, QueueArn, KmsMasterKeyId, SqsManagedSseEnabled),
+// not "All", which would also fetch message counts and timestamps the
+// threat model does not use. A region with N queues costs N + N/1000 calls.
+//
+// A queue listed by ListQueues and deleted before GetQueueAttributes
+// (NonExistentQueue) is gone, not hidden: it is dropped without a gap.
+package sqs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/graph"
+)
+
+const service = "sqs"
+
+// api is the part of the SQS client the collector uses: reads only.
+type api interface {
+	ListQueues(context.Context, *sqs.ListQueuesInput, ...func(*sqs.Options)) (*sqs.ListQueuesOutput, error)
+	GetQueueAttributes(context.Context, *sqs.GetQueueAttributesInput, ...func(*sqs.Options)) (*sqs.GetQueueAttributesOutput, error)
+}
+
+// queuesPage is the largest ListQueues page SQS allows.
+const queuesPage = 1000
+
+// attributeNames are the queue attributes read, and no others.
+var attributeNames = []types.QueueAttributeName{
+	types.QueueAttributeNamePolicy,
+	types.QueueAttributeNameRedrivePolicy,
+	types.QueueAttributeNameQueueArn,
+	types.QueueAttributeNameKmsMasterKeyId,
+	types.QueueAttributeNameSqsManagedSseEnabled,
+}
+
+// Collector reads SQS in one account and region.
+type Collector struct {
+	// QueueConcurrency bounds queues read at once (default 32); the
+	// runner's token buckets bound the calls themselves.
+	QueueConcurrency int
+}
+
+// New returns the SQS collector.
+func New() *Collector { return &Collector{} }
+
+// Name implements collectors.Collector.
+func (*Collector) Name() string { return service }
+
+// Scope implements collectors.Collector.
+func (*Collector) Scope() collectors.Scope { return collectors.Regional }
+
+// Clients implements collectors.Describer.
+func (*Collector) Clients() []collectors.ClientSpec {
+	return []collectors.ClientSpec{
+		{Interface: reflect.TypeFor[api](), Actions: map[string][]string{
+			"ListQueues":         {"sqs:ListQueues"},
+			"GetQueueAttributes": {"sqs:GetQueueAttributes"},
+		}},
+	}
+}
+
+// Collect implements collectors.Collector.
+func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.Builder) error {
+	return c.collect(ctx, t, b, sqs.NewFromConfig(t.Config))
+}
+
+func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
+	errs := &errList{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, c.concurrency()))
+	p := sqs.NewListQueuesPaginator(client, &sqs.ListQueuesInput{MaxResults: aws.Int32(queuesPage)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(gctx)
+		if err != nil {
+			errs.gap(t, b, "ListQueues", "", err)
+			break
+		}
+		for _, u := range page.QueueUrls {
+			g.Go(func() error {
+				c.queue(gctx, t, b, client, u, errs)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errs.join()
+}
+
+func (c *Collector) concurrency() int {
+	if c.QueueConcurrency > 0 {
+		return c.QueueConcurrency
+	}
+	return 32
+}
+
+// queue reads one queue's attributes and adds its node and its
+// dead-letter edge.
+func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Builder, client api, queueURL string, errs *errList) {
+	const src = "sqs:GetQueueAttributes"
+	acct, name := parseURL(queueURL)
+	if acct == "" {
+		acct = t.Account
+	}
+	attrs := &graph.SQSQueue{URL: queueURL}
+	out, err := client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(queueURL), AttributeNames: attributeNames})
+	arn := ""
+	switch {
+	case err == nil:
+		a := out.Attributes
+		arn = a[string(types.QueueAttributeNameQueueArn)]
+		attrs.AttributesKnown = graph.True
+		if pol, ok := a[string(types.QueueAttributeNamePolicy)]; ok && pol != "" {
+			attrs.Policy = graph.Present(pol, src)
+		} else {
+			attrs.Policy = graph.Absent(src)
+		}
+		attrs.RedrivePolicy = a[string(types.QueueAttributeNameRedrivePolicy)]
+		attrs.DeadLetterQueue = deadLetterTarget(attrs.RedrivePolicy)
+		attrs.KMSKeyID = a[string(types.QueueAttributeNameKmsMasterKeyId)]
+		attrs.SSEManaged = graph.TriOf(strings.EqualFold(a[string(types.QueueAttributeNameSqsManagedSseEnabled)], "true"))
+	case collectors.IsNotFound(err):
+		return // deleted since ListQueues: gone, not hidden
+	default:
+		errs.gap(t, b, "GetQueueAttributes", name, err)
+		attrs.Policy = graph.Hidden(src)
+	}
+	if arn == "" {
+		arn = QueueARN(t.Region, acct, name)
+	}
+
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSQSQueue, Name: name, Account: acct, Region: t.Region, Queue: attrs})
+	if attrs.DeadLetterQueue != "" {
+		b.AddEdge(graph.Edge{
+			From: arn, To: attrs.DeadLetterQueue, Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,
+			Evidence: graph.Evidence{Source: src, Detail: "RedrivePolicy deadLetterTargetArn"},
+		})
+	}
+}
+
+// deadLetterTarget reads deadLetterTargetArn from a RedrivePolicy
+// attribute ("" when there is none or it is not the documented JSON).
+func deadLetterTarget(redrive string) string {
+	if redrive == "" {
+		return ""
+	}
+	var rp struct {
+		DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+	}
+	if err := json.Unmarshal([]byte(redrive), &rp); err != nil {
+		return ""
+	}
+	return rp.DeadLetterTargetArn
+}
+
+// parseURL returns the account id and queue name of a queue URL
+// (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME).
+func parseURL(queueURL string) (account, name string) {
+	path := queueURL
+	if u, err := url.Parse(queueURL); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	name = parts[len(parts)-1]
+	if len(parts) >= 2 {
+		account = parts[len(parts)-2]
+	}
+	return account, name
+}
+
+// QueueARN builds a queue's ARN from its region, account and name.
+func QueueARN(region, account, name string) string {
+	return "arn:" + partition(region) + ":sqs:" + region + ":" + account + ":" + name
+}
+
+// partition is the ARN partition of a region.
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "eusc-"):
+		return "aws-eusc"
+	}
+	return "aws"
+}
+
+// errList gathers the errors that are not coverage gaps, from concurrent
+// goroutines.
+type errList struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// gap records err from api on resource as a coverage gap. Classes that a
+// gap stands for (denied, throttled out, timeout, not enabled, unsupported,
+// cancelled) end there; anything else is also kept, wrapped, to be returned.
+func (l *errList) gap(t collectors.Target, b *graph.Builder, api, resource string, err error) {
+	switch t.Gap(b, service, t.Region, api, resource, err) {
+	case collectors.ClassOther, collectors.ClassNotFound:
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.errs = append(l.errs, fmt.Errorf("%s %s %s %s: %w", service, t.Region, api, resource, err))
+	}
+}
+
+func (l *errList) join() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return errors.Join(l.errs...)
+}
