@@ -42,6 +42,9 @@ func ZoneOf(n *Node, scanned map[string]bool) Zone {
 		return ZoneAWSService(strings.TrimPrefix(n.ID, "service:"))
 	case KindFederated:
 		return ZoneFederated(strings.TrimPrefix(n.ID, "federated:"))
+	case KindExternalEndpoint:
+		// An HTTP backend, a JWT issuer, a Kafka cluster: outside AWS.
+		return ZoneInternet
 	}
 	if n.Account != "" && !scanned[n.Account] {
 		return ZoneExternalAccount(n.Account)

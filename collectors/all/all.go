@@ -4,6 +4,9 @@ package all
 
 import (
 	"github.com/trustmap/trustmap/collectors"
+	"github.com/trustmap/trustmap/collectors/apigateway"
+	"github.com/trustmap/trustmap/collectors/apigatewayv2"
+	"github.com/trustmap/trustmap/collectors/iam"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/s3"
@@ -14,9 +17,12 @@ import (
 func Collectors() []collectors.Collector {
 	return []collectors.Collector{
 		organizations.New(),
+		iam.New(),
 		s3.New(),
 		lambda.New(),
 		sqs.New(),
+		apigateway.New(),
+		apigatewayv2.New(),
 	}
 }
 
