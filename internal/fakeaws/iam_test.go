@@ -281,10 +281,20 @@ func TestGetAccountAuthorizationDetails(t *testing.T) {
 		}
 	})
 
-	t.Run("MaxItems above 1000 is a ValidationError", func(t *testing.T) {
-		_, err := c.GetAccountAuthorizationDetails(context.Background(), &iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(1001)})
-		if diff := cmp.Diff(apiError{"ValidationError", 400}, decodeError(t, err)); diff != "" {
-			t.Errorf("error (-want +got):\n%s", diff)
-		}
-	})
+	invalid := []struct {
+		name string
+		in   iam.GetAccountAuthorizationDetailsInput
+	}{
+		{"MaxItems above 1000 is a ValidationError", iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(1001)}},
+		{"a Marker the fake did not issue is a ValidationError", iam.GetAccountAuthorizationDetailsInput{Marker: aws.String("bm9wZQ==")}},
+		{"an unknown filter is a ValidationError", iam.GetAccountAuthorizationDetailsInput{Filter: []iamtypes.EntityType{"Robot"}}},
+	}
+	for _, tc := range invalid {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.GetAccountAuthorizationDetails(context.Background(), &tc.in)
+			if diff := cmp.Diff(apiError{"ValidationError", 400}, decodeError(t, err)); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
