@@ -160,6 +160,12 @@ func Classify(err error) Class {
 			return ClassUnsupported
 		}
 	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		// The service has no endpoint in this region: it does not exist
+		// there, which is an answer, not a failure.
+		return ClassUnsupported
+	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		return ClassTimeout

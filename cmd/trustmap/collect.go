@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/spf13/cobra"
 
@@ -24,6 +23,9 @@ import (
 // collectOptions are the flags that say what to scan and how to reach it.
 type collectOptions struct {
 	profile        string
+	profiles       []string
+	org            bool
+	orgRoleName    string
 	regions        []string
 	endpointURL    string
 	assumeRole     string
@@ -37,6 +39,9 @@ type collectOptions struct {
 func (o *collectOptions) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.profile, "profile", "", "shared config profile to use (default: the SDK's default credential chain)")
+	f.StringSliceVar(&o.profiles, "profiles", nil, "scan several accounts, one shared config profile each (comma-separated)")
+	f.BoolVar(&o.org, "org", false, "scan every active account of the organization, assuming --org-role-name in each (run with management or delegated-admin credentials)")
+	f.StringVar(&o.orgRoleName, "org-role-name", "OrganizationAccountAccessRole", "role to assume in each member account with --org (a read-only role is better)")
 	f.StringSliceVar(&o.regions, "regions", nil, "regions to scan, comma-separated, or \"all\" (default: every region enabled in the account)")
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every API call to this endpoint (AWS emulators, S3-compatible stores); AWS_ENDPOINT_URL also works")
 	f.StringVar(&o.assumeRole, "assume-role", "", "role ARN to assume before scanning")
@@ -61,8 +66,14 @@ func (o *collectOptions) validate() error {
 			return usageErr("--regions: %q is not an AWS region name (e.g. us-east-1)", r)
 		}
 	}
-	if o.externalID != "" && o.assumeRole == "" {
-		return usageErr("--external-id needs --assume-role")
+	if o.externalID != "" && o.assumeRole == "" && !o.org {
+		return usageErr("--external-id needs --assume-role or --org")
+	}
+	if o.profile != "" && len(o.profiles) > 0 {
+		return usageErr("use --profile or --profiles, not both")
+	}
+	if o.demo && (len(o.profiles) > 0 || o.org) {
+		return usageErr("--demo scans the built-in demo account; it does not take --profiles or --org")
 	}
 	if o.maxConcurrency < 1 {
 		return usageErr("--max-concurrency must be at least 1")
@@ -156,13 +167,20 @@ func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOpt
 		return nil, identifyErr(err)
 	}
 	logger.Info("scanning", "account", acct, "caller", arn)
+	b := graph.NewBuilder()
+	accounts := []collectors.Account{{ID: acct, CallerARN: arn, Config: cfg}}
+	if len(o.profiles) > 0 || o.org {
+		accounts, err = o.moreAccounts(ctx, cfgOpts, accounts[0], b)
+		if err != nil {
+			return nil, err
+		}
+	}
 
 	cs := collall.Collectors()
 	if len(o.services) > 0 {
 		cs = slices.DeleteFunc(cs, func(c collectors.Collector) bool { return !slices.Contains(o.services, c.Name()) })
 	}
 	stats := &collectors.Stats{}
-	b := graph.NewBuilder()
 	runner := &collectors.Runner{
 		Collectors:     cs,
 		Regions:        o.regions,
@@ -175,7 +193,7 @@ func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOpt
 	if !g.quiet {
 		runner.Progress = newProgress(e.stderr, e.isTerminal)
 	}
-	outcome, runErr := runner.Run(ctx, []collectors.Account{{ID: acct, CallerARN: arn, Config: cfg}}, b)
+	outcome, runErr := runner.Run(ctx, accounts, b)
 	if p, ok := runner.Progress.(*progress); ok {
 		p.done()
 	}
@@ -187,6 +205,45 @@ func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOpt
 	snap.Incomplete = outcome.Reason
 	snap.Calls = int(stats.Calls.Load())
 	return snap, nil
+}
+
+// moreAccounts builds the account list for --profiles and --org: one
+// configuration per profile, and for --org one assumed-role configuration
+// per active member account (credentials cached and refreshed by the SDK).
+// An account that cannot be reached is a coverage gap; the rest are scanned.
+func (o *collectOptions) moreAccounts(ctx context.Context, base collectors.ConfigOptions, first collectors.Account, b *graph.Builder) ([]collectors.Account, error) {
+	var sources []collectors.AccountSource
+	if len(o.profiles) > 0 {
+		for _, p := range o.profiles {
+			opts := base
+			opts.Profile = p
+			cfg, err := collectors.LoadConfig(ctx, opts)
+			if err != nil {
+				return nil, failErr("profile %s: %v", p, err)
+			}
+			sources = append(sources, collectors.AccountSource{Name: "profile " + p, Config: cfg})
+		}
+	} else {
+		sources = append(sources, collectors.AccountSource{Name: "caller", Config: first.Config})
+	}
+	if o.org {
+		members, err := collectors.OrgMembers(ctx, sources[0].Config)
+		if err != nil {
+			return nil, failErr("--org: listing the organization's accounts: %s (run with management or delegated-administrator credentials)", collectors.ErrorSummary(err))
+		}
+		for _, id := range members {
+			if id == first.ID {
+				continue
+			}
+			role := fmt.Sprintf("arn:aws:iam::%s:role/%s", id, o.orgRoleName)
+			sources = append(sources, collectors.AccountSource{Name: role, Config: collectors.AssumeRoleConfig(sources[0].Config, role, o.externalID)})
+		}
+	}
+	accounts := collectors.Resolve(ctx, sources, b)
+	if len(accounts) == 0 {
+		return nil, failErr("no account could be reached (see the coverage gaps with -v)")
+	}
+	return accounts, nil
 }
 
 // identifyErr turns a failed GetCallerIdentity into one clear line.
@@ -203,5 +260,3 @@ func identifyErr(err error) error {
 	}
 	return failErr("cannot identify the account with sts:GetCallerIdentity: %s", collectors.ErrorSummary(err))
 }
-
-var _ = aws.String
