@@ -252,6 +252,8 @@ func identifyErr(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &exitError{exitIncomplete, errors.New("interrupted before the scan started")}
+	case errors.Is(err, context.DeadlineExceeded): // --timeout ran out during sts:GetCallerIdentity
+		return &exitError{exitIncomplete, errors.New("timed out before the scan started")}
 	case strings.Contains(msg, "failed to retrieve credentials") || strings.Contains(msg, "no EC2 IMDS role found") ||
 		strings.Contains(msg, "failed to refresh cached credentials") || strings.Contains(msg, "AnonymousCredentials"):
 		return failErr("no AWS credentials found: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on a machine with a role (or try --demo)")

@@ -122,6 +122,7 @@ func newRootCmd(e env) *cobra.Command {
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
+		newDiffCmd(e), // diff.go
 		newVersionCmd(e),
 	)
 	return root

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +23,11 @@ import (
 type reportOptions struct {
 	outputDir string
 	formats   []string
-	config    string // trustmap.yaml
-	baseline  string // previous report.json or OTM file
+	config    string      // trustmap.yaml
+	baseline  string      // previous report.json or OTM file
+	gate      gateOptions // --fail-on, --fail-on-new (diff.go)
+
+	securityHub securityHubOptions // --security-hub (securityhub.go)
 }
 
 // formats maps each --format name to its writer and file name.
@@ -33,6 +37,16 @@ var formats = []struct {
 }{
 	{"json", "report.json", report.WriteJSON},
 	{"md", "report.md", report.WriteMarkdown},
+	// Human views (report/html.go, mermaid.go, dot.go).
+	{"html", "report.html", report.WriteHTML},
+	{"mermaid", "report.mmd", report.WriteMermaid},
+	{"dot", "report.dot", report.WriteDOT},
+	// Interchange exports (report/otm.go, threatdragon.go, sarif.go, asff.go).
+	{"otm", "report.otm.json", report.WriteOTMJSON},
+	{"otm-yaml", "report.otm.yaml", report.WriteOTMYAML},
+	{"threatdragon", "report.threatdragon.json", report.WriteThreatDragon},
+	{"sarif", "report.sarif", report.WriteSARIF},
+	{"asff", "report.asff.json", report.WriteASFF},
 }
 
 func formatNames() []string {
@@ -46,9 +60,11 @@ func formatNames() []string {
 func (o *reportOptions) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.outputDir, "output-dir", "./trustmap-report", "directory to write the report files into")
-	f.StringSliceVar(&o.formats, "format", []string{"json", "md"}, "report formats, comma-separated: "+strings.Join(formatNames(), ", "))
+	f.StringSliceVar(&o.formats, "format", []string{"json", "md", "html"}, "report formats, comma-separated: "+strings.Join(formatNames(), ", "))
 	f.StringVar(&o.config, "config", "", "trust config (trustmap.yaml): known accounts, organizations, expected-public resources, suppressions")
 	f.StringVar(&o.baseline, "baseline", "", "an existing model whose entry points count as recognized: a previous report.json or an OTM file")
+	o.gate.bind(cmd)        // --fail-on, --fail-on-new (diff.go)
+	o.securityHub.bind(cmd) // --security-hub (securityhub.go)
 }
 
 // trust loads the trust config and baseline named by the flags.
@@ -78,6 +94,9 @@ func (o *reportOptions) validate() error {
 	if o.outputDir == "" {
 		return usageErr("--output-dir must not be empty")
 	}
+	if err := o.gate.validate(o.baseline); err != nil { // diff.go
+		return err
+	}
 	return nil
 }
 
@@ -92,6 +111,9 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := co.validate(); err != nil {
+				return err
+			}
+			if err := ro.securityHub.fromScan(co); err != nil { // securityhub.go
 				return err
 			}
 			if err := ro.validate(); err != nil {
@@ -115,7 +137,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err := writeFileAtomic(filepath.Join(ro.outputDir, "snapshot.json"), buf.Bytes()); err != nil {
 				return failErr("writing snapshot: %v", err)
 			}
-			return analyzeAndWrite(e, g, snap, ro, trust)
+			return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 		},
 	}
 	co.bind(cmd)
@@ -125,7 +147,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 
 // analyzeAndWrite resolves the snapshot, runs the analyzers and writes the
 // report formats and the stdout summary.
-func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *analyzers.Trust) error {
+func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *analyzers.Trust) error {
 	trust.Now = snap.ScannedAt
 	rep, g2, err := analyze(snap, trust)
 	if err != nil {
@@ -150,10 +172,16 @@ func analyzeAndWrite(e env, g *globalOptions, snap *graph.Snapshot, ro *reportOp
 		}
 		fmt.Fprintf(e.stdout, "\nreport written to %s\n", ro.outputDir)
 	}
-	if !rep.Complete {
-		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped", rep.IncompleteReason)}
+	if err := ro.securityHub.push(ctx, e, in); err != nil { // --security-hub (securityhub.go)
+		return err
 	}
-	return nil
+	// CI gates (diff.go), judged once every file is written. An incomplete
+	// scan keeps its own exit code and mentions the gate.
+	gateErr := ro.gate.check(rep, ro.baseline)
+	if !rep.Complete {
+		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped%s", rep.IncompleteReason, gateNote(gateErr))}
+	}
+	return gateErr
 }
 
 // analyze is the offline half of the pipeline: graph → analyzers → report.
@@ -195,7 +223,7 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err := prepareOutputDir(ro.outputDir); err != nil {
 				return err
 			}
-			return analyzeAndWrite(e, g, snap, ro, trust)
+			return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 		},
 	}
 	ro.bind(cmd)
