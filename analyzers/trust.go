@@ -52,5 +52,6 @@ func (s Suppression) Matches(rule, resource string) bool {
 // Known says whether the baseline models an entry point (by id) or a
 // resource (by ARN).
 func (t *Trust) Known(id, arn string) bool {
-	return t != nil && (t.Baseline[id] || t.Baseline[arn])
+	// Empty keys never match: Known("", arn) asks about the ARN alone.
+	return t != nil && ((id != "" && t.Baseline[id]) || (arn != "" && t.Baseline[arn]))
 }

@@ -76,6 +76,8 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 		cfg.BaseEndpoint = aws.String(o.EndpointURL)
 	}
 	cfg.HTTPClient = newHTTPClient(cfg.BaseEndpoint, timeout)
+	// A cut or garbled 200 body is retried, then a gap; never an empty answer (bodycheck.go).
+	cfg.APIOptions = append(cfg.APIOptions, addBodyCheck)
 	if o.AssumeRole != "" {
 		cfg = AssumeRoleConfig(cfg, o.AssumeRole, o.ExternalID)
 	}

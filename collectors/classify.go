@@ -8,6 +8,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/trustmap/trustmap/graph"
 )
@@ -26,6 +27,15 @@ const (
 	ClassUnsupported
 	ClassNotEnabled
 	ClassOther
+	// ClassMalformed is a 2xx answer whose body was cut short, garbled or
+	// undecodable even after retries: a coverage gap (status "error") whose
+	// fact stays Unknown, like a timeout — not a bug to return (bodycheck.go).
+	ClassMalformed
+	// ClassUnavailable is a 5xx answer or a broken connection that
+	// persisted through the retries: the service failed or could not be
+	// reached, so this is a coverage gap (status "error") whose fact stays
+	// Unknown, not a bug to return.
+	ClassUnavailable
 )
 
 // GapStatus maps a class to the coverage-gap status it is recorded as.
@@ -122,6 +132,10 @@ func Classify(err error) Class {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ClassTimeout
 	}
+	var malformed *MalformedResponseError
+	if errors.As(err, &malformed) {
+		return ClassMalformed
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		code := apiErr.ErrorCode()
@@ -152,11 +166,19 @@ func Classify(err error) Class {
 				return ClassUnsupported
 			}
 		}
+		if respErr.HTTPStatusCode() >= 500 && respErr.HTTPStatusCode() != 501 {
+			return ClassUnavailable
+		}
 	}
 	var opErr *smithy.OperationError
 	if errors.As(err, &opErr) {
 		var de *smithy.DeserializationError
 		if errors.As(err, &de) {
+			// A 2xx answer that could not be decoded is a failed read (the
+			// fact stays Unknown), not a service missing from the region.
+			if respErr != nil && respErr.HTTPStatusCode() >= 200 && respErr.HTTPStatusCode() < 300 {
+				return ClassMalformed
+			}
 			return ClassUnsupported
 		}
 	}
@@ -169,6 +191,10 @@ func Classify(err error) Class {
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		return ClassTimeout
+	}
+	var sendErr *smithyhttp.RequestSendError
+	if errors.As(err, &sendErr) {
+		return ClassUnavailable // reset, refused, closed mid-answer: through every retry
 	}
 	if strings.Contains(err.Error(), "retry quota exceeded") || strings.Contains(err.Error(), "exceeded maximum number of attempts") {
 		if apiErr != nil && throttleCodes[apiErr.ErrorCode()] {

@@ -24,30 +24,41 @@ type LimitRule struct {
 // (shared/reference/aws_api_limits.md; API Gateway and Lambda quotas pages).
 // Where AWS publishes no figure we use a rate well below what accounts see
 // throttled in practice. Key "Service ID:Operation"; "Service ID:*" is the
-// service default. Burst is kept at or below AWS's so the scan never draws
-// a throttle by itself.
+// service default. Rules that name the same Bucket share one token bucket,
+// as AWS's shared quotas do.
+//
+// The rates are AWS's own, so the scan runs as fast as AWS allows; the
+// bursts are kept well below AWS's (about half, or a third for Lambda's
+// small ones). A client that sends at exactly the server's rate with the
+// server's burst is throttled whenever a request reaches the server sooner
+// after being let go than the bucket's first request did: the server's
+// bucket is then empty a hair too early. A burst smaller by m leaves m
+// tokens in AWS's bucket for that jitter, m/rate seconds of it, and costs
+// m/rate seconds once per bucket (0.7 s for Lambda's 15 rps).
+// cmd/trustmap-bench's fake mirrors these buckets and checks that they
+// agree (TestFakeLimitsAgreeWithScanner).
 var DefaultLimits = map[string]LimitRule{
 	// API Gateway: GetResources 5 requests per 2 s per account; every other
 	// control-plane call shares 10 rps, burst 40 — v1 and v2 alike.
-	"API Gateway:GetResources": {Bucket: "apigateway:GetResources", Limit: Limit{Rate: 2.5, Burst: 5}},
-	"API Gateway:*":            {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 40}},
-	"ApiGatewayV2:*":           {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 40}},
+	"API Gateway:GetResources": {Bucket: "apigateway:GetResources", Limit: Limit{Rate: 2.5, Burst: 2}},
+	"API Gateway:*":            {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 20}},
+	"ApiGatewayV2:*":           {Bucket: "apigateway:control", Limit: Limit{Rate: 10, Burst: 20}},
 	// Lambda: GetFunction 100 rps, GetPolicy 15 rps, all other control-plane
 	// calls share 15 rps per account and region.
-	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 100}},
-	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 15}},
-	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 15}},
+	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 50}},
+	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 5}},
+	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
 	// S3 bucket-configuration reads: no published rate; generous per action.
-	"S3:*":         {Limit: Limit{Rate: 100, Burst: 100}},
-	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 20}},
+	"S3:*":         {Limit: Limit{Rate: 100, Burst: 50}},
+	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// SQS: no published control-plane rate.
-	"SQS:*": {Limit: Limit{Rate: 100, Burst: 100}},
+	"SQS:*": {Limit: Limit{Rate: 100, Burst: 50}},
 	// IAM and STS: global, unpublished, account-wide and not increasable.
-	"IAM:*": {Bucket: "iam:all", Limit: Limit{Rate: 10, Burst: 10}},
-	"STS:*": {Limit: Limit{Rate: 20, Burst: 20}},
+	"IAM:*": {Bucket: "iam:all", Limit: Limit{Rate: 10, Burst: 5}},
+	"STS:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// Organizations throttles under concurrency: near-serial.
 	"Organizations:*": {Bucket: "organizations:all", Limit: Limit{Rate: 2, Burst: 1}},
-	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 20}},
+	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 10}},
 }
 
 // Limits hands out the token bucket for (account, region, service, action).

@@ -35,7 +35,8 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 	svc := awsmiddleware.GetServiceID(ctx)
 	op := awsmiddleware.GetOperationName(ctx)
 	region := awsmiddleware.GetRegion(ctx)
-	if lim := g.limits.For(g.account, region, svc, op); lim != nil {
+	lim := g.limits.For(g.account, region, svc, op)
+	if lim != nil {
 		if err := lim.Wait(ctx); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 		}
@@ -52,9 +53,15 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 		g.stats.Calls.Add(1)
 	}
 	out, md, err := next.HandleFinalize(ctx, in)
-	if g.stats != nil {
-		if err != nil && Classify(err) == ClassThrottled {
+	if err != nil && Classify(err) == ClassThrottled {
+		if g.stats != nil {
 			g.stats.Throttled.Add(1)
+		}
+		// AWS's bucket is emptier than ours says (other clients share it,
+		// or our requests bunched up on the way): give up one of our
+		// tokens, so the calls behind this one back off by 1/rate.
+		if lim != nil {
+			lim.Reserve()
 		}
 	}
 	return out, md, err

@@ -29,7 +29,8 @@ func Resolve(s *Snapshot) *Graph {
 		}
 	}
 	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
-		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]Edge{}}
+		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]Edge{},
+		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{}}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		r.nodes[n.ID] = n
@@ -78,6 +79,10 @@ var judges = []judge{
 	{KindIAMRole, (*resolver).roleTrust},
 	{KindIAMRole, (*resolver).identity},
 	{KindIAMUser, (*resolver).identity},
+	// Listings left unread (resolve_unread.go).
+	{KindRestAPI, (*resolver).restAPIUnread},
+	{KindHTTPAPI, (*resolver).httpAPIUnread},
+	{KindLambdaFunction, (*resolver).functionURLsUnread},
 }
 
 type resolver struct {
@@ -87,6 +92,9 @@ type resolver struct {
 	nodes      map[string]*Node  // the snapshot's nodes by id
 	byKind     map[Kind][]*Node  // the snapshot's nodes by kind, in id order
 	in         map[string][]Edge // the snapshot's structural edges by target
+	probeIdx   map[probeKey]*probeIndex
+	parsed     map[string]parsedPolicy  // managed policy documents by ARN, parsed once
+	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {

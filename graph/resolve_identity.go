@@ -54,30 +54,21 @@ var probes = map[Kind][]probe{
 // the target role's trust policy to admit the caller's account.
 // Organization SCPs and session policies are not collected: an edge here
 // says "the identity policies allow", not "AWS would allow".
+//
+// Only candidate targets are asked about: those whose probe resource one of
+// the principal's Allow statements for the action could match (see
+// candidates). Every other target would get NotApplicable, so the edges are
+// the same as asking about every resource, in the same order.
 func (r *resolver) identity(n *Node) {
 	docs, names, boundary := r.identityDocs(n)
 	if len(docs) == 0 {
 		return
 	}
-	allowed := func(action string) bool {
-		for _, p := range docs {
-			for _, st := range p.Statements {
-				if st.Effect != "Allow" {
-					continue
-				}
-				if len(st.NotAction) > 0 || slices.ContainsFunc(st.Action, func(a string) bool { return policy.ActionMatches(a, action) }) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, kind := range []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole} {
-		for _, pr := range probes[kind] {
-			if !allowed(pr.action) {
-				continue
-			}
-			for _, target := range r.byKind[kind] {
+	detail := "allowed by " + strings.Join(names, ", ") // one string for all of n's edges
+	for _, kind := range identityKinds {
+		for i, pr := range probes[kind] {
+			idx := r.probeIndex(kind, i)
+			for _, target := range idx.candidates(docs, pr.action) {
 				if target.Account != n.Account || target.ID == n.ID {
 					continue
 				}
@@ -104,11 +95,113 @@ func (r *resolver) identity(n *Node) {
 				r.edge(Edge{
 					From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
 					Exposure: "internal", Via: "identity-policy", Certainty: certainty,
-					Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: "allowed by " + strings.Join(names, ", ")},
+					Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: detail},
 				})
 			}
 		}
 	}
+}
+
+// identityKinds are the resource kinds identity edges lead to, in the order
+// they are derived.
+var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole}
+
+// probeIndex holds the targets of one probe: each target's probe resource
+// (the ARN the request names), sorted, with the target's position in
+// byKind so that candidates come back in node order.
+type probeIndex struct {
+	all []*Node // byKind order
+	res []string
+	pos []int // res[i] is the resource of all[pos[i]]
+}
+
+type probeKey struct {
+	kind  Kind
+	probe int
+}
+
+// probeIndex returns the index of probe i of kind, building it once.
+func (r *resolver) probeIndex(kind Kind, i int) *probeIndex {
+	k := probeKey{kind, i}
+	if idx, ok := r.probeIdx[k]; ok {
+		return idx
+	}
+	all := r.byKind[kind]
+	idx := &probeIndex{all: all, res: make([]string, len(all)), pos: make([]int, len(all))}
+	order := make([]int, len(all))
+	for j, t := range all {
+		order[j] = j
+		idx.res[j] = probes[kind][i].resource(t.ID)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return idx.res[order[a]] < idx.res[order[b]] })
+	sorted := make([]string, len(all))
+	for j, o := range order {
+		sorted[j] = idx.res[o]
+	}
+	idx.res, idx.pos = sorted, order
+	r.probeIdx[k] = idx
+	return idx
+}
+
+// candidates returns, in node order, the targets whose probe resource an
+// Allow statement of docs that covers action could match. A statement
+// matches a resource only if the resource starts with the literal text of
+// one of its Resource patterns before the first wildcard (resources match
+// case-sensitively), so each pattern selects a range of the sorted
+// resources. Statements with NotResource or no Resource, and patterns with a
+// policy variable (whose value the request may not give, which makes the
+// match unknown rather than false), select every target.
+func (idx *probeIndex) candidates(docs []*policy.Policy, action string) []*Node {
+	var prefixes []string
+	for _, p := range docs {
+		for _, st := range p.Statements {
+			if st.Effect != policy.Allow || !statementCovers(st, action) {
+				continue
+			}
+			if st.Resource == nil {
+				return idx.all
+			}
+			for _, pat := range st.Resource {
+				if strings.Contains(pat, "${") {
+					return idx.all
+				}
+				prefix := pat
+				if i := strings.IndexAny(pat, "*?"); i >= 0 {
+					prefix = pat[:i]
+				}
+				if prefix == "" {
+					return idx.all
+				}
+				prefixes = append(prefixes, prefix)
+			}
+		}
+	}
+	if len(prefixes) == 0 {
+		return nil
+	}
+	var at []int
+	for _, prefix := range prefixes {
+		lo := sort.SearchStrings(idx.res, prefix)
+		for j := lo; j < len(idx.res) && strings.HasPrefix(idx.res[j], prefix); j++ {
+			at = append(at, idx.pos[j])
+		}
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	out := make([]*Node, len(at))
+	for j, p := range at {
+		out[j] = idx.all[p]
+	}
+	return out
+}
+
+// statementCovers says whether a statement's Action (or NotAction) element
+// lets it apply to action, as the engine decides it.
+func statementCovers(st policy.Statement, action string) bool {
+	if st.Action != nil {
+		return slices.ContainsFunc(st.Action, func(a string) bool { return policy.ActionMatches(a, action) })
+	}
+	return !slices.ContainsFunc(st.NotAction, func(a string) bool { return policy.ActionMatches(a, action) })
 }
 
 // decideAll combines one request over several policies as IAM does within
@@ -150,7 +243,7 @@ func (r *resolver) identityDocs(n *Node) (docs []*policy.Policy, names []string,
 		if text == "" {
 			return
 		}
-		p, err := policy.Parse([]byte(text))
+		p, err := r.parse(text)
 		if err != nil {
 			r.note(n.ID, "policy-unparseable", "identity-policy", "identity policy %s is not a valid policy: %v", name, err)
 			return
@@ -181,7 +274,7 @@ func (r *resolver) identityDocs(n *Node) (docs []*policy.Policy, names []string,
 	case n.Role != nil:
 		addSet(n.Role.InlinePolicies, n.Role.AttachedPolicies)
 		if b := managed(n.Role.Boundary); b != "" {
-			boundary, _ = policy.Parse([]byte(b))
+			boundary, _ = r.parse(b)
 		}
 	case n.User != nil:
 		addSet(n.User.InlinePolicies, n.User.AttachedPolicies)
@@ -203,21 +296,49 @@ func (r *resolver) groupByName(account, name string) (*Node, bool) {
 	return nil, false
 }
 
+// parsedPolicy is a policy document parsed once per Resolve.
+type parsedPolicy struct {
+	p   *policy.Policy
+	err error
+}
+
+// parse parses a policy document, once for each distinct text: the same
+// managed and group policies are attached to many principals. Parsed
+// policies are only read.
+func (r *resolver) parse(text string) (*policy.Policy, error) {
+	if pp, ok := r.parsed[text]; ok {
+		return pp.p, pp.err
+	}
+	p, err := policy.Parse([]byte(text))
+	r.parsed[text] = parsedPolicy{p, err}
+	return p, err
+}
+
+// assumeGrants are the grants of sts:AssumeRole in a role's trust policy,
+// analysed once per role.
+func (r *resolver) assumeGrants(role *Node) []policy.Grant {
+	if gs, ok := r.trust[role]; ok {
+		return gs
+	}
+	var out []policy.Grant
+	if role.Role != nil && role.Role.TrustPolicy.State == True {
+		if p, err := policy.Parse([]byte(role.Role.TrustPolicy.Text)); err == nil {
+			res := policy.Analyze(p, r.policyContext(policy.ResourceTypeRoleTrust, role.Account))
+			for _, g := range res.Grants {
+				if slices.ContainsFunc(g.Actions, func(a string) bool { return policy.ActionMatches(a, "sts:AssumeRole") }) {
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	r.trust[role] = out
+	return out
+}
+
 // trustAdmits says whether a role's trust policy lets a principal of the
 // same account assume it: a grant to the account (root) or to the principal.
 func (r *resolver) trustAdmits(role, caller *Node) bool {
-	if role.Role == nil || role.Role.TrustPolicy.State != True {
-		return false
-	}
-	p, err := policy.Parse([]byte(role.Role.TrustPolicy.Text))
-	if err != nil {
-		return false
-	}
-	res := policy.Analyze(p, r.policyContext(policy.ResourceTypeRoleTrust, role.Account))
-	for _, g := range res.Grants {
-		if !slices.ContainsFunc(g.Actions, func(a string) bool { return policy.ActionMatches(a, "sts:AssumeRole") }) {
-			continue
-		}
+	for _, g := range r.assumeGrants(role) {
 		switch {
 		case g.Principal == caller.ID,
 			g.PrincipalKind == policy.KindOwner && (g.Principal == caller.Account || g.Principal == "arn:aws:iam::"+caller.Account+":root"):

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 )
@@ -66,51 +65,9 @@ func (s *Snapshot) Write(w io.Writer) error {
 	return enc.Encode(s)
 }
 
-// ReadSnapshot decodes a snapshot and refuses one of another schema version.
+// ReadSnapshot decodes a snapshot and refuses one of another schema
+// version, or one larger than MaxSnapshotBytes. It streams (snapshot_read.go):
+// memory holds the decoded snapshot, not the file.
 func ReadSnapshot(r io.Reader) (*Snapshot, error) {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
-	}
-	var probe struct {
-		SchemaVersion *int `json:"schema_version"`
-	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, fmt.Errorf("snapshot: %w", jsonPosition(raw, err))
-	}
-	if probe.SchemaVersion == nil {
-		return nil, fmt.Errorf("snapshot: no schema_version: not a trustmap snapshot")
-	}
-	if *probe.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("snapshot: schema_version %d, this trustmap reads %d", *probe.SchemaVersion, SchemaVersion)
-	}
-	var s Snapshot
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("snapshot: %w", jsonPosition(raw, err))
-	}
-	return &s, nil
-}
-
-// jsonPosition adds a line:column to JSON syntax and type errors.
-func jsonPosition(data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
-	}
-	if off < 0 || len(data) == 0 {
-		return err
-	}
-	line, col := 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+	return ReadSnapshotLimit(r, MaxSnapshotBytes)
 }

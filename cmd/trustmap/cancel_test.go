@@ -134,3 +134,29 @@ func TestATimeoutBeforeTheScanStartsIsExitFourNotAFailure(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d and a line saying the scan timed out before it started", code, stderr, exitIncomplete)
 	}
 }
+
+func TestACollectStoppedByItsTimeoutWritesAnIncompleteSnapshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a deadline")
+	}
+	srv, _ := serveFixture(t, slowAccount(), fakeaws.Options{})
+	useCredentials(t, "AKIASLOW000000000001", "test-secret", "")
+	out := filepath.Join(t.TempDir(), "snap.json")
+	code, _, stderr := runCLI(t, "", "collect", "-q", "--endpoint-url", srv.URL(), "--services", "s3", "--max-concurrency", "2", "--timeout", "1s", "-o", out)
+	if code != exitIncomplete || !strings.Contains(stderr, "scan timed out") {
+		t.Fatalf("exit %d, stderr %q; want %d saying the scan timed out", code, stderr, exitIncomplete)
+	}
+	snap := readSnapshot(t, out)
+	if snap.Complete || snap.Incomplete != "timed out" {
+		t.Errorf("snapshot: complete %v, incomplete_reason %q", snap.Complete, snap.Incomplete)
+	}
+	read := 0
+	for _, n := range snap.Nodes {
+		if n.Kind == graph.KindS3Bucket && n.Bucket.Policy.State != graph.Unknown {
+			read++
+		}
+	}
+	if read == 0 || read >= 60 {
+		t.Errorf("%d of 60 bucket policies read; want the part read before the stop", read)
+	}
+}

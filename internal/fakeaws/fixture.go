@@ -24,6 +24,8 @@ type World struct {
 	Faults   []Fault       `yaml:"faults"`
 	Latency  time.Duration `yaml:"latency"`
 	Throttle Throttle      `yaml:"throttle"`
+	// Chaos turns on chaos mode: random faults from a seed (chaos.go).
+	Chaos *Chaos `yaml:"chaos"`
 }
 
 // Account is one AWS account and everything in it.
@@ -100,7 +102,10 @@ type Fault struct {
 // Throttle configures per-(account, region, service, api) token buckets.
 type Throttle struct {
 	Default Rate            `yaml:"default"`
-	APIs    map[string]Rate `yaml:"apis"` // key "service:Api", e.g. "s3:GetBucketPolicy"
+	APIs    map[string]Rate `yaml:"apis"` // key "service:Api", e.g. "s3:GetBucketPolicy"; "service:*" for each API of a service
+	// Groups are buckets several APIs share per (account, region); see
+	// ThrottleGroup and Throttle.Bucket (throttle.go).
+	Groups map[string]ThrottleGroup `yaml:"groups"`
 }
 
 // Rate is a token bucket: Rate tokens a second, holding at most Burst.
@@ -161,6 +166,8 @@ func yamlError(name string, err error) error {
 }
 
 func lineMessage(name, msg string) string {
+	// A quoted value may hold newlines; each error stays one line.
+	msg = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg)
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("%s:%s: %s", name, m[1], m[2])
 	}
@@ -218,16 +225,41 @@ func (d *Document) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // nodeJSON writes a YAML node as compact JSON, keeping mapping key order.
+// Aliases are followed, but not into themselves, and the output is capped,
+// so no fixture can make the parser recurse forever or expand aliases
+// without bound (both found by FuzzParseFixture).
 func nodeJSON(b *strings.Builder, n *yaml.Node) error {
+	return (&docWriter{b: b, active: map[*yaml.Node]bool{}}).write(n)
+}
+
+// maxDocument bounds the JSON one policy document may expand to.
+const maxDocument = 1 << 20
+
+// docWriter is nodeJSON's state: the aliases being expanded.
+type docWriter struct {
+	b      *strings.Builder
+	active map[*yaml.Node]bool
+}
+
+func (w *docWriter) write(n *yaml.Node) error {
+	b := w.b
+	if b.Len() > maxDocument {
+		return fmt.Errorf("line %d: the document expands to more than %d bytes", n.Line, maxDocument)
+	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			b.WriteString("null")
 			return nil
 		}
-		return nodeJSON(b, n.Content[0])
+		return w.write(n.Content[0])
 	case yaml.AliasNode:
-		return nodeJSON(b, n.Alias)
+		if w.active[n.Alias] {
+			return fmt.Errorf("line %d: alias *%s refers to itself", n.Line, n.Value)
+		}
+		w.active[n.Alias] = true
+		defer delete(w.active, n.Alias)
+		return w.write(n.Alias)
 	case yaml.MappingNode:
 		b.WriteByte('{')
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -236,7 +268,7 @@ func nodeJSON(b *strings.Builder, n *yaml.Node) error {
 			}
 			b.WriteString(jsonQuote(n.Content[i].Value))
 			b.WriteByte(':')
-			if err := nodeJSON(b, n.Content[i+1]); err != nil {
+			if err := w.write(n.Content[i+1]); err != nil {
 				return err
 			}
 		}
@@ -247,7 +279,7 @@ func nodeJSON(b *strings.Builder, n *yaml.Node) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := nodeJSON(b, c); err != nil {
+			if err := w.write(c); err != nil {
 				return err
 			}
 		}

@@ -95,6 +95,7 @@ func (w *World) validate(name string, root *yaml.Node) error {
 	}
 	v.faults(w.Faults)
 	v.throttle(w.Throttle)
+	v.chaos(w.Chaos) // chaos.go
 	if w.Latency < 0 {
 		v.errf(at(nil, "latency"), "latency %s is negative", w.Latency)
 	}
@@ -404,6 +405,7 @@ func (v *validator) throttle(t Throttle) {
 		}
 		check(p, r)
 	}
+	v.throttleGroups(t)
 }
 
 // errf records an error at path, with the line of the deepest part of the

@@ -35,6 +35,8 @@ type Options struct {
 	Latency time.Duration
 	// Logf, when set, gets one line per request.
 	Logf func(format string, args ...any)
+	// Chaos, when set, replaces the fixture's chaos section (chaos.go).
+	Chaos *Chaos
 }
 
 // Server is a running (or startable) fake AWS endpoint. It is safe for
@@ -52,6 +54,7 @@ type Server struct {
 	faults   *faultSet
 	throttle *throttler
 	stats    *statsCounter
+	chaos    *chaosState // nil without chaos mode (chaos.go)
 	seq      atomic.Uint64
 
 	ln  net.Listener
@@ -110,6 +113,12 @@ func New(w *World, opts Options) *Server {
 		faults:   newFaultSet(w.Faults),
 		throttle: newThrottler(w.Throttle),
 		stats:    newStatsCounter(),
+	}
+	// Chaos mode (chaos.go): Options.Chaos, else the fixture's.
+	if opts.Chaos != nil {
+		s.chaos = newChaos(opts.Chaos)
+	} else {
+		s.chaos = newChaos(w.Chaos)
 	}
 	switch {
 	case opts.Latency > 0:
@@ -211,6 +220,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if resp == nil {
 		return // the client went away
 	}
+	if resp == resetResponse { // chaos mode (chaos.go)
+		resetConn(w)
+		return
+	}
 	s.write(w, c, resp)
 	if s.opts.Logf != nil {
 		s.opts.Logf("fakeaws: %s %s:%s account=%s region=%s -> %d", r.Method, c.service, api, idOf(c.caller.account), c.region, resp.status)
@@ -263,9 +276,18 @@ func (s *Server) answer(c *call) (*response, string) {
 		s.stats.throttled(key)
 		return s.errorResponse(c, errorFor(c.service, ErrThrottling, "")), op.name
 	}
-	if f, hit := s.faults.match(callInfo{c.service, op.name, c.account().ID, c.region, op.resource}); hit {
+	ci := callInfo{c.service, op.name, c.account().ID, c.region, op.resource}
+	if f, hit := s.faults.match(ci); hit {
 		s.stats.fault(key)
 		return s.errorResponse(c, f.err(c.service)), op.name
+	}
+	// Chaos mode (chaos.go): a random fault instead of, or on, the answer.
+	chaosResp, chaos := s.chaosBefore(c, ci)
+	if chaosResp != nil {
+		return chaosResp, op.name
+	}
+	if c.ctx.Err() != nil {
+		return nil, op.name // a slow answer outlived the client
 	}
 	resp, err := op.handle(c)
 	if err != nil {
@@ -273,9 +295,9 @@ func (s *Server) answer(c *call) (*response, string) {
 		if !errors.As(err, &ae) {
 			ae = errorFor(c.service, ErrInternalError, "")
 		}
-		return s.errorResponse(c, ae), op.name
+		return s.chaosAfter(c, chaos, s.errorResponse(c, ae)), op.name
 	}
-	return resp, op.name
+	return s.chaosAfter(c, chaos, resp), op.name
 }
 
 // globalServices are signed for us-east-1 whatever region the caller uses

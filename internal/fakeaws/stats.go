@@ -19,7 +19,15 @@ type Stats struct {
 	// malformed signatures, disabled regions, operations the fake does not
 	// implement.
 	Rejected int64
+	// Chaos counts the faults chaos mode injected, by kind ("500", "reset",
+	// ... see chaos.go); ChaosByAPI counts them by "service:Api". Both are
+	// nil until chaos mode injects a fault.
+	Chaos      map[string]int64
+	ChaosByAPI map[string]int64
 }
+
+// TotalChaos is the sum of Chaos.
+func (s Stats) TotalChaos() int64 { return sum(s.Chaos) }
 
 // TotalCalls is the sum of Calls.
 func (s Stats) TotalCalls() int64 { return sum(s.Calls) }
@@ -63,6 +71,17 @@ func (c *statsCounter) fault(key string) {
 	c.add(func(s *Stats) map[string]int64 { return s.Faults }, key)
 }
 
+// chaos counts one fault injected by chaos mode.
+func (c *statsCounter) chaos(kind, key string) {
+	c.mu.Lock()
+	if c.s.Chaos == nil {
+		c.s.Chaos, c.s.ChaosByAPI = map[string]int64{}, map[string]int64{}
+	}
+	c.s.Chaos[kind]++
+	c.s.ChaosByAPI[key]++
+	c.mu.Unlock()
+}
+
 func (c *statsCounter) rejected() {
 	c.mu.Lock()
 	c.s.Rejected++
@@ -73,9 +92,11 @@ func (c *statsCounter) snapshot() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return Stats{
-		Calls:     maps.Clone(c.s.Calls),
-		Throttled: maps.Clone(c.s.Throttled),
-		Faults:    maps.Clone(c.s.Faults),
-		Rejected:  c.s.Rejected,
+		Calls:      maps.Clone(c.s.Calls),
+		Throttled:  maps.Clone(c.s.Throttled),
+		Faults:     maps.Clone(c.s.Faults),
+		Rejected:   c.s.Rejected,
+		Chaos:      maps.Clone(c.s.Chaos),
+		ChaosByAPI: maps.Clone(c.s.ChaosByAPI),
 	}
 }

@@ -70,13 +70,13 @@ func Load(path string) (*Config, error) {
 func Parse(data []byte, name string) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, yamlError(name, err)
 	}
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF(err)) {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, yamlError(name, err)
 	}
 	lines := itemLines(&root)
 	var errs []string
@@ -186,15 +186,23 @@ func LoadBaseline(path string, t *analyzers.Trust) error {
 	if err != nil {
 		return err
 	}
+	return ParseBaseline(data, path, t)
+}
+
+// ParseBaseline is LoadBaseline on the file's bytes; name (the path) starts
+// every error, which is one line and names the position where there is one.
+func ParseBaseline(data []byte, name string, t *analyzers.Trust) error {
 	if t.Baseline == nil {
 		t.Baseline = map[string]bool{}
 	}
-	t.BaselineName = path
+	t.BaselineName = name
 	var probe map[string]any
-	if err := json.Unmarshal(data, &probe); err != nil {
-		if yerr := yaml.Unmarshal(data, &probe); yerr != nil {
-			return fmt.Errorf("%s: neither JSON (%v) nor YAML (%v)", path, err, yerr)
+	if looksJSON(data) {
+		if err := json.Unmarshal(data, &probe); err != nil {
+			return fmt.Errorf("%s: %w", name, jsonPosition(data, err))
 		}
+	} else if err := yaml.Unmarshal(data, &probe); err != nil {
+		return yamlError(name, err)
 	}
 	switch {
 	case probe["schema_version"] != nil && probe["entry_points"] != nil:
@@ -205,10 +213,12 @@ func LoadBaseline(path string, t *analyzers.Trust) error {
 			} `json:"entry_points"`
 		}
 		if err := json.Unmarshal(data, &rep); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", name, jsonPosition(data, err))
 		}
 		for _, ep := range rep.EntryPoints {
-			t.Baseline[ep.ID] = true
+			if ep.ID != "" { // an empty key would make every lookup "known"
+				t.Baseline[ep.ID] = true
+			}
 		}
 	case probe["otmVersion"] != nil:
 		for _, c := range listOf(probe["components"]) {
@@ -219,9 +229,48 @@ func LoadBaseline(path string, t *analyzers.Trust) error {
 			}
 		}
 	default:
-		return fmt.Errorf("%s: not a trustmap report.json (no schema_version/entry_points) nor an OTM file (no otmVersion)", path)
+		return fmt.Errorf("%s: not a trustmap report.json (no schema_version/entry_points) nor an OTM file (no otmVersion)", name)
 	}
 	return nil
+}
+
+// looksJSON reports whether data is meant as JSON: its first non-space
+// byte opens an object or array. (YAML would also read most JSON, but its
+// errors would not say where the JSON is broken.)
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// yamlError is one line: "name: line N: message", several type errors
+// joined with "; ".
+func yamlError(name string, err error) error {
+	oneLine := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace // values quoted in messages may hold newlines
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %s", name, oneLine(strings.Join(te.Errors, "; ")))
+	}
+	return fmt.Errorf("%s: %s", name, oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+}
+
+// jsonPosition adds "line L, column C" to JSON syntax and type errors.
+func jsonPosition(data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = max(se.Offset-1, 0) // Offset counts the offending byte
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	off = min(off, int64(len(data)))
+	line := 1 + bytes.Count(data[:off], []byte{'\n'})
+	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
 func listOf(v any) []map[string]any {

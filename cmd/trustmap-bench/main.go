@@ -1,0 +1,67 @@
+// Command trustmap-bench measures a scan against the least time it can take.
+//
+// It generates a large account in internal/fakeaws (buckets, functions,
+// queues, REST APIs with resources and methods, HTTP APIs with routes,
+// roles and users, spread over several regions), serves it on 127.0.0.1 with
+// a latency per call and AWS's throttle rates, scans it in-process through
+// the real SDK on the same code path as `trustmap scan` (collectors.LoadConfig
+// with static credentials and the endpoint, collectors/all, a Runner with
+// collectors.NewLimits(nil, timeScale)), resolves the graph, runs the
+// analyzers and prints one JSON line on stdout.
+//
+// # The floor
+//
+// The floor is the least time the fake's own settings allow for the calls a
+// complete scan needs:
+//
+//	floor = max( max over the fake's token buckets b of  max(0, C_b − burst_b) / rate_b ,
+//	             latency × D )
+//
+// where C_b is the number of calls the minimal plan makes in bucket b (one
+// bucket per account, region and API, or per throttle group such as
+// Lambda's shared control plane), and D is the number of calls in the
+// longest chain where each call needs the answer of the one before
+// (GetCallerIdentity → DescribeRegions → ListFunctions pages → GetPolicy,
+// ...). The minimal plan (plan.go) comes from the generated world and the
+// plan each collector documents, not from what the scan did; both are
+// printed. Rates are multiplied and latency divided by --time-scale, so the
+// floor scales with it. ratio = wall_s / floor_s, where wall_s is the scan
+// (identify, collect, freeze); resolve_s and analyze_s follow it, and
+// ratio_total counts them in.
+//
+// # The defaults
+//
+// The fake throttles as AWS documents (limits.go, from
+// ../shared/reference/aws_api_limits.md): Lambda GetPolicy 15 rps and the rest
+// of its control plane a shared 15 rps; API Gateway GetResources 5 per 2 s
+// and every other v1 and v2 control-plane operation a shared 10 rps with a
+// burst of 40; IAM, S3, SQS, STS, EC2 and Organizations at the rates
+// collectors.DefaultLimits assumes, since AWS publishes none. --rate
+// overrides one bucket. The default scenario has over 20,000 resources in 4
+// regions; at --time-scale 10 its floor is about 7 s.
+//
+// # Examples
+//
+//	go run ./cmd/trustmap-bench                         # the default scenario (~24k resources)
+//	/usr/bin/time -v go run ./cmd/trustmap-bench --scale 5 --time-scale 20   # ~120k resources
+//	go run ./cmd/trustmap-bench --functions 400 --rate lambda:GetPolicy=5/5
+//	go run ./cmd/trustmap-bench --scale 0.05 --sequential   # MaxConcurrency 1
+//	go run ./cmd/trustmap-bench --cpuprofile cpu.out && go tool pprof cpu.out
+//
+// Peak memory is the process's maximum resident set (getrusage), which
+// includes the fake and its world; peak_heap_mb samples the Go heap.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

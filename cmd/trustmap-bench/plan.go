@@ -1,0 +1,334 @@
+package main
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trustmap/trustmap/internal/fakeaws"
+)
+
+// The minimal plan: the calls a complete scan of a world needs, from the
+// world itself and the plan each collector documents (its package doc),
+// never from what a scan happened to do. Pages are max(1, ceil(n/page)).
+//
+//	runner         sts GetCallerIdentity 1, ec2 DescribeRegions 1 (home region)
+//	organizations  DescribeOrganization 1; ListAccounts per 20 member accounts when in one
+//	iam            GetAccountAuthorizationDetails per 1,000 users+groups+roles+local policies;
+//	               GetPolicy + GetPolicyVersion per distinct AWS-managed policy attached;
+//	               GenerateCredentialReport 2 (STARTED, then COMPLETE), GetCredentialReport 1
+//	s3             s3control GetPublicAccessBlock 1; ListBuckets per 1,000 buckets (home region);
+//	               per bucket, in its region: GetBucketPolicy, GetBucketPolicyStatus only
+//	               where a policy exists, GetPublicAccessBlock, GetBucketOwnershipControls,
+//	               GetBucketAcl only where ACLs are enabled (not BucketOwnerEnforced),
+//	               GetBucketNotificationConfiguration
+//	lambda         per region: ListFunctions per 50, ListEventSourceMappings per 100;
+//	               per function: GetPolicy, ListFunctionUrlConfigs
+//	sqs            per region: ListQueues per 1,000; per queue: GetQueueAttributes
+//	apigateway     per region: GetRestApis per 500, GetDomainNames per 500, per domain
+//	               GetBasePathMappings per 500; per REST API: GetResources (embed=methods) per
+//	               500 resources, GetStages, and GetAuthorizers per 500 only when a method
+//	               names an authorizer; GetIntegration per method without an embedded one
+//	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations and
+//	               GetStages per 500, GetAuthorizers per 500 only when a route names one
+//
+// The longest chain of calls that each need the previous one's answer:
+// GetCallerIdentity → DescribeRegions → the longest collector chain, which is
+// a list's pages one after the other, then the per-resource reads that
+// depend on each other (GetBucketPolicy → GetBucketPolicyStatus,
+// GetBucketOwnershipControls → GetBucketAcl, GetResources pages →
+// GetAuthorizers, GetAccountAuthorizationDetails pages → GetPolicy →
+// GetPolicyVersion, GenerateCredentialReport → GenerateCredentialReport →
+// GetCredentialReport).
+
+// callKey is one API in one region, named as the fake names it.
+type callKey struct{ Region, Service, API string }
+
+func (k callKey) op() string { return k.Service + ":" + k.API }
+
+// plan is the minimal plan of a world.
+type plan struct {
+	Calls map[callKey]int
+	Chain int // calls in the longest dependent chain
+}
+
+// awsManagedKnown are the AWS-managed policies the fake serves (FIXTURE.md,
+// IAM); GetPolicy of any other answers NoSuchEntity, with no
+// GetPolicyVersion after it.
+var awsManagedKnown = map[string]bool{
+	"arn:aws:iam::aws:policy/AdministratorAccess":                      true,
+	"arn:aws:iam::aws:policy/ReadOnlyAccess":                           true,
+	"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess":                   true,
+	"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": true,
+	"arn:aws:iam::aws:policy/AmazonSQSFullAccess":                      true,
+}
+
+func pages(n, size int) int { return max(1, (n+size-1)/size) }
+
+// minimalPlan computes the plan for account a, scanning regions, with global
+// calls signed for home.
+func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
+	p := plan{Calls: map[callKey]int{}}
+	add := func(region, service, api string, n int) {
+		if n > 0 {
+			p.Calls[callKey{region, service, api}] += n
+		}
+	}
+	inScope := func(r string) bool { return slices.Contains(regions, r) }
+	regionOf := func(r string) string {
+		if r == "" && len(a.Regions) > 0 {
+			return a.Regions[0]
+		}
+		return cmp.Or(r, "us-east-1")
+	}
+	chains := []int{0}
+
+	add(home, "sts", "GetCallerIdentity", 1)
+	add(home, "ec2", "DescribeRegions", 1)
+
+	// Organizations.
+	add(home, "organizations", "DescribeOrganization", 1)
+	org := 1
+	if o := a.Organization; o != nil && o.MasterAccountID == a.ID {
+		n := pages(len(o.Accounts)+1, 20)
+		add(home, "organizations", "ListAccounts", n)
+		org += n
+	}
+	chains = append(chains, org)
+
+	// IAM.
+	entities := len(a.IAM.Users) + len(a.IAM.Groups) + len(a.IAM.Roles) + len(a.IAM.Policies)
+	details := pages(entities, 1000)
+	add(home, "iam", "GetAccountAuthorizationDetails", details)
+	managed := map[string]bool{}
+	note := func(arns []string, boundary string) {
+		for _, x := range append(slices.Clone(arns), boundary) {
+			if strings.HasPrefix(x, "arn:aws:iam::aws:policy/") {
+				managed[x] = true
+			}
+		}
+	}
+	for _, r := range a.IAM.Roles {
+		note(r.AttachedPolicies, r.PermissionsBoundary)
+	}
+	for _, u := range a.IAM.Users {
+		note(u.AttachedPolicies, u.PermissionsBoundary)
+	}
+	for _, g := range a.IAM.Groups {
+		note(g.AttachedPolicies, "")
+	}
+	iamChain := details
+	for arn := range managed {
+		add(home, "iam", "GetPolicy", 1)
+		if awsManagedKnown[arn] {
+			add(home, "iam", "GetPolicyVersion", 1)
+			iamChain = details + 2
+		} else {
+			iamChain = max(iamChain, details+1)
+		}
+	}
+	add(home, "iam", "GenerateCredentialReport", 2)
+	add(home, "iam", "GetCredentialReport", 1)
+	chains = append(chains, iamChain, 3)
+
+	// S3.
+	add(home, "s3control", "GetPublicAccessBlock", 1)
+	list := pages(len(a.S3.Buckets), 1000)
+	add(home, "s3", "ListBuckets", list)
+	s3Chain := list
+	for _, b := range a.S3.Buckets {
+		r := regionOf(b.Region)
+		if !inScope(r) {
+			continue
+		}
+		add(r, "s3", "GetBucketPolicy", 1)
+		add(r, "s3", "GetPublicAccessBlock", 1)
+		add(r, "s3", "GetBucketOwnershipControls", 1)
+		add(r, "s3", "GetBucketNotificationConfiguration", 1)
+		depth := 1
+		if b.Policy != nil {
+			add(r, "s3", "GetBucketPolicyStatus", 1)
+			depth = 2
+		}
+		if b.Ownership != "BucketOwnerEnforced" {
+			add(r, "s3", "GetBucketAcl", 1)
+			depth = 2
+		}
+		s3Chain = max(s3Chain, list+depth)
+	}
+	chains = append(chains, s3Chain)
+
+	// Per-region services.
+	for _, r := range regions {
+		var fns, mappings, queues int
+		for _, f := range a.Lambda.Functions {
+			if regionOf(f.Region) == r {
+				fns++
+			}
+		}
+		for _, m := range a.Lambda.EventSourceMappings {
+			if regionOf(m.Region) == r {
+				mappings++
+			}
+		}
+		lf := pages(fns, 50)
+		add(r, "lambda", "ListFunctions", lf)
+		add(r, "lambda", "ListEventSourceMappings", pages(mappings, 100))
+		add(r, "lambda", "GetPolicy", fns)
+		add(r, "lambda", "ListFunctionUrlConfigs", fns)
+		chains = append(chains, lf+min(fns, 1))
+
+		for _, q := range a.SQS.Queues {
+			if regionOf(q.Region) == r {
+				queues++
+			}
+		}
+		lq := pages(queues, 1000)
+		add(r, "sqs", "ListQueues", lq)
+		add(r, "sqs", "GetQueueAttributes", queues)
+		chains = append(chains, lq+min(queues, 1))
+
+		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add))
+	}
+	p.Chain = 2 + slices.Max(chains)
+	return p
+}
+
+// restPlan adds the REST API (v1) calls of region r and returns its chain.
+func restPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	var apis []*fakeaws.RestAPI
+	for _, api := range a.APIGateway.RestAPIs {
+		if regionOf(api.Region) == r {
+			apis = append(apis, api)
+		}
+	}
+	list := pages(len(apis), 500)
+	add(r, "apigateway", "GetRestApis", list)
+	chain := list
+	lookups := 0
+	for _, api := range apis {
+		add(r, "apigateway", "GetStages", 1)
+		res := 1 // the root, which the fake adds when the fixture leaves it out
+		named := false
+		for _, rs := range api.Resources {
+			if rs.Path != "/" && (rs.Path != "" || rs.ParentID != "" || rs.PathPart != "") {
+				res++
+			}
+			for _, m := range rs.Methods {
+				if m.Integration == nil {
+					lookups++
+				}
+				named = named || m.AuthorizerID != ""
+			}
+		}
+		gr := pages(res, 500)
+		add(r, "apigateway", "GetResources", gr)
+		depth := gr
+		if named {
+			add(r, "apigateway", "GetAuthorizers", pages(len(api.Authorizers), 500))
+			depth = gr + 1
+		}
+		chain = max(chain, list+depth)
+	}
+	if n := min(lookups, 100); n > 0 {
+		add(r, "apigateway", "GetIntegration", n)
+		chain++
+	}
+	var domains []*fakeaws.DomainName
+	for _, d := range a.APIGateway.DomainNames {
+		if regionOf(d.Region) == r {
+			domains = append(domains, d)
+		}
+	}
+	dl := pages(len(domains), 500)
+	add(r, "apigateway", "GetDomainNames", dl)
+	for _, d := range domains {
+		add(r, "apigateway", "GetBasePathMappings", pages(len(d.Mappings), 500))
+		chain = max(chain, dl+pages(len(d.Mappings), 500))
+	}
+	return chain
+}
+
+// httpPlan adds the HTTP/WebSocket API (v2) calls of region r and returns
+// its chain.
+func httpPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	n := 0
+	chain := 0
+	for _, api := range a.APIGatewayV2.APIs {
+		if regionOf(api.Region) != r {
+			continue
+		}
+		n++
+		add(r, "apigatewayv2", "GetRoutes", pages(len(api.Routes), 500))
+		add(r, "apigatewayv2", "GetIntegrations", pages(len(api.Integrations), 500))
+		add(r, "apigatewayv2", "GetStages", pages(len(api.Stages), 500))
+		depth := max(pages(len(api.Routes), 500), pages(len(api.Integrations), 500), pages(len(api.Stages), 500))
+		if slices.ContainsFunc(api.Routes, func(rt *fakeaws.V2Route) bool { return rt.AuthorizerID != "" }) {
+			add(r, "apigatewayv2", "GetAuthorizers", pages(len(api.Authorizers), 500))
+			depth = pages(len(api.Routes), 500) + pages(len(api.Authorizers), 500)
+		}
+		chain = max(chain, depth)
+	}
+	list := pages(n, 500)
+	add(r, "apigatewayv2", "GetApis", list)
+	return list + chain
+}
+
+// bucketLoad is the minimal calls drawn from one token bucket of the fake.
+type bucketLoad struct {
+	Region  string  `json:"region"`
+	Bucket  string  `json:"bucket"`
+	Calls   int     `json:"minimal_calls"`
+	Rate    float64 `json:"rate"` // scaled
+	Burst   int     `json:"burst"`
+	Seconds float64 `json:"seconds"` // max(0, calls - burst) / rate
+}
+
+// floor is the least time the fake's settings allow for a plan.
+type floor struct {
+	Seconds float64      `json:"floor_s"`
+	By      string       `json:"floor_by"`
+	Latency float64      `json:"latency_term_s"`
+	Buckets []bucketLoad `json:"-"`
+}
+
+// computeFloor applies the formula (see the package doc): for each token
+// bucket, (minimal calls − burst) ÷ rate; and latency × the longest chain;
+// the floor is the largest. Throttle and latency are the fake's, already
+// scaled.
+func computeFloor(p plan, t fakeaws.Throttle, latency time.Duration) floor {
+	type bk struct{ region, bucket string }
+	loads := map[bk]*bucketLoad{}
+	for k, n := range p.Calls {
+		name, r, limited := t.Bucket(k.Service, k.API)
+		if !limited {
+			continue
+		}
+		key := bk{k.Region, name}
+		if k.Service == "iam" || k.Service == "organizations" {
+			key.region = "global" // signed for us-east-1 from any region
+		}
+		l := loads[key]
+		if l == nil {
+			l = &bucketLoad{Region: key.region, Bucket: name, Rate: r.Rate, Burst: r.Burst}
+			loads[key] = l
+		}
+		l.Calls += n
+	}
+	f := floor{Latency: latency.Seconds() * float64(p.Chain), By: "latency"}
+	f.Seconds = f.Latency
+	for _, l := range loads {
+		l.Seconds = math.Max(0, float64(l.Calls-l.Burst)) / l.Rate
+		f.Buckets = append(f.Buckets, *l)
+	}
+	slices.SortFunc(f.Buckets, func(a, b bucketLoad) int {
+		return cmp.Or(cmp.Compare(b.Seconds, a.Seconds), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Bucket, b.Bucket))
+	})
+	if len(f.Buckets) > 0 && f.Buckets[0].Seconds > f.Seconds {
+		f.Seconds = f.Buckets[0].Seconds
+		f.By = f.Buckets[0].Region + " " + f.Buckets[0].Bucket
+	}
+	return f
+}

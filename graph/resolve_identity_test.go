@@ -1,0 +1,132 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/trustmap/trustmap/policy"
+)
+
+// bruteIdentity is identity as it was before candidates: every probe whose
+// action some statement allows is asked about every resource of its kind.
+// The indexed version must give exactly its edges.
+func (r *resolver) bruteIdentity(n *Node) {
+	docs, names, boundary := r.identityDocs(n)
+	if len(docs) == 0 {
+		return
+	}
+	allowed := func(action string) bool {
+		for _, p := range docs {
+			for _, st := range p.Statements {
+				if st.Effect != "Allow" {
+					continue
+				}
+				if len(st.NotAction) > 0 || slices.ContainsFunc(st.Action, func(a string) bool { return policy.ActionMatches(a, action) }) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, kind := range identityKinds {
+		for _, pr := range probes[kind] {
+			if !allowed(pr.action) {
+				continue
+			}
+			for _, target := range r.byKind[kind] {
+				if target.Account != n.Account || target.ID == n.ID {
+					continue
+				}
+				req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
+				d := decideAll(docs, req)
+				if d.Effect != policy.DecisionAllow {
+					continue
+				}
+				if boundary != nil {
+					if bd := boundary.Decide(req); bd.Effect != policy.DecisionAllow {
+						continue
+					} else if bd.Conditional {
+						d.Conditional = true
+						d.Conditions = append(d.Conditions, bd.Conditions...)
+					}
+				}
+				if kind == KindIAMRole && !r.trustAdmits(target, n) {
+					continue
+				}
+				certainty := True
+				if d.Conditional {
+					certainty = Unknown
+				}
+				r.edge(Edge{
+					From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
+					Exposure: "internal", Via: "identity-policy", Certainty: certainty,
+					Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: "allowed by " + strings.Join(names, ", ")},
+				})
+			}
+		}
+	}
+}
+
+// identityEdges runs one identity derivation over every role and user of s.
+func identityEdges(s *Snapshot, brute bool) []Edge {
+	g := Resolve(s) // for the resolver's indexes; its own edges are dropped
+	r := &resolver{g: &Graph{Scanned: g.Scanned, OrgIDs: g.OrgIDs}, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
+		nodes: map[string]*Node{}, byKind: map[Kind][]*Node{}, in: map[string][]Edge{},
+		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{}}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		r.nodes[n.ID] = n
+		r.byKind[n.Kind] = append(r.byKind[n.Kind], n)
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		if n.Kind != KindIAMRole && n.Kind != KindIAMUser {
+			continue
+		}
+		if brute {
+			r.bruteIdentity(n)
+		} else {
+			r.identity(n)
+		}
+	}
+	return r.g.Edges
+}
+
+func TestIdentityCandidatesGiveEveryEdge(t *testing.T) {
+	wide := func(id, text string) Node {
+		return Node{ID: id, Kind: KindIAMRole, Account: owner, Role: &IAMRole{PoliciesKnown: True, InlinePolicies: map[string]string{"p": text},
+			TrustPolicy: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:root"},"Action":"sts:AssumeRole"}]}`)}}
+	}
+	bucket := func(name string) Node {
+		return Node{ID: "arn:aws:s3:::" + name, Kind: KindS3Bucket, Account: owner, Bucket: &S3Bucket{Policy: Absent("x")}}
+	}
+	tricky := snapshotOf(
+		bucket("a"), bucket("a-b"), bucket("a.b"), bucket("ab"), bucket("b"), bucket("logs-1"), bucket("logs-2"),
+		Node{ID: "arn:aws:sqs:us-east-1:" + owner + ":q", Kind: KindSQSQueue, Account: owner, Queue: &SQSQueue{Policy: Absent("x")}},
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/exact", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/prefix", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/qmark", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::logs-?"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/variable", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${aws:PrincipalAccount}/*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/old-variable", owner), `{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${x}*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/notresource", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/notaction", owner), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::ab*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/assume", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::`+owner+`:role/e*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/admin", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`),
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/conditional", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:*:`+owner+`:q","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}`),
+	)
+	for name, s := range map[string]*Snapshot{"tricky patterns": tricky, "a generated account": benchSnapshot(3000)} {
+		t.Run(name, func(t *testing.T) {
+			want, got := identityEdges(s, true), identityEdges(s, false)
+			if len(want) == 0 {
+				t.Fatal("no identity edges at all")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("indexed identity edges differ from asking about every resource (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

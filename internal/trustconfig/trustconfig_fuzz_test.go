@@ -1,0 +1,66 @@
+package trustconfig
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/trustmap/trustmap/analyzers"
+)
+
+// FuzzParse: a trust config of any bytes never panics; an error is one
+// line starting with the file name; a config that parses turns into trust.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	for _, s := range []string{
+		"known_accounts:\n  - {id: \"1234\", name: x}\n",
+		"known_acounts: []\n",
+		"suppressions:\n  - {rule: TM-EXP-001, owner: a, expires: tomorrow}\n",
+		"known_accounts: [\n",
+		"version: 2\norganizations: [o-a1b2c3d4e5f6]\n",
+		"a: &a [*a, *a]\nb: *a\n",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data, "trustmap.yaml")
+		if err != nil {
+			if msg := err.Error(); !strings.HasPrefix(msg, "trustmap.yaml") || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q is not one line starting with the file name", msg)
+			}
+			return
+		}
+		c.Trust(&analyzers.Trust{})
+	})
+}
+
+// FuzzParseBaseline: a baseline (report.json or OTM, JSON or YAML) of any
+// bytes never panics, and an error is one line starting with the name.
+func FuzzParseBaseline(f *testing.F) {
+	for _, s := range []string{
+		`{"schema_version":"1.0","entry_points":[{"id":"EP-0123456789ab","resource_arn":"arn:aws:s3:::x"}]}`,
+		"otmVersion: 0.2.0\nproject: {name: x, id: x}\ncomponents:\n  - {id: c1, name: orders, type: s3, parent: {trustZone: z}, attributes: {arn: 'arn:aws:s3:::acme-orders'}}\n",
+		`{"otmVersion":"0.2.0","components":[{"id":"arn:aws:lambda:us-east-1:1:function:f","attributes":{"arn":5}}]}`,
+		"{\"schema_version\": \"1.0\",\n \"entry_points\": [ {\"id\": \"x\"}, }",
+		"{\"schema_version\": \"1.0\",\n \"entry_points\": [ {\"id\": 5} ]}",
+		"otmVersion: 0.2.0\ncomponents:\n  - id: [\n",
+		`{"hello": 1}`, `[]`, ``, "\ufeff{}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr := &analyzers.Trust{}
+		err := ParseBaseline(data, "base.json", tr)
+		if err != nil {
+			if msg := err.Error(); !strings.HasPrefix(msg, "base.json") || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q is not one line starting with the file name", msg)
+			}
+			return
+		}
+		for k := range tr.Baseline {
+			if k == "" {
+				t.Fatalf("an empty baseline key from %q", data)
+			}
+		}
+	})
+}
