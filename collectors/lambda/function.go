@@ -39,7 +39,7 @@ func configuration(fn types.FunctionConfiguration) *graph.LambdaFunction {
 // policy reads the resource policy of a function, or of one of its aliases
 // when qualifier is set. No policy is an answer (Absent); a failed read
 // leaves the policy Unknown and records a gap.
-func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name, qualifier string, errs *errList) graph.Doc {
+func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name, qualifier string, errs *collectors.Errors) graph.Doc {
 	const src = "lambda:GetPolicy"
 	in := &lambda.GetPolicyInput{FunctionName: aws.String(name)}
 	resource := name
@@ -54,7 +54,7 @@ func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Bu
 	case err == nil, collectors.IsNotFound(err):
 		return graph.Absent(src)
 	default:
-		errs.gap(t, b, "GetPolicy", resource, err)
+		errs.Gap(t, b, service, "GetPolicy", resource, err)
 		return graph.Hidden(src)
 	}
 }
@@ -62,7 +62,7 @@ func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Bu
 // urls lists the function URLs of a function and of its aliases. The Tri
 // says whether the listing completed: on failure the URLs read so far are
 // still returned (each is a fact), and the gap says the list may be short.
-func (c *Collector) urls(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, errs *errList) ([]*graph.FunctionURL, graph.Tri) {
+func (c *Collector) urls(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, errs *collectors.Errors) ([]*graph.FunctionURL, graph.Tri) {
 	var urls []*graph.FunctionURL
 	p := lambda.NewListFunctionUrlConfigsPaginator(client, &lambda.ListFunctionUrlConfigsInput{
 		FunctionName: aws.String(name),
@@ -75,7 +75,7 @@ func (c *Collector) urls(ctx context.Context, t collectors.Target, b *graph.Buil
 				// The function was deleted after ListFunctions: it has no URL.
 				return urls, graph.True
 			}
-			errs.gap(t, b, "ListFunctionUrlConfigs", name, err)
+			errs.Gap(t, b, service, "ListFunctionUrlConfigs", name, err)
 			return urls, graph.Unknown
 		}
 		for _, cfg := range page.FunctionUrlConfigs {

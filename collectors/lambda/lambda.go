@@ -47,10 +47,7 @@ package lambda
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -113,7 +110,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &errList{}
+	errs := &collectors.Errors{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, c.concurrency()+1))
 
@@ -127,7 +124,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.gap(t, b, "ListFunctions", "", err)
+			errs.Gap(t, b, service, "ListFunctions", "", err)
 			break
 		}
 		for _, fn := range page.Functions {
@@ -141,7 +138,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.join()
+	return errs.Join()
 }
 
 func (c *Collector) concurrency() int {
@@ -153,7 +150,7 @@ func (c *Collector) concurrency() int {
 
 // function reads one function's policy and URLs and adds its node, its
 // URL nodes and their edges.
-func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *errList) {
+func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *collectors.Errors) {
 	name := aws.ToString(fn.FunctionName)
 	arn := unqualified(aws.ToString(fn.FunctionArn))
 	attrs := configuration(fn)
@@ -182,29 +179,4 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 			Evidence: graph.Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType},
 		})
 	}
-}
-
-// errList gathers the errors that are not coverage gaps, from concurrent
-// goroutines.
-type errList struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-// gap records err from api on resource as a coverage gap. Classes that a
-// gap stands for (denied, throttled out, timeout, not enabled, unsupported,
-// cancelled) end there; anything else is also kept, wrapped, to be returned.
-func (l *errList) gap(t collectors.Target, b *graph.Builder, api, resource string, err error) {
-	switch t.Gap(b, service, t.Region, api, resource, err) {
-	case collectors.ClassOther, collectors.ClassNotFound:
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.errs = append(l.errs, fmt.Errorf("%s %s %s %s: %w", service, t.Region, api, resource, err))
-	}
-}
-
-func (l *errList) join() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return errors.Join(l.errs...)
 }

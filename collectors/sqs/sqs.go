@@ -18,12 +18,9 @@ package sqs
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -86,14 +83,14 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &errList{}
+	errs := &collectors.Errors{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, c.concurrency()))
 	p := sqs.NewListQueuesPaginator(client, &sqs.ListQueuesInput{MaxResults: aws.Int32(queuesPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.gap(t, b, "ListQueues", "", err)
+			errs.Gap(t, b, service, "ListQueues", "", err)
 			break
 		}
 		for _, u := range page.QueueUrls {
@@ -107,7 +104,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.join()
+	return errs.Join()
 }
 
 func (c *Collector) concurrency() int {
@@ -119,7 +116,7 @@ func (c *Collector) concurrency() int {
 
 // queue reads one queue's attributes and adds its node and its
 // dead-letter edge.
-func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Builder, client api, queueURL string, errs *errList) {
+func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Builder, client api, queueURL string, errs *collectors.Errors) {
 	const src = "sqs:GetQueueAttributes"
 	acct, name := parseURL(queueURL)
 	if acct == "" {
@@ -145,7 +142,7 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 	case collectors.IsNotFound(err):
 		return // deleted since ListQueues: gone, not hidden
 	default:
-		errs.gap(t, b, "GetQueueAttributes", name, err)
+		errs.Gap(t, b, service, "GetQueueAttributes", name, err)
 		attrs.Policy = graph.Hidden(src)
 	}
 	if arn == "" {
@@ -211,29 +208,4 @@ func partition(region string) string {
 		return "aws-eusc"
 	}
 	return "aws"
-}
-
-// errList gathers the errors that are not coverage gaps, from concurrent
-// goroutines.
-type errList struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-// gap records err from api on resource as a coverage gap. Classes that a
-// gap stands for (denied, throttled out, timeout, not enabled, unsupported,
-// cancelled) end there; anything else is also kept, wrapped, to be returned.
-func (l *errList) gap(t collectors.Target, b *graph.Builder, api, resource string, err error) {
-	switch t.Gap(b, service, t.Region, api, resource, err) {
-	case collectors.ClassOther, collectors.ClassNotFound:
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.errs = append(l.errs, fmt.Errorf("%s %s %s %s: %w", service, t.Region, api, resource, err))
-	}
-}
-
-func (l *errList) join() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return errors.Join(l.errs...)
 }
