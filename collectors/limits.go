@@ -120,6 +120,17 @@ func (l *Limits) For(account, region, serviceID, op string) *rate.Limiter {
 	return lim
 }
 
+// scarceRate is the rate (before scaling) at or below which a bucket's
+// calls always go first for a slot: Lambda's 15 rps, API Gateway's 10 and
+// 2.5, IAM's and Organizations'. Their tokens are the scan's critical path
+// from the first call on, before any of them has had to wait.
+const scarceRate = 20
+
+// scarce says whether lim is a scarce bucket (see scarceRate).
+func (l *Limits) scarce(lim *rate.Limiter) bool {
+	return lim != nil && l != nil && float64(lim.Limit()) <= scarceRate*l.scale
+}
+
 func isGlobalService(serviceID string) bool {
 	switch serviceID {
 	case "IAM", "Organizations", "S3 Control":

@@ -3,10 +3,12 @@ package collectors
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
 )
 
 // Stats counts what a scan did. Safe for concurrent use.
@@ -19,11 +21,14 @@ type Stats struct {
 
 // callGate is a finalize-step middleware placed after the SDK's retry
 // middleware, so every attempt (first or retry) waits for its token bucket
-// and for a free slot of the global concurrency limit, and is counted.
+// and then for a free slot of the global concurrency limit, and is counted.
+// A call waiting for its bucket holds no slot, and a call that had to wait
+// for its bucket, or whose bucket is scarce (scarceRate), gets the next free
+// slot before the others (slots).
 type callGate struct {
 	account string
 	limits  *Limits
-	slots   chan struct{}
+	slots   *slots
 	stats   *Stats
 }
 
@@ -36,18 +41,18 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 	op := awsmiddleware.GetOperationName(ctx)
 	region := awsmiddleware.GetRegion(ctx)
 	lim := g.limits.For(g.account, region, svc, op)
+	waited := false
 	if lim != nil {
-		if err := lim.Wait(ctx); err != nil {
+		var err error
+		if waited, err = wait(ctx, lim); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 		}
 	}
 	if g.slots != nil {
-		select {
-		case g.slots <- struct{}{}:
-		case <-ctx.Done():
-			return middleware.FinalizeOutput{}, middleware.Metadata{}, ctx.Err()
+		if err := g.slots.acquire(ctx, waited || g.limits.scarce(lim)); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 		}
-		defer func() { <-g.slots }()
+		defer g.slots.release()
 	}
 	if g.stats != nil {
 		g.stats.Calls.Add(1)
@@ -65,6 +70,28 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 		}
 	}
 	return out, md, err
+}
+
+// wait takes a token from lim, sleeping until it is due, and reports
+// whether it had to sleep (the bucket is saturated).
+func wait(ctx context.Context, lim *rate.Limiter) (bool, error) {
+	r := lim.Reserve()
+	if !r.OK() {
+		return false, lim.Wait(ctx) // burst 0: let Wait say why
+	}
+	d := r.Delay()
+	if d <= 0 {
+		return false, nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true, nil
+	case <-ctx.Done():
+		r.Cancel()
+		return true, ctx.Err()
+	}
 }
 
 // opCounter sits in the initialize step, around the retry loop, and reads

@@ -119,8 +119,8 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 
 // SortSnapshot puts nodes, edges and gaps in their canonical order.
 func SortSnapshot(s *Snapshot) {
-	slices.SortFunc(s.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Edges, CompareEdges)
+	sortLarge(s.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
+	sortLarge(s.Edges, compareEdges)
 	slices.SortFunc(s.Coverage, func(a, b Gap) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Service, b.Service),
 			cmp.Compare(a.Region, b.Region), cmp.Compare(a.API, b.API),
@@ -129,7 +129,9 @@ func SortSnapshot(s *Snapshot) {
 }
 
 // CompareEdges orders edges by endpoints, kind and via.
-func CompareEdges(a, b Edge) int {
+func CompareEdges(a, b Edge) int { return compareEdges(&a, &b) }
+
+func compareEdges(a, b *Edge) int {
 	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To),
 		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Principal, b.Principal))
 }

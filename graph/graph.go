@@ -81,9 +81,9 @@ func (g *Graph) Crosses(e *Edge) bool { return g.Zone(e.From) != g.Zone(e.To) }
 
 // build indexes nodes and edges after sorting them.
 func (g *Graph) build() {
-	slices.SortFunc(g.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(g.Edges, CompareEdges)
-	g.Edges = slices.CompactFunc(g.Edges, func(a, b Edge) bool { return CompareEdges(a, b) == 0 })
+	sortLarge(g.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
+	sortLarge(g.Edges, compareEdges)
+	g.Edges = slices.CompactFunc(g.Edges, func(a, b Edge) bool { return compareEdges(&a, &b) == 0 })
 	slices.SortFunc(g.Notes, func(a, b Note) int {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Detail, b.Detail))
 	})
@@ -97,6 +97,39 @@ func (g *Graph) build() {
 	for i, e := range g.Edges {
 		g.out[e.From] = append(g.out[e.From], i)
 		g.in[e.To] = append(g.in[e.To], i)
+	}
+}
+
+// sortLarge sorts s as slices.SortFunc(s, cmp) would, to the same order
+// (equal elements included: pdqsort's moves depend only on the comparisons,
+// which are the same), but sorts int32 indexes and then moves each element
+// once, instead of swapping elements of hundreds of bytes all along.
+func sortLarge[T any](s []T, cmp func(a, b *T) int) {
+	if len(s) < 2 {
+		return
+	}
+	idx := make([]int32, len(s))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp(&s[a], &s[b]) })
+	// Position i takes s[idx[i]]: follow each cycle of the permutation.
+	for i := range idx {
+		if idx[i] < 0 || int(idx[i]) == i {
+			continue
+		}
+		tmp := s[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = -1
+			if k == i {
+				s[j] = tmp
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
 	}
 }
 

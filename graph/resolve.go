@@ -16,7 +16,6 @@ func Resolve(s *Snapshot) *Graph {
 	g := &Graph{
 		Snapshot: s,
 		Nodes:    slices.Clone(s.Nodes),
-		Edges:    slices.Clone(s.Edges),
 		Scanned:  map[string]bool{},
 		OrgIDs:   map[string]string{},
 	}
@@ -29,7 +28,7 @@ func Resolve(s *Snapshot) *Graph {
 		}
 	}
 	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
-		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]Edge{},
+		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]*Edge{},
 		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{}}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
@@ -39,7 +38,8 @@ func Resolve(s *Snapshot) *Graph {
 			r.accounts[n.Account] = n.AccountInfo
 		}
 	}
-	for _, e := range s.Edges {
+	for i := range s.Edges {
+		e := &s.Edges[i]
 		r.in[e.To] = append(r.in[e.To], e)
 	}
 	for i := range s.Nodes {
@@ -50,15 +50,12 @@ func Resolve(s *Snapshot) *Graph {
 			}
 		}
 	}
-	have := map[string]bool{}
-	for _, n := range g.Nodes {
-		have[n.ID] = true
-	}
 	for id, n := range r.principals {
-		if !have[id] {
+		if _, ok := r.nodes[id]; !ok {
 			g.Nodes = append(g.Nodes, n)
 		}
 	}
+	g.Edges = r.edges(s.Edges)
 	g.build()
 	return g
 }
@@ -89,11 +86,12 @@ type resolver struct {
 	g          *Graph
 	principals map[string]Node
 	accounts   map[string]*AccountInfo
-	nodes      map[string]*Node  // the snapshot's nodes by id
-	byKind     map[Kind][]*Node  // the snapshot's nodes by kind, in id order
-	in         map[string][]Edge // the snapshot's structural edges by target
+	nodes      map[string]*Node   // the snapshot's nodes by id
+	byKind     map[Kind][]*Node   // the snapshot's nodes by kind, in id order
+	in         map[string][]*Edge // the snapshot's structural edges by target
+	added      [][]Edge           // the edges Resolve derives, in chunks (see edge)
 	probeIdx   map[probeKey]*probeIndex
-	parsed     map[string]parsedPolicy  // managed policy documents by ARN, parsed once
+	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
 	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
 }
 
@@ -102,16 +100,43 @@ func (r *resolver) node(id string) (*Node, bool) {
 	return n, ok
 }
 
-func (r *resolver) inEdges(id string) []Edge { return r.in[id] }
+func (r *resolver) inEdges(id string) []*Edge { return r.in[id] }
 
 func (r *resolver) note(resource, kind, via, format string, args ...any) {
 	r.g.Notes = append(r.g.Notes, Note{Resource: resource, Kind: kind, Via: via, Detail: fmt.Sprintf(format, args...)})
 }
 
+// edge records a derived edge. Edges are large and there can be hundreds
+// of thousands (identity policies), so they go into fixed-size chunks and
+// are copied once into the graph (edges), rather than into one slice that
+// is copied again at every growth.
 func (r *resolver) edge(e Edge) {
 	slices.Sort(e.Actions)
 	e.Actions = slices.Compact(e.Actions)
-	r.g.Edges = append(r.g.Edges, e)
+	if n := len(r.added); n == 0 || len(r.added[n-1]) == cap(r.added[n-1]) {
+		r.added = append(r.added, make([]Edge, 0, edgeChunk))
+	}
+	last := &r.added[len(r.added)-1]
+	*last = append(*last, e)
+}
+
+const edgeChunk = 4096
+
+// edges returns the structural edges followed by the derived ones, in the
+// order they were added, in one slice of exactly their number.
+func (r *resolver) edges(structural []Edge) []Edge {
+	n := len(structural)
+	for _, c := range r.added {
+		n += len(c)
+	}
+	out := make([]Edge, 0, n)
+	out = append(out, structural...)
+	for i, c := range r.added {
+		out = append(out, c...)
+		r.added[i] = nil // let the chunk go
+	}
+	r.added = nil
+	return out
 }
 
 // principal returns the node id for a grant's principal, creating the

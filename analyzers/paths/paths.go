@@ -57,24 +57,35 @@ type hop struct {
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
+	// Keep only the best MaxPaths as they are found, so memory stays
+	// bounded on large accounts (ComparePaths ends on the unique id, so the
+	// result is the same as sorting everything).
 	var out []analyzers.AttackPath
+	keep := func(p analyzers.AttackPath) {
+		out = append(out, p)
+		if len(out) >= 2*MaxPaths {
+			slices.SortFunc(out, analyzers.ComparePaths)
+			clear(out[MaxPaths:])
+			out = out[:MaxPaths]
+		}
+	}
 	for i := range g.Nodes {
 		start := &g.Nodes[i]
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
 			continue
 		}
-		out = append(out, fromStart(g, start)...)
+		fromStart(g, start, keep)
 	}
 	slices.SortFunc(out, analyzers.ComparePaths)
 	if len(out) > MaxPaths {
-		out = out[:MaxPaths]
+		out = slices.Clone(out[:MaxPaths])
 	}
 	return out, nil
 }
 
 // fromStart runs a breadth-first search from one outside principal and
-// returns one shortest path to every target reached beyond an entry point.
-func fromStart(g *graph.Graph, start *graph.Node) []analyzers.AttackPath {
+// hands keep one shortest path to every target reached beyond an entry point.
+func fromStart(g *graph.Graph, start *graph.Node, keep func(analyzers.AttackPath)) {
 	zone := string(g.Zone(start.ID))
 	var rec []hop
 	seen := map[string]bool{start.ID: true}
@@ -87,7 +98,6 @@ func fromStart(g *graph.Graph, start *graph.Node) []analyzers.AttackPath {
 		rec = append(rec, hop{prev: -1, edge: e, node: e.To})
 		queue = append(queue, len(rec)-1)
 	}
-	var out []analyzers.AttackPath
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
@@ -100,11 +110,10 @@ func fromStart(g *graph.Graph, start *graph.Node) []analyzers.AttackPath {
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
-				out = append(out, build(g, zone, start, rec, idx))
+				keep(build(g, zone, start, rec, idx))
 			}
 		}
 	}
-	return out
 }
 
 func build(g *graph.Graph, zone string, start *graph.Node, rec []hop, last int) analyzers.AttackPath {

@@ -29,17 +29,17 @@ import (
 //	sqs            per region: ListQueues per 1,000; per queue: GetQueueAttributes
 //	apigateway     per region: GetRestApis per 500, GetDomainNames per 500, per domain
 //	               GetBasePathMappings per 500; per REST API: GetResources (embed=methods) per
-//	               500 resources, GetStages, and GetAuthorizers per 500 only when a method
-//	               names an authorizer; GetIntegration per method without an embedded one
-//	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations and
-//	               GetStages per 500, GetAuthorizers per 500 only when a route names one
+//	               500 resources, GetStages, GetAuthorizers per 500; GetIntegration per method
+//	               without an embedded one (at most 100 per region)
+//	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations,
+//	               GetStages and GetAuthorizers per 500
 //
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
 // a list's pages one after the other, then the per-resource reads that
 // depend on each other (GetBucketPolicy → GetBucketPolicyStatus,
-// GetBucketOwnershipControls → GetBucketAcl, GetResources pages →
-// GetAuthorizers, GetAccountAuthorizationDetails pages → GetPolicy →
+// GetBucketOwnershipControls → GetBucketAcl, GetAccountAuthorizationDetails
+// pages → GetPolicy →
 // GetPolicyVersion, GenerateCredentialReport → GenerateCredentialReport →
 // GetCredentialReport).
 
@@ -211,7 +211,6 @@ func restPlan(a *fakeaws.Account, r string, regionOf func(string) string, add fu
 	for _, api := range apis {
 		add(r, "apigateway", "GetStages", 1)
 		res := 1 // the root, which the fake adds when the fixture leaves it out
-		named := false
 		for _, rs := range api.Resources {
 			if rs.Path != "/" && (rs.Path != "" || rs.ParentID != "" || rs.PathPart != "") {
 				res++
@@ -220,17 +219,12 @@ func restPlan(a *fakeaws.Account, r string, regionOf func(string) string, add fu
 				if m.Integration == nil {
 					lookups++
 				}
-				named = named || m.AuthorizerID != ""
 			}
 		}
 		gr := pages(res, 500)
 		add(r, "apigateway", "GetResources", gr)
-		depth := gr
-		if named {
-			add(r, "apigateway", "GetAuthorizers", pages(len(api.Authorizers), 500))
-			depth = gr + 1
-		}
-		chain = max(chain, list+depth)
+		add(r, "apigateway", "GetAuthorizers", pages(len(api.Authorizers), 500))
+		chain = max(chain, list+max(gr, pages(len(api.Authorizers), 500), 1))
 	}
 	if n := min(lookups, 100); n > 0 {
 		add(r, "apigateway", "GetIntegration", n)
@@ -264,12 +258,8 @@ func httpPlan(a *fakeaws.Account, r string, regionOf func(string) string, add fu
 		add(r, "apigatewayv2", "GetRoutes", pages(len(api.Routes), 500))
 		add(r, "apigatewayv2", "GetIntegrations", pages(len(api.Integrations), 500))
 		add(r, "apigatewayv2", "GetStages", pages(len(api.Stages), 500))
-		depth := max(pages(len(api.Routes), 500), pages(len(api.Integrations), 500), pages(len(api.Stages), 500))
-		if slices.ContainsFunc(api.Routes, func(rt *fakeaws.V2Route) bool { return rt.AuthorizerID != "" }) {
-			add(r, "apigatewayv2", "GetAuthorizers", pages(len(api.Authorizers), 500))
-			depth = pages(len(api.Routes), 500) + pages(len(api.Authorizers), 500)
-		}
-		chain = max(chain, depth)
+		add(r, "apigatewayv2", "GetAuthorizers", pages(len(api.Authorizers), 500))
+		chain = max(chain, pages(len(api.Routes), 500), pages(len(api.Integrations), 500), pages(len(api.Stages), 500), pages(len(api.Authorizers), 500))
 	}
 	list := pages(n, 500)
 	add(r, "apigatewayv2", "GetApis", list)

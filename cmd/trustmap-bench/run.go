@@ -11,14 +11,12 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"runtime"
-	"runtime/metrics"
 	"runtime/pprof"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/trustmap/trustmap/analyzers"
@@ -103,63 +101,6 @@ func (o *options) validate() error {
 		return errors.New("--max-concurrency must be at least 1")
 	}
 	return nil
-}
-
-// result is the JSON line.
-type result struct {
-	Scenario          scenario                  `json:"scenario"`
-	LatencyMS         float64                   `json:"latency_ms"`
-	TimeScale         float64                   `json:"time_scale"`
-	MaxConcurrency    int                       `json:"max_concurrency"`
-	Resources         int                       `json:"resources"`
-	ExpectedResources int                       `json:"expected_resources"`
-	APICalls          int64                     `json:"api_calls"`
-	MinimalCalls      int                       `json:"minimal_calls"`
-	CallsPerResource  map[string]serviceCalls   `json:"calls_per_resource"`
-	Retries           int64                     `json:"retries"`
-	Throttled         int64                     `json:"throttled"`
-	ThrottledByAPI    map[string]int64          `json:"throttled_by_api,omitempty"`
-	Gaps              int                       `json:"gaps"`
-	GapsByStatus      map[graph.GapStatus]int   `json:"gaps_by_status,omitempty"`
-	Complete          bool                      `json:"complete"`
-	WallS             float64                   `json:"wall_s"`
-	ResolveS          float64                   `json:"resolve_s"`
-	AnalyzeS          float64                   `json:"analyze_s"`
-	TotalS            float64                   `json:"total_s"`
-	FloorS            float64                   `json:"floor_s"`
-	FloorBy           string                    `json:"floor_by"`
-	LatencyTermS      float64                   `json:"latency_term_s"`
-	Chain             int                       `json:"chain"`
-	Ratio             float64                   `json:"ratio"`
-	RatioTotal        float64                   `json:"ratio_total"`
-	PeakRSSMB         float64                   `json:"peak_rss_mb"`
-	PeakHeapMB        float64                   `json:"peak_heap_mb"`
-	WorldHeapMB       float64                   `json:"world_heap_mb"`
-	EntryPoints       int                       `json:"entry_points"`
-	ExpectedEntry     int                       `json:"expected_entry_points"`
-	EntryMissing      int                       `json:"entry_points_missing"`
-	EntryUnexpected   int                       `json:"entry_points_unexpected"`
-	Buckets           []bucketLoad              `json:"busiest_buckets"`
-	Calls             map[string]*minimalActual `json:"calls"`
-
-	// For tests: not printed.
-	entries map[entryKey]bool
-	gaps    []graph.Gap
-}
-
-// serviceCalls are one service's calls per resource.
-type serviceCalls struct {
-	Resources   int     `json:"resources"`
-	Calls       int64   `json:"calls"`
-	Minimal     int     `json:"minimal"`
-	PerResource float64 `json:"per_resource"`
-}
-
-// minimalActual compares one API's calls with the plan.
-type minimalActual struct {
-	Minimal   int   `json:"minimal"`
-	Actual    int64 `json:"actual"`
-	Throttled int64 `json:"throttled,omitempty"`
 }
 
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -262,6 +203,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Retryer = scaleRetryDelay(cfg.Retryer, o.timeScale)
 	acct, arn, err := collectors.Identify(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("identify: %w", err)
@@ -370,6 +312,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 		m.Throttled = st.Throttled[op]
 	}
 	res.CallsPerResource = perResource(res.Calls, kinds)
+	res.ConcurrencyTermS = float64(res.MinimalCalls) * latency.Seconds() / float64(o.maxConcurrency)
 
 	// Entry points.
 	eps, _ := ares.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint)
@@ -399,140 +342,37 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	return res, nil
 }
 
-// isResource says whether a node kind is a resource the collectors read (not
-// a principal, the account, or an endpoint outside AWS).
-func isResource(k graph.Kind) bool {
-	switch k {
-	case graph.KindAccount, graph.KindExternalEndpoint, graph.KindEventSource:
-		return false
+// scaleRetryDelay divides the retryer's backoff by the time scale: the SDK
+// waits between attempts for AWS to recover (a bucket to refill), which in
+// the scaled world happens scale times sooner. Attempts, retryable errors and
+// the retry quota are the retryer's own.
+func scaleRetryDelay(newRetryer func() aws.Retryer, scale float64) func() aws.Retryer {
+	if newRetryer == nil || scale == 1 {
+		return newRetryer
 	}
-	return !k.IsPrincipal()
-}
-
-// serviceKinds are the resources each service's calls are counted against.
-var serviceKinds = map[string][]graph.Kind{
-	"s3":           {graph.KindS3Bucket},
-	"lambda":       {graph.KindLambdaFunction},
-	"sqs":          {graph.KindSQSQueue},
-	"apigateway":   {graph.KindRestAPI},
-	"apigatewayv2": {graph.KindHTTPAPI},
-	"iam":          {graph.KindIAMRole, graph.KindIAMUser},
-}
-
-func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[string]serviceCalls {
-	out := map[string]serviceCalls{}
-	for svc, ks := range serviceKinds {
-		sc := serviceCalls{}
-		for _, k := range ks {
-			sc.Resources += kinds[k]
+	return func() aws.Retryer {
+		r := newRetryer()
+		v2, ok := r.(aws.RetryerV2)
+		if !ok {
+			v2 = &retryerV2{r}
 		}
-		for op, m := range calls {
-			s, _, _ := strings.Cut(op, ":")
-			if s == svc || (svc == "s3" && s == "s3control") {
-				sc.Calls += m.Actual
-				sc.Minimal += m.Minimal
-			}
-		}
-		if sc.Resources > 0 {
-			sc.PerResource = math.Round(float64(sc.Calls)/float64(sc.Resources)*1000) / 1000
-		}
-		out[svc] = sc
-	}
-	return out
-}
-
-func reportEntryDiff(w io.Writer, want, got map[entryKey]bool) {
-	var lines []string
-	for k := range want {
-		if !got[k] {
-			lines = append(lines, "missing    "+k.Resource+" via "+k.Via)
-		}
-	}
-	for k := range got {
-		if !want[k] {
-			lines = append(lines, "unexpected "+k.Resource+" via "+k.Via)
-		}
-	}
-	slices.Sort(lines)
-	for _, l := range lines[:min(len(lines), 20)] {
-		fmt.Fprintln(w, "trustmap-bench: entry point", l)
+		return &scaledRetryer{RetryerV2: v2, scale: scale}
 	}
 }
 
-// phase logs the heap, and its peak so far, with -v, and writes a heap
-// profile of the phase with --memprofile (FILE.scanned, FILE.resolved).
-func (o *options) phase(w io.Writer, name string, h *heapSampler) {
-	if o.memProfile != "" && name != "analysed" {
-		if err := writeHeapProfile(o.memProfile + "." + name); err != nil {
-			fmt.Fprintln(w, "trustmap-bench:", err)
-		}
-	}
-	if o.verbose {
-		h.sample()
-		fmt.Fprintf(w, "trustmap-bench: %s: heap %.0f MB, peak so far %.0f MB\n", name, mb(heapBytes()), mb(h.max()))
-	}
+type scaledRetryer struct {
+	aws.RetryerV2
+	scale float64
 }
 
-func mb(b uint64) float64 { return math.Round(float64(b)/(1<<20)*10) / 10 }
-
-// heapSampler records the largest Go heap seen.
-type heapSampler struct {
-	once sync.Once
-	done chan struct{}
-	mu   sync.Mutex
-	peak uint64
+func (s *scaledRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
+	d, e := s.RetryerV2.RetryDelay(attempt, err)
+	return time.Duration(float64(d) / s.scale), e
 }
 
-func startHeapSampler() *heapSampler {
-	h := &heapSampler{done: make(chan struct{})}
-	go func() {
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			h.sample()
-			select {
-			case <-h.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return h
-}
+// retryerV2 gives a Retryer without GetAttemptToken the no-op one.
+type retryerV2 struct{ aws.Retryer }
 
-func (h *heapSampler) sample() {
-	v := heapBytes()
-	h.mu.Lock()
-	h.peak = max(h.peak, v)
-	h.mu.Unlock()
-}
-
-func (h *heapSampler) stop() {
-	h.once.Do(func() { close(h.done); h.sample() })
-}
-
-func (h *heapSampler) max() uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.peak
-}
-
-// heapBytes is the memory of live and not-yet-swept heap objects.
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
-
-func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	runtime.GC()
-	return pprof.WriteHeapProfile(f)
+func (retryerV2) GetAttemptToken(context.Context) (func(error) error, error) {
+	return func(error) error { return nil }, nil
 }

@@ -151,7 +151,7 @@ func (g *generated) s3(s scenario, a *fakeaws.Account) {
 		if b.Ownership == "BucketOwnerEnforced" && i%5 == 4 {
 			b.Ownership = "BucketOwnerPreferred" // ACLs still enabled: the ACL is read
 		}
-		if i%2 == 1 && s.plant(i) < 0 || i%2 == 1 && s.plant(i) > plantThird {
+		if planted := s.plant(i) >= plantPublic && s.plant(i) <= plantThird; i%2 == 1 && !planted {
 			b.PublicAccessBlock = &fakeaws.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 		}
 		if i%10 == 5 && s.Queues > 0 {

@@ -47,7 +47,7 @@ func (o *collectOptions) bind(cmd *cobra.Command) {
 	f.StringVar(&o.assumeRole, "assume-role", "", "role ARN to assume before scanning")
 	f.StringVar(&o.externalID, "external-id", "", "external id for --assume-role")
 	f.BoolVar(&o.demo, "demo", false, "scan the built-in demo account (served on 127.0.0.1; no AWS access needed)")
-	f.IntVar(&o.maxConcurrency, "max-concurrency", 32, "API calls in flight at once, across the whole scan")
+	f.IntVar(&o.maxConcurrency, "max-concurrency", 64, "API calls in flight at once, across the whole scan")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long and write what was collected (e.g. 10m)")
 	f.StringSliceVar(&o.services, "services", nil, "collect only these services (default: all)")
 }

@@ -6,7 +6,8 @@
 // GetPolicy and GetPolicyVersion once for each distinct AWS-managed policy
 // actually attached (AWS-managed policies are left out of the listing, which
 // would otherwise return hundreds); GenerateCredentialReport until it says
-// COMPLETE (a few tries with backoff) and one GetCredentialReport for
+// COMPLETE (a few tries with backoff, while the details are being listed)
+// and one GetCredentialReport for
 // passwords, MFA and access keys. Only when the report cannot be had does it
 // fall back to ListAccessKeys and GetAccessKeyLastUsed per user (and
 // ListUsers when the user list itself is incomplete); users created after
@@ -84,6 +85,10 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
+	// The credential report is generated while the details are listed: the
+	// two do not depend on each other, and generating takes a while.
+	report := make(chan map[string]reportRow, 1)
+	go func() { report <- c.report(ctx, t, b, client) }()
 	d := c.details(ctx, t, b, client)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -92,7 +97,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		return nil
 	})
 	g.Go(func() error {
-		c.keys(gctx, t, b, client, d)
+		c.keys(gctx, t, b, client, d, <-report)
 		return nil
 	})
 	if err := g.Wait(); err != nil {

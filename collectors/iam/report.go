@@ -43,9 +43,8 @@ type keySlot struct {
 }
 
 // keys fills in users' password, MFA and access keys and adds the key nodes:
-// from the credential report when it can be had, per user otherwise.
-func (c *Collector) keys(ctx context.Context, t collectors.Target, b *graph.Builder, client api, d *details) {
-	rows := c.report(ctx, t, b, client)
+// from the credential report's rows when it could be had, per user otherwise.
+func (c *Collector) keys(ctx context.Context, t collectors.Target, b *graph.Builder, client api, d *details, rows map[string]reportRow) {
 	if rows == nil {
 		users := d.users
 		if !d.complete {

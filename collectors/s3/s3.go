@@ -1,6 +1,19 @@
 // Package s3 collects S3 buckets: region, policy, ACL, Block Public Access
 // (bucket and account), policy status, ownership controls and notification
 // targets.
+//
+// # Calls
+//
+// Per account: S3 Control GetPublicAccessBlock (the account-level block), and
+// ListBuckets in pages of 1,000 (MaxBuckets set, so each bucket comes with its
+// region; GetBucketLocation only for a bucket without one). Per bucket, in its
+// own region: GetBucketPolicy, then GetBucketPolicyStatus only when there is
+// a policy; GetPublicAccessBlock; GetBucketOwnershipControls, then
+// GetBucketAcl only when ACLs are enabled (not BucketOwnerEnforced); and
+// GetBucketNotificationConfiguration. The policy is read first (a scan cut
+// short has it for every bucket it started), then the rest side by side, so
+// a bucket costs three round trips; BucketConcurrency buckets (16 per region)
+// are read at once, starting as their page of the listing arrives.
 package s3
 
 import (
@@ -10,7 +23,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"golang.org/x/sync/errgroup"
 
@@ -40,8 +52,11 @@ type controlAPI interface {
 // Collector reads S3. It runs once per account: the bucket list is global,
 // and each bucket's configuration is read from the bucket's own region.
 type Collector struct {
-	// BucketConcurrency bounds buckets read at once (default 32); the
-	// runner's limits bound the calls themselves.
+	// BucketConcurrency bounds buckets read at once (default 16 per region
+	// in scope, at least 32: one S3 task reads every region's buckets, where
+	// the regional collectors get a task, and a fan-out, per region; and a
+	// bucket far from the scanner costs a long round trip). The runner's
+	// limits bound the calls themselves.
 	BucketConcurrency int
 }
 
@@ -83,36 +98,39 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api, control controlAPI) error {
 	c.accountBlock(ctx, t, b, control)
 
-	var buckets []types.Bucket
+	// Buckets are read as their page of the listing comes in, not after the
+	// whole listing: the next page is fetched while the first are read.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, c.concurrency(len(t.Regions))))
+	var listErr error
 	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1000)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(gctx)
 		if err != nil {
 			t.Gap(b, service, "", "ListBuckets", "", err)
 			if errors.Is(err, context.Canceled) {
-				return err
+				listErr = err
 			}
 			break
 		}
-		buckets = append(buckets, page.Buckets...)
+		for _, bk := range page.Buckets {
+			g.Go(func() error {
+				c.bucket(gctx, t, b, client, bk)
+				return nil
+			})
+		}
 	}
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, c.concurrency()))
-	for _, bk := range buckets {
-		g.Go(func() error {
-			c.bucket(gctx, t, b, client, bk)
-			return nil
-		})
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	return g.Wait()
+	return listErr
 }
 
-func (c *Collector) concurrency() int {
+func (c *Collector) concurrency(regions int) int {
 	if c.BucketConcurrency > 0 {
 		return c.BucketConcurrency
 	}
-	return 32
+	return max(32, 16*regions)
 }
 
 // accountBlock reads the account-level Block Public Access settings.

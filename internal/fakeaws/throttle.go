@@ -103,15 +103,6 @@ func newThrottler(cfg Throttle) *throttler {
 	return &throttler{cfg: cfg, members: cfg.memberIndex(), now: time.Now, buckets: map[bucketKey]*tokenBucket{}}
 }
 
-// rate is the configured rate for service:api and its effective burst.
-func (t *throttler) rate(service, api string) (rate float64, burst float64) {
-	_, r, ok := t.cfg.bucket(service, api, t.members)
-	if !ok {
-		return 0, 0
-	}
-	return r.Rate, float64(r.Burst)
-}
-
 // allow takes a token for k, reporting false when the bucket is empty.
 func (t *throttler) allow(k throttleKey) bool {
 	name, r, ok := t.cfg.bucket(k.service, k.api, t.members)
