@@ -31,17 +31,7 @@ accounts:
     regions: [us-east-1]
 %s
 %s
-`, indent(section, "    "), extra)
-}
-
-func indent(s, pre string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
+`, collectortest.Indent(section, "    "), extra)
 }
 
 var httpAPI = `apigatewayv2:

@@ -4,6 +4,7 @@ package collectortest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,4 +108,16 @@ func (s Scan) Gaps(api string) []graph.Gap {
 		}
 	}
 	return out
+}
+
+// Indent prefixes every non-empty line of s with pre, so a YAML section
+// written at column 0 can be placed under an account in a fixture.
+func Indent(s, pre string) string {
+	lines := strings.Split(strings.Trim(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pre + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -26,17 +26,7 @@ accounts:
     regions: [us-east-1]
 %s
 %s
-`, indent(section, "    "), extra)
-}
-
-func indent(s, pre string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
+`, collectortest.Indent(section, "    "), extra)
 }
 
 // collector returns the IAM collector with short report waits for tests.

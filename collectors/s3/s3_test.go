@@ -27,17 +27,7 @@ accounts:
 // fixture builds a one-account fixture with the given s3 section (indented
 // under the account) and optional top-level extras (faults, throttle).
 func fixture(s3section, extra string) string {
-	return fmt.Sprintf(account, indent(s3section, "    "), extra)
-}
-
-func indent(s, pre string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
+	return fmt.Sprintf(account, collectortest.Indent(s3section, "    "), extra)
 }
 
 const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-bkt/*"}]}`

@@ -25,17 +25,7 @@ accounts:
 // fixture builds a one-account fixture with the given sqs section
 // (indented under the account) and optional top-level extras (faults).
 func fixture(section, extra string) string {
-	return fmt.Sprintf(account, indent(section, "    "), extra)
-}
-
-func indent(s, pre string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
+	return fmt.Sprintf(account, collectortest.Indent(section, "    "), extra)
 }
 
 const (
