@@ -69,37 +69,46 @@ func (r *resolver) identity(n *Node) {
 		for i, pr := range probes[kind] {
 			idx := r.probeIndex(kind, i)
 			for _, target := range idx.candidates(docs, pr.action) {
-				if target.Account != n.Account || target.ID == n.ID {
-					continue
-				}
-				req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
-				d := decideAll(docs, req)
-				if d.Effect != policy.DecisionAllow {
-					continue
-				}
-				if boundary != nil {
-					if bd := boundary.Decide(req); bd.Effect != policy.DecisionAllow {
-						continue
-					} else if bd.Conditional {
-						d.Conditional = true
-						d.Conditions = append(d.Conditions, bd.Conditions...)
-					}
-				}
-				if kind == KindIAMRole && !r.trustAdmits(target, n) {
-					continue
-				}
-				certainty := True
-				if d.Conditional {
-					certainty = Unknown
-				}
-				r.edge(Edge{
-					From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
-					Exposure: "internal", Via: "identity-policy", Certainty: certainty,
-					Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: detail},
-				})
+				r.identityEdge(n, target, kind, pr, docs, boundary, detail)
 			}
 		}
 	}
+}
+
+// identityEdge asks n's identity policies (bounded by its permissions
+// boundary) for one probe on one target and draws the edge if they allow
+// it; role assumption also needs the target's trust policy to admit n.
+func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*policy.Policy, boundary *policy.Policy, detail string) {
+	if target.Account != n.Account || target.ID == n.ID {
+		return
+	}
+	req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
+	d := decideAll(docs, req)
+	if d.Effect != policy.DecisionAllow {
+		return
+	}
+	if boundary != nil {
+		bd := boundary.Decide(req)
+		if bd.Effect != policy.DecisionAllow {
+			return
+		}
+		if bd.Conditional {
+			d.Conditional = true
+			d.Conditions = append(d.Conditions, bd.Conditions...)
+		}
+	}
+	if kind == KindIAMRole && !r.trustAdmits(target, n) {
+		return
+	}
+	certainty := True
+	if d.Conditional {
+		certainty = Unknown
+	}
+	r.edge(Edge{
+		From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
+		Exposure: "internal", Via: "identity-policy", Certainty: certainty,
+		Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: detail},
+	})
 }
 
 // identityKinds are the resource kinds identity edges lead to, in the order

@@ -13,7 +13,8 @@ import (
 
 // bruteIdentity is identity as it was before candidates: every probe whose
 // action some statement allows is asked about every resource of its kind.
-// The indexed version must give exactly its edges.
+// Both share identityEdge, so this checks candidate selection: the indexed
+// version must give exactly its edges.
 func (r *resolver) bruteIdentity(n *Node) {
 	docs, names, boundary := r.identityDocs(n)
 	if len(docs) == 0 {
@@ -38,34 +39,7 @@ func (r *resolver) bruteIdentity(n *Node) {
 				continue
 			}
 			for _, target := range r.byKind[kind] {
-				if target.Account != n.Account || target.ID == n.ID {
-					continue
-				}
-				req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
-				d := decideAll(docs, req)
-				if d.Effect != policy.DecisionAllow {
-					continue
-				}
-				if boundary != nil {
-					if bd := boundary.Decide(req); bd.Effect != policy.DecisionAllow {
-						continue
-					} else if bd.Conditional {
-						d.Conditional = true
-						d.Conditions = append(d.Conditions, bd.Conditions...)
-					}
-				}
-				if kind == KindIAMRole && !r.trustAdmits(target, n) {
-					continue
-				}
-				certainty := True
-				if d.Conditional {
-					certainty = Unknown
-				}
-				r.edge(Edge{
-					From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
-					Exposure: "internal", Via: "identity-policy", Certainty: certainty,
-					Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: "allowed by " + strings.Join(names, ", ")},
-				})
+				r.identityEdge(n, target, kind, pr, docs, boundary, "allowed by "+strings.Join(names, ", "))
 			}
 		}
 	}
