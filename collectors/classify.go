@@ -132,6 +132,10 @@ func Classify(err error) Class {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ClassTimeout
 	}
+	var skipped *SkippedError
+	if errors.As(err, &skipped) {
+		return ClassUnsupported // the answer breaker stopped the API (breaker.go)
+	}
 	var malformed *MalformedResponseError
 	if errors.As(err, &malformed) {
 		return ClassMalformed
