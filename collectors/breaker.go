@@ -8,8 +8,8 @@ import (
 	"slices"
 	"sync"
 
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 

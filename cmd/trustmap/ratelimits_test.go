@@ -39,7 +39,7 @@ func TestRateLimitsKeepAWSRatesByDefaultAndCanBeScaledOrTurnedOff(t *testing.T) 
 		flag      []string
 		throttled bool // whether the endpoint, throttling at AWS's rate, refuses some calls
 	}{
-		{nil, false},                           // the default: AWS's rates, also with --endpoint-url
+		{nil, false}, // the default: AWS's rates, also with --endpoint-url
 		{[]string{"--rate-limits", "aws*0.5"}, false},
 		{[]string{"--rate-limits", "off"}, true}, // faster than AWS allows: only for an emulator
 	} {
