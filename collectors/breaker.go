@@ -19,17 +19,22 @@ import (
 // An endpoint that is not AWS — an emulator, an S3-compatible store — can
 // give an answer AWS never gives, the same way every time: a 404 or 501 for
 // an operation it does not implement, a document with another operation's
-// root element, an empty body. Such an answer is not a transport failure;
-// asking again changes nothing. The answer breaker keeps, per account,
-// region and API, how many times running the API gave the same
-// deterministic wrong answer; at breakerThreshold it stops calling the API
-// there for the rest of the scan (the call returns a *SkippedError at once),
-// and the calls' coverage gaps, held back meanwhile (Gaps.Fail), become one
-// gap that says how many resources it stands for. Any other answer — a
-// success, a denial, a not-found — resets the count; a transient failure
-// (throttling, a timeout, a cut body) leaves it alone.
+// root element, an empty body, a 500 page for a call it cannot serve. Such
+// an answer is not a transport failure; asking again changes nothing. The
+// answer breaker keeps, per account, region and API, how many times running
+// the API gave the same wrong answer; at breakerThreshold it stops calling
+// the API there for the rest of the scan (the call returns a *SkippedError
+// at once), and the calls' coverage gaps, held back meanwhile (Gaps.Fail),
+// become one gap that says how many resources it stands for. Any other
+// answer — a success, a denial, a not-found — resets the count; throttling,
+// a timeout or a cut body leaves it alone.
 //
-// AWS itself never answers so, so against AWS the breaker never trips.
+// The wrong answers counted: one the endpoint gives every time (above),
+// and a 5xx or a failed connection that lasted through every retry of the
+// SDK — the API is down there, for this scan's purposes, once three calls
+// running have each failed five times. AWS answers none of the first kind,
+// and the second only in an outage, so against AWS the breaker does not
+// trip.
 
 // breakerThreshold is how many identical wrong answers running stop an API.
 const breakerThreshold = 3
@@ -39,9 +44,10 @@ type answerKey struct{ account, region, service, op string }
 
 // answerState is what the breaker knows of one API.
 type answerState struct {
-	reason  string // the last deterministic wrong answer
-	run     int    // how many times running it came
-	tripped bool
+	reason      string // the last wrong answer
+	unsupported bool   // it says the endpoint does not implement the API
+	run         int    // how many times running it came
+	tripped     bool
 	// emptyIsNone: the endpoint answers "nothing configured" with a complete
 	// empty body for this API (bodycheck.go), confirmed once.
 	emptyIsNone bool
@@ -97,31 +103,40 @@ func orGlobal(region string) string {
 	return region
 }
 
-// wrongAnswer says whether err is a deterministic wrong answer, and which.
-func wrongAnswer(err error) string {
+// wrongAnswer says whether err is a wrong answer the breaker counts, which
+// one, and whether it means the endpoint does not implement the API.
+func wrongAnswer(err error) (reason string, unsupported bool) {
 	var mal *MalformedResponseError
 	if errors.As(err, &mal) {
 		if mal.Deterministic {
-			return mal.Reason
+			return mal.Reason, true
 		}
-		return ""
+		return "", false
 	}
-	if Classify(err) != ClassUnsupported {
-		return ""
+	var respErr *awshttp.ResponseError
+	hasResp := errors.As(err, &respErr)
+	switch Classify(err) {
+	case ClassUnsupported:
+	case ClassUnavailable:
+		if hasResp {
+			return fmt.Sprintf("HTTP %d through every retry", respErr.HTTPStatusCode()), false
+		}
+		return "no answer (the connection failed) through every retry", false
+	default:
+		return "", false
 	}
 	var apiErr smithy.APIError
 	code := ""
 	if errors.As(err, &apiErr) {
 		code = apiErr.ErrorCode()
 	}
-	var respErr *awshttp.ResponseError
-	if errors.As(err, &respErr) && (code == "" || code == "UnknownError" || code == "NotFound") {
-		return fmt.Sprintf("HTTP %d with no AWS error code (not implemented)", respErr.HTTPStatusCode())
+	if hasResp && (code == "" || code == "UnknownError" || code == "NotFound") {
+		return fmt.Sprintf("HTTP %d with no AWS error code", respErr.HTTPStatusCode()), true
 	}
 	if code != "" {
-		return "error code " + code
+		return "error code " + code, true
 	}
-	return "" // e.g. no endpoint in the region: not an answer of the API
+	return "", false // e.g. no endpoint in the region: not an answer of the API
 }
 
 // guard is the breaker's middleware for one account: in the initialize
@@ -155,9 +170,9 @@ func (g *guard) HandleInitialize(ctx context.Context, in middleware.InitializeIn
 
 	out, md, err := next.HandleInitialize(ctx, in)
 
-	reason := ""
+	reason, unsupported := "", false
 	if err != nil {
-		reason = wrongAnswer(err)
+		reason, unsupported = wrongAnswer(err)
 	}
 	g.br.mu.Lock()
 	defer g.br.mu.Unlock()
@@ -171,7 +186,7 @@ func (g *guard) HandleInitialize(ctx context.Context, in middleware.InitializeIn
 		if reason == s.reason {
 			s.run++
 		} else {
-			s.reason, s.run = reason, 1
+			s.reason, s.unsupported, s.run = reason, unsupported, 1
 		}
 		if s.run >= breakerThreshold {
 			s.tripped = true
@@ -187,7 +202,7 @@ func (g *guard) HandleInitialize(ctx context.Context, in middleware.InitializeIn
 // transient classes say nothing about what the API answers.
 func transient(c Class) bool {
 	switch c {
-	case ClassThrottled, ClassTimeout, ClassCancelled, ClassUnavailable, ClassMalformed:
+	case ClassThrottled, ClassTimeout, ClassCancelled, ClassMalformed:
 		return true
 	}
 	return false
@@ -251,12 +266,16 @@ func (br *breaker) flush(b *graph.Builder) {
 		}
 		n := len(resources)
 		first := s.gaps[0]
+		status, meaning := graph.GapError, "the endpoint cannot answer it there"
+		if s.unsupported {
+			status, meaning = graph.GapUnsupported, "the endpoint does not implement it"
+		}
 		b.AddGap(graph.Gap{
 			Account: first.Account, Service: first.Service, Region: first.Region, API: first.API,
-			Status: graph.GapUnsupported, Resources: n,
-			Error: fmt.Sprintf("%s answered %s %d times running, so the endpoint does not implement it; "+
+			Status: status, Resources: n,
+			Error: fmt.Sprintf("%s answered %s %d times running, so %s; "+
 				"it was not called again in %s. This gap stands for %d %s (%d answered so, %d not asked)",
-				first.API, s.reason, breakerThreshold, orGlobal(first.Region), n, plural(n, "resource", "resources"),
+				first.API, s.reason, breakerThreshold, meaning, orGlobal(first.Region), n, plural(n, "resource", "resources"),
 				len(s.gaps)-s.skipped, s.skipped),
 		})
 	}

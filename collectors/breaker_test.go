@@ -77,6 +77,7 @@ func TestTheSameWrongAnswerThreeTimesRunningStopsTheAPIAndLeavesOneGap(t *testin
 		{"another operation's document", wrongRoot, "an XML document rooted at <ListBucketResult>, not <PolicyStatus>"},
 		// S3 names an empty 501 NotImplemented.
 		{"a 501", notImplemented501, "error code NotImplemented"},
+		{"a 404 page", scripted{404, "<!doctype html><title>404 Not Found</title>"}, "HTTP 404 with no AWS error code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &scriptedHTTP{answers: []scripted{tc.answer}}
@@ -131,12 +132,15 @@ func TestDifferentWrongAnswersDoNotAddUp(t *testing.T) {
 	}
 }
 
-func TestTransientFailuresNeitherCountNorReset(t *testing.T) {
-	// wrong, wrong, then a 503 through every retry (5 attempts), then wrong:
-	// the third wrong answer running (the 503 does not break the run).
+const slowDown = `<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`
+
+func TestThrottlingNeitherCountsNorResets(t *testing.T) {
+	// wrong, wrong, then SlowDown through every retry (5 attempts), then
+	// wrong: the third wrong answer running (throttling does not break the
+	// run: it says nothing about what the API answers).
 	answers := []scripted{wrongRoot, wrongRoot}
 	for range 5 {
-		answers = append(answers, scripted{503, ""})
+		answers = append(answers, scripted{503, slowDown})
 	}
 	answers = append(answers, wrongRoot)
 	h := &scriptedHTTP{answers: answers}
@@ -147,8 +151,25 @@ func TestTransientFailuresNeitherCountNorReset(t *testing.T) {
 		t.Errorf("%d requests, want 8 (2 + 5 attempts + 1, then none)", got)
 	}
 	cov := b.Freeze(graph.Tool{}, time.Time{}).Coverage
-	if len(cov) != 2 || cov[0].Resources != 5 || cov[1].Resource != "bkt-02" || cov[1].Status != graph.GapError {
-		t.Errorf("coverage = %+v, want bkt-02's own error gap and one gap for the other 5 buckets", cov)
+	if len(cov) != 2 || cov[0].Resources != 5 || cov[1].Resource != "bkt-02" || cov[1].Status != graph.GapThrottled {
+		t.Errorf("coverage = %+v, want bkt-02's own throttled gap and one gap for the other 5 buckets", cov)
+	}
+}
+
+// moto answers API Gateway v2 GetAuthorizers with a 500 page every time.
+// Three calls running that failed through every retry stop the API.
+func TestA5xxThroughEveryRetryThreeTimesRunningStopsTheAPI(t *testing.T) {
+	h := &scriptedHTTP{answers: []scripted{{500, "<!doctype html><title>500 Internal Server Error</title>"}}}
+	br, b := newBreaker(), graph.NewBuilder()
+	policyStatuses(t, h, br, b, 6)
+	br.flush(b)
+	if got := h.n.Load(); got != 15 {
+		t.Errorf("%d requests, want 15 (three calls of 5 attempts, then none)", got)
+	}
+	cov := b.Freeze(graph.Tool{}, time.Time{}).Coverage
+	if len(cov) != 1 || cov[0].Status != graph.GapError || cov[0].Resources != 6 ||
+		!strings.Contains(cov[0].Error, "HTTP 500 through every retry 3 times running, so the endpoint cannot answer it there") {
+		t.Errorf("coverage = %+v, want one error gap for the 6 buckets", cov)
 	}
 }
 
