@@ -68,7 +68,7 @@ var (
 	// topicNameRE: 1-256 letters, digits, hyphens and underscores; FIFO
 	// topics end in .fifo (CreateTopic API reference).
 	topicNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,251}(\.fifo)?$`)
-	lowerUUIDRE      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	lowerUUIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
 func (v *validator) sns(p []any, a *Account) {

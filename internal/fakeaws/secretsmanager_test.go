@@ -93,14 +93,14 @@ func TestSecretsManagerListSecrets(t *testing.T) {
 		}
 		want := smtypes.SecretListEntry{
 			ARN: aws.String(prodDBARN), Name: aws.String("prod/db"), Description: aws.String("Production database"),
-			KmsKeyId:          aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-			RotationEnabled:   aws.Bool(true), RotationLambdaARN: aws.String("arn:aws:lambda:us-east-1:123456789012:function:rotate-db"),
-			RotationRules:     &smtypes.RotationRulesType{AutomaticallyAfterDays: aws.Int64(30)},
-			CreatedDate:       aws.Time(time.Date(2024, 1, 7, 10, 0, 0, 0, time.UTC)),
-			LastChangedDate:   aws.Time(time.Date(2024, 6, 1, 0, 0, 5, 0, time.UTC)),
-			LastRotatedDate:   aws.Time(time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)),
-			LastAccessedDate:  aws.Time(time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC)),
-			Tags:              []smtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}, {Key: aws.String("team"), Value: aws.String("data")}},
+			KmsKeyId:        aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+			RotationEnabled: aws.Bool(true), RotationLambdaARN: aws.String("arn:aws:lambda:us-east-1:123456789012:function:rotate-db"),
+			RotationRules:          &smtypes.RotationRulesType{AutomaticallyAfterDays: aws.Int64(30)},
+			CreatedDate:            aws.Time(time.Date(2024, 1, 7, 10, 0, 0, 0, time.UTC)),
+			LastChangedDate:        aws.Time(time.Date(2024, 6, 1, 0, 0, 5, 0, time.UTC)),
+			LastRotatedDate:        aws.Time(time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)),
+			LastAccessedDate:       aws.Time(time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC)),
+			Tags:                   []smtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}, {Key: aws.String("team"), Value: aws.String("data")}},
 			SecretVersionsToStages: map[string][]string{"0a1b2c3d-0000-4000-8000-0000000000a1": {"AWSCURRENT"}, "0a1b2c3d-0000-4000-8000-0000000000a0": {"AWSPREVIOUS"}},
 		}
 		opts := cmpopts.IgnoreUnexported(smtypes.SecretListEntry{}, smtypes.RotationRulesType{}, smtypes.Tag{})

@@ -137,7 +137,7 @@ func TestSNSListsPageAHundredAtATime(t *testing.T) {
 		mine := sns.NewListSubscriptionsPaginator(c, &sns.ListSubscriptionsInput{})
 		for name, next := range map[string]func() (int, error){
 			"by topic": func() (int, error) { out, err := byTopic.NextPage(ctx); return len(out.Subscriptions), err },
-			"mine": func() (int, error) { out, err := mine.NextPage(ctx); return len(out.Subscriptions), err },
+			"mine":     func() (int, error) { out, err := mine.NextPage(ctx); return len(out.Subscriptions), err },
 		} {
 			var sizes []int
 			for range 5 {
