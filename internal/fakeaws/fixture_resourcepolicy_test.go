@@ -1,12 +1,18 @@
 package fakeaws
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/go-cmp/cmp"
 )
 
 // resourcePolicySeeds are fixtures with the SNS, EventBridge, KMS and
@@ -190,5 +196,32 @@ func TestDerivedIDsAreStable(t *testing.T) {
 	}
 	if g := derivedHex(64, "x"); !grantIDRE.MatchString(g) {
 		t.Errorf("derivedHex: %s", g)
+	}
+}
+
+// TestDisabledRegionForTheJSONServices: a request signed for an opt-in
+// region the account has not enabled is refused before any operation, as
+// for every other JSON service: the credentials are unknown there.
+func TestDisabledRegionForTheJSONServices(t *testing.T) {
+	srv := startFixture(t, resourcePoliciesFixture, Options{})
+	ctx := context.Background()
+	cc := clientConfig{region: "ap-east-1", attempts: 1}
+	for name, call := range map[string]func() error{
+		"events": func() error {
+			_, err := srv.eventbridge(t, cc).ListEventBuses(ctx, &eventbridge.ListEventBusesInput{})
+			return err
+		},
+		"kms": func() error { _, err := srv.kms(t, cc).ListKeys(ctx, &kms.ListKeysInput{}); return err },
+		"secretsmanager": func() error {
+			_, err := srv.secretsmanager(t, cc).ListSecrets(ctx, &secretsmanager.ListSecretsInput{})
+			return err
+		},
+	} {
+		if diff := cmp.Diff(apiError{"UnrecognizedClientException", 400}, decodeError(t, call())); diff != "" {
+			t.Errorf("%s: error (-want +got):\n%s", name, diff)
+		}
+	}
+	if st := srv.Stats(); st.Rejected != 3 || st.TotalCalls() != 0 {
+		t.Errorf("rejected %d, calls %d: want 3 rejected before any operation", st.Rejected, st.TotalCalls())
 	}
 }
