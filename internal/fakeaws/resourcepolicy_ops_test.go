@@ -31,7 +31,10 @@ func TestEveryOperationDeniedThrottledThenAnswered(t *testing.T) {
 	topic := aws.String("arn:aws:sns:us-east-1:123456789012:orders")
 	key := aws.String("1234abcd-12ab-34cd-56ef-1234567890ab")
 	ops := []op{
-		{"sns", "ListTopics", func(s *Server, t *testing.T) error { _, err := s.sns(t, cc).ListTopics(ctx, &sns.ListTopicsInput{}); return err }},
+		{"sns", "ListTopics", func(s *Server, t *testing.T) error {
+			_, err := s.sns(t, cc).ListTopics(ctx, &sns.ListTopicsInput{})
+			return err
+		}},
 		{"sns", "GetTopicAttributes", func(s *Server, t *testing.T) error {
 			_, err := s.sns(t, cc).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: topic})
 			return err
@@ -84,7 +87,10 @@ func TestEveryOperationDeniedThrottledThenAnswered(t *testing.T) {
 			_, err := s.eventbridge(t, cc).DescribeConnection(ctx, &eventbridge.DescribeConnectionInput{Name: aws.String("partner-api")})
 			return err
 		}},
-		{"kms", "ListKeys", func(s *Server, t *testing.T) error { _, err := s.kms(t, cc).ListKeys(ctx, &kms.ListKeysInput{}); return err }},
+		{"kms", "ListKeys", func(s *Server, t *testing.T) error {
+			_, err := s.kms(t, cc).ListKeys(ctx, &kms.ListKeysInput{})
+			return err
+		}},
 		{"kms", "DescribeKey", func(s *Server, t *testing.T) error {
 			_, err := s.kms(t, cc).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: key})
 			return err
@@ -101,7 +107,10 @@ func TestEveryOperationDeniedThrottledThenAnswered(t *testing.T) {
 			_, err := s.kms(t, cc).ListGrants(ctx, &kms.ListGrantsInput{KeyId: key})
 			return err
 		}},
-		{"kms", "ListAliases", func(s *Server, t *testing.T) error { _, err := s.kms(t, cc).ListAliases(ctx, &kms.ListAliasesInput{}); return err }},
+		{"kms", "ListAliases", func(s *Server, t *testing.T) error {
+			_, err := s.kms(t, cc).ListAliases(ctx, &kms.ListAliasesInput{})
+			return err
+		}},
 		{"kms", "GetKeyRotationStatus", func(s *Server, t *testing.T) error {
 			_, err := s.kms(t, cc).GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: key})
 			return err
