@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -138,7 +139,10 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// merge copies the set fields of src into dst.
+// merge copies the set fields of src into dst: the kind, name, account and
+// region when set, and each typed attribute pointer that is not nil. The
+// attribute fields are found by reflection, so a new kind's attributes
+// merge without a line here.
 func merge(dst, src *Node) {
 	if src.Kind != "" {
 		dst.Kind = src.Kind
@@ -152,49 +156,22 @@ func merge(dst, src *Node) {
 	if src.Region != "" {
 		dst.Region = src.Region
 	}
-	if src.AccountInfo != nil {
-		dst.AccountInfo = src.AccountInfo
-	}
-	if src.Bucket != nil {
-		dst.Bucket = src.Bucket
-	}
-	if src.Function != nil {
-		dst.Function = src.Function
-	}
-	if src.FunctionURL != nil {
-		dst.FunctionURL = src.FunctionURL
-	}
-	if src.Queue != nil {
-		dst.Queue = src.Queue
-	}
-	if src.RestAPI != nil {
-		dst.RestAPI = src.RestAPI
-	}
-	if src.Stage != nil {
-		dst.Stage = src.Stage
-	}
-	if src.Method != nil {
-		dst.Method = src.Method
-	}
-	if src.HTTPAPI != nil {
-		dst.HTTPAPI = src.HTTPAPI
-	}
-	if src.Domain != nil {
-		dst.Domain = src.Domain
-	}
-	if src.Role != nil {
-		dst.Role = src.Role
-	}
-	if src.User != nil {
-		dst.User = src.User
-	}
-	if src.Group != nil {
-		dst.Group = src.Group
-	}
-	if src.Policy != nil {
-		dst.Policy = src.Policy
-	}
-	if src.AccessKey != nil {
-		dst.AccessKey = src.AccessKey
+	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
+	for _, i := range attrFields {
+		if f := s.Field(i); !f.IsNil() {
+			d.Field(i).Set(f)
+		}
 	}
 }
+
+// attrFields are the indexes of Node's attribute pointer fields.
+var attrFields = func() []int {
+	var out []int
+	t := reflect.TypeFor[Node]()
+	for i := range t.NumField() {
+		if t.Field(i).Type.Kind() == reflect.Pointer {
+			out = append(out, i)
+		}
+	}
+	return out
+}()

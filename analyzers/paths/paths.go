@@ -44,9 +44,9 @@ func follows(e *graph.Edge) bool {
 // isTarget says whether a path may end at a node: data stores, roles and
 // compute reached beyond the entry point.
 func isTarget(n *graph.Node) bool {
-	switch n.Kind {
-	case graph.KindS3Bucket, graph.KindSQSQueue, graph.KindIAMRole, graph.KindLambdaFunction:
-		return true
+	switch n.Kind.Class() {
+	case graph.ClassData, graph.ClassIdentity, graph.ClassCompute:
+		return n.Kind != graph.KindAccessKey && n.Kind != graph.KindIAMPolicy
 	}
 	return false
 }

@@ -154,10 +154,9 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	return subs
 }
 
+// isCompute says whether an entry point runs code: compute itself, or a
+// front door that hands requests to it.
 func isCompute(kind graph.Kind) bool {
-	switch kind {
-	case graph.KindLambdaFunction, graph.KindLambdaFunctionURL, graph.KindRestAPIMethod, graph.KindHTTPAPIRoute:
-		return true
-	}
-	return false
+	c := kind.Class()
+	return c == graph.ClassCompute || c == graph.ClassFrontDoor
 }
