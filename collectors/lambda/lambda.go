@@ -203,7 +203,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "lambda:ListFunctions", Detail: "Role"},
+			Evidence: []graph.Evidence{{Source: "lambda:ListFunctions", Detail: "Role"}},
 		})
 	}
 	for _, u := range urls {
@@ -216,7 +216,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: source, Detail: "AuthType " + u.AuthType},
+			Evidence: []graph.Evidence{{Source: source, Detail: "AuthType " + u.AuthType}},
 		})
 	}
 }

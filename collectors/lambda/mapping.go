@@ -62,7 +62,7 @@ func (r *reader) mappings(ctx context.Context) {
 		slices.Sort(e.details)
 		b.AddEdge(graph.Edge{
 			From: k.from, To: k.to, Kind: graph.EdgeTriggers, Via: "event-source-mapping", Certainty: e.certainty,
-			Evidence: graph.Evidence{Source: "lambda:ListEventSourceMappings", Detail: strings.Join(e.details, "; ")},
+			Evidence: []graph.Evidence{{Source: "lambda:ListEventSourceMappings", Detail: strings.Join(e.details, "; ")}},
 		})
 	}
 }

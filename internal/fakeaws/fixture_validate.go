@@ -31,7 +31,9 @@ var (
 )
 
 // knownServices are the services faults and throttles may name.
-var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations"}
+var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations",
+	"sns", "events", "kms", "secretsmanager", // sns.go, events.go, kms.go, secretsmanager.go
+}
 
 type validator struct {
 	name string
@@ -78,6 +80,10 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
+		v.sns(p, a)            // fixture_sns.go
+		v.eventBridge(p, a)    // fixture_events.go
+		v.kms(p, a)            // fixture_kms.go
+		v.secretsManager(p, a) // fixture_secretsmanager.go
 	}
 	for i, a := range w.Accounts {
 		if a == nil {
