@@ -141,6 +141,9 @@ func (bodyCheck) HandleDeserialize(ctx context.Context, in middleware.Deserializ
 		return out, md, err
 	}
 	resp, ok := out.RawResponse.(*smithyhttp.Response)
+	if ok && resp.Body != nil && resp.StatusCode == http.StatusInternalServerError {
+		return crashPage(ctx, out, md, resp)
+	}
 	if !ok || resp.Body == nil || resp.StatusCode < 200 || resp.StatusCode > 299 || resp.StatusCode == http.StatusNoContent {
 		return out, md, nil
 	}
@@ -216,6 +219,34 @@ func (bodyCheck) HandleDeserialize(ctx context.Context, in middleware.Deserializ
 		}
 	}
 	return out, md, nil
+}
+
+// crashPage refuses a 500 whose body is an HTML page rather than the
+// service's error document: the server's own crash page (moto answers so
+// for a route it lacks, API Gateway v2 GetAuthorizers), which comes again
+// on every attempt. It is deterministic — not retried, and counted by the
+// answer breaker. AWS sends its 500s as error documents (InternalFailure,
+// ServiceException); those, and gateways' 502/503/504 pages, stay
+// retryable. Any other 500 body is handed back untouched.
+func crashPage(ctx context.Context, out middleware.DeserializeOutput, md middleware.Metadata, resp *smithyhttp.Response) (
+	middleware.DeserializeOutput, middleware.Metadata, error,
+) {
+	head, err := io.ReadAll(io.LimitReader(resp.Body, 512))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	if err != nil || !isHTML(head) {
+		return out, md, nil
+	}
+	return out, md, &MalformedResponseError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
+		Status: resp.StatusCode, Reason: "an HTML page instead of an AWS error document", Deterministic: true}
+}
+
+// isHTML says whether a body starts like an HTML page.
+func isHTML(b []byte) bool {
+	t := bytes.ToLower(bytes.TrimSpace(b))
+	return bytes.HasPrefix(t, []byte("<!doctype html")) || bytes.HasPrefix(t, []byte("<html"))
 }
 
 // xmlRoot checks that data is one complete, well-formed XML element and

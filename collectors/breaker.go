@@ -109,6 +109,11 @@ func wrongAnswer(err error) (reason string, unsupported bool) {
 	var mal *MalformedResponseError
 	if errors.As(err, &mal) {
 		if mal.Deterministic {
+			// A document that is not the answer: not implemented. A
+			// server error page: it fails there.
+			if mal.Status >= 500 {
+				return fmt.Sprintf("HTTP %d with %s", mal.Status, mal.Reason), false
+			}
 			return mal.Reason, true
 		}
 		return "", false

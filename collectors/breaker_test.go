@@ -156,10 +156,28 @@ func TestThrottlingNeitherCountsNorResets(t *testing.T) {
 	}
 }
 
-// moto answers API Gateway v2 GetAuthorizers with a 500 page every time.
-// Three calls running that failed through every retry stop the API.
-func TestA5xxThroughEveryRetryThreeTimesRunningStopsTheAPI(t *testing.T) {
-	h := &scriptedHTTP{answers: []scripted{{500, "<!doctype html><title>500 Internal Server Error</title>"}}}
+// moto answers API Gateway v2 GetAuthorizers with a 500 HTML page every
+// time: its crash page, not an AWS error document. It is not retried, and
+// three running stop the API.
+func TestA500PageIsNotRetriedAndThreeRunningStopTheAPI(t *testing.T) {
+	h := &scriptedHTTP{answers: []scripted{{500, "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>"}}}
+	br, b := newBreaker(), graph.NewBuilder()
+	policyStatuses(t, h, br, b, 6)
+	br.flush(b)
+	if got := h.n.Load(); got != 3 {
+		t.Errorf("%d requests, want 3 (one per call, none after the third)", got)
+	}
+	cov := b.Freeze(graph.Tool{}, time.Time{}).Coverage
+	if len(cov) != 1 || cov[0].Status != graph.GapError || cov[0].Resources != 6 ||
+		!strings.Contains(cov[0].Error, "HTTP 500 with an HTML page instead of an AWS error document 3 times running, so the endpoint cannot answer it there") {
+		t.Errorf("coverage = %+v, want one error gap for the 6 buckets", cov)
+	}
+}
+
+// AWS's own 500 (an error document) is retried; when it lasts through every
+// retry three calls running, the API is down there for this scan.
+func TestAnAWS500ThroughEveryRetryThreeTimesRunningStopsTheAPI(t *testing.T) {
+	h := &scriptedHTTP{answers: []scripted{{500, `<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>`}}}
 	br, b := newBreaker(), graph.NewBuilder()
 	policyStatuses(t, h, br, b, 6)
 	br.flush(b)

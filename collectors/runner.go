@@ -177,6 +177,8 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 			all = append(all, e)
 		}
 	}
+	logger.Info("collection finished", "api_calls", r.Stats.Calls.Load(), "retries", r.Stats.Retries.Load(),
+		"throttled", r.Stats.Throttled.Load(), "failed_operations", r.Stats.Failed.Load(), "waited_for_rate_limit", r.Stats.Waited.Load())
 	out := Outcome{Complete: true}
 	if err := ctx.Err(); err != nil {
 		out.Complete = false

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -102,12 +103,16 @@ func resetEmulator(t testing.TB) {
 	}
 }
 
-// config reaches the emulator in region.
+// config reaches the emulator in region, with the SDK's standard retries:
+// moto closes every connection after its answer, and a request sent on one
+// it just closed is retried (the seeder takes "already exists" after a
+// retry for the success it is).
 func config(region string) aws.Config {
 	return aws.Config{
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
 		BaseEndpoint: aws.String(endpoint),
+		Retryer:      func() aws.Retryer { return retry.NewStandard() },
 	}
 }
 
