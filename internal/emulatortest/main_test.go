@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,13 +124,16 @@ type scanResult struct {
 	Report *report
 	Stderr string
 	Wall   time.Duration
+	// Calls and Retries are the runner's own counts (its "collection
+	// finished" log line): HTTP attempts, and attempts beyond the first.
+	Calls, Retries int
 }
 
 // scan runs `trustmap scan` against the emulator with extra flags.
 func scan(t *testing.T, bin string, args ...string) scanResult {
 	t.Helper()
 	dir := t.TempDir()
-	all := append([]string{"scan", "-q", "--endpoint-url", endpoint, "--output-dir", dir, "--format", "json"}, args...)
+	all := append([]string{"scan", "-v", "--endpoint-url", endpoint, "--output-dir", dir, "--format", "json"}, args...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, all...)
@@ -151,5 +156,13 @@ func scan(t *testing.T, bin string, args ...string) scanResult {
 		t.Fatalf("trustmap exited %d without report.json: %v\n%s", res.Exit, err, res.Stderr)
 	}
 	res.Report = decodeReport(t, data)
+	m := finished.FindStringSubmatch(res.Stderr)
+	if m == nil {
+		t.Fatalf("no \"collection finished\" line in trustmap's log:\n%s", res.Stderr)
+	}
+	res.Calls, _ = strconv.Atoi(m[1])
+	res.Retries, _ = strconv.Atoi(m[2])
 	return res
 }
+
+var finished = regexp.MustCompile(`msg="collection finished" api_calls=(\d+) retries=(\d+)`)

@@ -24,6 +24,15 @@ func TestAScanOfTheEmulatorJudgesEveryCaseAsAWSDocumentsIt(t *testing.T) {
 		t.Errorf("trustmap exited %d:\n%s", res.Exit, res.Stderr)
 	}
 	rep := res.Report
+	// Issue 11.4: answers the endpoint gives every time are not retried
+	// with backoff. moto answers GetBucketNotificationConfiguration of a
+	// bucket with none with an empty body: each bucket's is asked at most
+	// once more (a confirmation) before the endpoint's habit is learnt;
+	// GetBucketPolicyStatus (another document) and API Gateway v2
+	// GetAuthorizers (a 500 page) are never retried.
+	if res.Retries > acct.Buckets {
+		t.Errorf("%d retries for %d buckets: answers the emulator gives every time were retried", res.Retries, acct.Buckets)
+	}
 	checkVerdicts(t, acct, rep)
 	checkUnparseable(t, acct, rep)
 	checkCoverage(t, acct, rep)
@@ -38,8 +47,8 @@ func TestAScanOfTheEmulatorJudgesEveryCaseAsAWSDocumentsIt(t *testing.T) {
 	for _, s := range acct.Resources {
 		verdicts += max(1, len(s.Verdicts))
 	}
-	t.Logf("seeded %d resources in %s; scan: %s wall, %d API calls, %d resources in the report, %d entry points, %d coverage gaps, %d attack paths; %d verdicts checked",
-		len(acct.Resources), seeding.Round(time.Millisecond), res.Wall.Round(time.Millisecond), rep.Summary.APICalls, rep.Summary.Resources,
+	t.Logf("seeded %d resources in %s; scan: %s wall, %d API calls (%d retries), %d resources in the report, %d entry points, %d coverage gaps, %d attack paths; %d verdicts checked",
+		len(acct.Resources), seeding.Round(time.Millisecond), res.Wall.Round(time.Millisecond), res.Calls, res.Retries, rep.Summary.Resources,
 		len(rep.EntryPoints), len(rep.Coverage), len(rep.AttackPaths), verdicts)
 }
 
