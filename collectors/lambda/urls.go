@@ -139,19 +139,32 @@ func (r *reader) listURLs(ctx context.Context, name string) ([]*graph.FunctionUR
 func (r *reader) getURLs(ctx context.Context, name string) ([]*graph.FunctionURL, graph.Tri) {
 	known := graph.True
 	var urls []*graph.FunctionURL
-	get := func(qualifier string) bool {
+	seen := map[string]bool{} // qualifiers whose URL is read
+	get := func(asked string) bool {
 		in := &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String(name)}
 		resource := name
-		if qualifier != "" {
-			in.Qualifier = aws.String(qualifier)
-			resource += ":" + qualifier
+		if asked != "" {
+			in.Qualifier = aws.String(asked)
+			resource += ":" + asked
 		}
 		out, err := r.client.GetFunctionUrlConfig(ctx, in)
 		switch {
 		case err == nil:
+			// The URL belongs where its FunctionArn says, as in the list
+			// call's answer: moto ignores Qualifier and answers an alias
+			// query with the function's own URL, which is then not an
+			// alias URL (and not counted twice).
+			q := asked
+			if arn := aws.ToString(out.FunctionArn); arn != "" {
+				q = qualifier(arn)
+			}
+			if seen[q] {
+				return true
+			}
+			seen[q] = true
 			u := &graph.FunctionURL{
 				URL: aws.ToString(out.FunctionUrl), AuthType: string(out.AuthType),
-				Qualifier: qualifier, InvokeMode: string(out.InvokeMode),
+				Qualifier: q, InvokeMode: string(out.InvokeMode),
 			}
 			if out.Cors != nil {
 				u.CORSAllowOrigins = append([]string(nil), out.Cors.AllowOrigins...)

@@ -182,6 +182,16 @@ func seedAccount(s *seeder) *account {
 	worker := s.function("emu-worker", workerRole)
 	add(seeded{ARN: worker, Source: noPerm, Moto: emptyPolicy})
 
+	// A URL on an alias (AWS: its own node, judged by the alias's policy).
+	aliasFn := s.function("emu-alias-fn", workerRole)
+	s.alias("emu-alias-fn", "live")
+	s.aliasURL("emu-alias-fn", "live", lambdatypes.FunctionUrlAuthTypeAwsIam)
+	add(seeded{ARN: aliasFn, Source: noPerm, Moto: emptyPolicy})
+	add(seeded{ARN: aliasFn + "#url:live",
+		Source: "Lambda Developer Guide, function URLs on aliases: AWS_IAM without a grant in the alias's policy admits only the owner account",
+		Moto:   "moto ignores Qualifier on function URLs: it keeps the alias's URL on the function and answers every GetFunctionUrlConfig with it, so trustmap sees it as the function's own URL (" + aliasFn + "#url) — no entry point either way"})
+	add(seeded{ARN: aliasFn + "#url", Source: "(moto's form of the alias URL above)"})
+
 	// moto differences that change the policy's shape.
 	bare := s.function("emu-bare-account-fn", workerRole)
 	s.permission(&lambda.AddPermissionInput{FunctionName: aws.String("emu-bare-account-fn"), StatementId: aws.String("acct"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String(partner)})
@@ -275,8 +285,8 @@ func seedAccount(s *seeder) *account {
 			Why: "moto's S3 Control on an IP endpoint answers with an unwrapped <Error> (README: account-level S3 Control needs the ACCOUNT.host form)"},
 		{Service: "s3", Region: r, API: "GetBucketPolicyStatus", Status: "unsupported", Says: "rooted at <ListBucketResult>, not <PolicyStatus>", Resources: 3,
 			Why: "moto does not implement GetBucketPolicyStatus and answers with the bucket listing; three buckets have a policy"},
-		{Service: "lambda", Region: r, API: "ListFunctionUrlConfigs", Status: "unsupported", Says: "read with GetFunctionUrlConfig", Resources: 9,
-			Why: "moto does not implement ListFunctionUrlConfigs (404, HTML): the nine functions' URLs were read one by one"},
+		{Service: "lambda", Region: r, API: "ListFunctionUrlConfigs", Status: "unsupported", Says: "read with GetFunctionUrlConfig", Resources: 10,
+			Why: "moto does not implement ListFunctionUrlConfigs (404, HTML): the ten functions' URLs were read one by one"},
 		{Service: "apigatewayv2", Region: r, API: "GetAuthorizers", Status: "error", Says: "HTTP 500 with an HTML page instead of an AWS error document", Resources: 3,
 			Why: "moto answers API Gateway v2 GetAuthorizers with its 500 crash page (the list route is missing); three HTTP APIs"},
 	}

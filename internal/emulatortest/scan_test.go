@@ -47,7 +47,7 @@ func TestAScanOfTheEmulatorJudgesEveryCaseAsAWSDocumentsIt(t *testing.T) {
 	for _, s := range acct.Resources {
 		verdicts += max(1, len(s.Verdicts))
 	}
-	t.Logf("seeded %d resources in %s; scan: %s wall, %d API calls (%d retries), %d resources in the report, %d entry points, %d coverage gaps, %d attack paths; %d verdicts checked",
+	t.Logf("seeded %d cases in %s; scan: %s wall, %d API calls (%d retries), %d resources in the report, %d entry points, %d coverage gaps, %d attack paths; %d verdicts checked",
 		len(acct.Resources), seeding.Round(time.Millisecond), res.Wall.Round(time.Millisecond), res.Calls, res.Retries, rep.Summary.Resources,
 		len(rep.EntryPoints), len(rep.Coverage), len(rep.AttackPaths), verdicts)
 }

@@ -220,6 +220,22 @@ func (s *seeder) functionURL(name string, auth lambdatypes.FunctionUrlAuthType) 
 	s.created("URL of "+name, err)
 }
 
+// alias publishes a version of a function and points an alias at it.
+func (s *seeder) alias(function, name string) {
+	s.t.Helper()
+	v, err := s.lambda.PublishVersion(s.ctx, &lambda.PublishVersionInput{FunctionName: aws.String(function)})
+	s.must("version of "+function, err)
+	_, err = s.lambda.CreateAlias(s.ctx, &lambda.CreateAliasInput{FunctionName: aws.String(function), Name: aws.String(name), FunctionVersion: v.Version})
+	s.created("alias "+name+" of "+function, err)
+}
+
+// aliasURL creates a function URL on an alias.
+func (s *seeder) aliasURL(function, alias string, auth lambdatypes.FunctionUrlAuthType) {
+	s.t.Helper()
+	_, err := s.lambda.CreateFunctionUrlConfig(s.ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String(function), Qualifier: aws.String(alias), AuthType: auth})
+	s.created("URL of "+function+":"+alias, err)
+}
+
 func (s *seeder) mapping(queueARN, function string) {
 	s.t.Helper()
 	_, err := s.lambda.CreateEventSourceMapping(s.ctx, &lambda.CreateEventSourceMappingInput{
