@@ -80,6 +80,14 @@ func guessService(r *http.Request, form func() string) string {
 		return "apigatewayv2"
 	case strings.HasPrefix(p, "/restapis"), strings.HasPrefix(p, "/domainnames"):
 		return "apigateway"
+	case strings.HasPrefix(t, "AWSWAF_20190729."):
+		return "wafv2"
+	case strings.HasPrefix(p, "/2020-05-31/"):
+		return "cloudfront"
+	case strings.HasPrefix(p, "/2021-01-01/"):
+		return "es"
+	case p == "/clusters" || strings.HasPrefix(p, "/clusters/"):
+		return "eks"
 	}
 	if r.Method == http.MethodPost && p == "/" {
 		for svc, v := range apiVersions {

@@ -31,7 +31,13 @@ var (
 )
 
 // knownServices are the services faults and throttles may name.
-var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations"}
+var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations",
+	"cloudfront", // cloudfront.go
+	"wafv2",      // wafv2.go
+	"rds",        // rds.go
+	"eks",        // eks.go
+	"es",         // opensearch.go (OpenSearch signs as es)
+}
 
 type validator struct {
 	name string
@@ -78,6 +84,7 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
+		v.edgeAndData(p, a) // fixture_edge.go: CloudFront, WAFv2, RDS, EKS, OpenSearch
 	}
 	for i, a := range w.Accounts {
 		if a == nil {

@@ -91,6 +91,11 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
+		"cloudfront":    cloudfrontService(),
+		"wafv2":         wafv2Service(),
+		"rds":           rdsService(),
+		"eks":           eksService(),
+		"es":            opensearchService(),
 	}
 }
 
