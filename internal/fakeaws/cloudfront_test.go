@@ -141,9 +141,9 @@ func TestListDistributions(t *testing.T) {
 		b := d.DefaultCacheBehavior
 		type got struct {
 			ARN, Domain, OAC, OAI, WebACL, Policy, Function, FunctionEvent, Lambda, LambdaEvent, Cert, MinTLS, CachePolicy string
-			Aliases                                                                                                      []string
-			Enabled, IPv6                                                                                                bool
-			Modified                                                                                                     time.Time
+			Aliases                                                                                                        []string
+			Enabled, IPv6                                                                                                  bool
+			Modified                                                                                                       time.Time
 		}
 		g := got{aws.ToString(d.ARN), aws.ToString(d.DomainName), aws.ToString(o.OriginAccessControlId), aws.ToString(o.S3OriginConfig.OriginAccessIdentity),
 			aws.ToString(d.WebACLId), string(b.ViewerProtocolPolicy), aws.ToString(b.FunctionAssociations.Items[0].FunctionARN),

@@ -58,6 +58,9 @@ func FuzzParseFixture(f *testing.F) {
 		"accounts:\n  - id: \"123456789012\"\n    s3: {buckets: [{name: b, policy: &p {a: [*p]}}]}\n",
 		"latency: -1s\n", "", "accounts: [",
 		laughs,
+		// The edge and data sections (fixture_cloudfront.go ... fixture_opensearch.go).
+		"accounts:\n  - id: \"123456789012\"\n    cloudfront: {origin_access_controls: [{name: c}], distributions: [{name: d, web_acl: w, origins: [{id: o, domain_name: b.s3.amazonaws.com, s3: {}, origin_access_control: c}], default_cache_behavior: {target_origin_id: o, viewer_protocol_policy: allow-all}}]}\n    wafv2: {web_acls: [{name: w, scope: CLOUDFRONT, rules: [{name: r, priority: 0, action: Block, statement: {RateBasedStatement: {Limit: 100}}}]}]}\n",
+		"accounts:\n  - id: \"123456789012\"\n    rds: {instances: [{id: db, engine: mysql}], snapshots: [{id: s, instance: db, restore: [all]}]}\n    eks: {clusters: [{name: c, public_access_cidrs: [0.0.0.0/0]}]}\n    opensearch: {domains: [{name: logs, access_policies: '{\"Statement\":[]}', vpc: {vpc_id: v, subnet_ids: [s]}}]}\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -93,7 +93,9 @@ func TestDescribeDomain(t *testing.T) {
 			aws.ToString(d.DomainId) != "123456789012/logs-public" {
 			t.Errorf("domain %+v", d)
 		}
-		var pol struct{ Statement []struct{ Principal map[string]string } }
+		var pol struct {
+			Statement []struct{ Principal map[string]string }
+		}
 		if err := json.Unmarshal([]byte(aws.ToString(d.AccessPolicies)), &pol); err != nil || pol.Statement[0].Principal["AWS"] != "*" {
 			t.Errorf("policy %q: %v", aws.ToString(d.AccessPolicies), err)
 		}
