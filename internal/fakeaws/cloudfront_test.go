@@ -177,7 +177,7 @@ func TestListDistributions(t *testing.T) {
 		if aws.ToString(d.WebACLId) != "" || d.DefaultCacheBehavior.ViewerProtocolPolicy != cftypes.ViewerProtocolPolicyAllowAll {
 			t.Errorf("WebACLId %q, policy %s; want none and allow-all", aws.ToString(d.WebACLId), d.DefaultCacheBehavior.ViewerProtocolPolicy)
 		}
-		if c := d.ViewerCertificate; !aws.ToBool(c.CloudFrontDefaultCertificate) || c.MinimumProtocolVersion != "TLSv1" || c.CertificateSource != "cloudfront" {
+		if c := d.ViewerCertificate; !aws.ToBool(c.CloudFrontDefaultCertificate) || c.MinimumProtocolVersion != "TLSv1" || c.SSLSupportMethod != "vip" {
 			t.Errorf("default certificate %+v", c)
 		}
 		if aws.ToString(d.Origins.Items[0].OriginAccessControlId) != "" {

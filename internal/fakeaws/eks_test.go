@@ -125,7 +125,7 @@ func TestEKSDescribeCluster(t *testing.T) {
 		if len(l) != 2 || !aws.ToBool(l[0].Enabled) || len(l[0].Types) != 2 || aws.ToBool(l[1].Enabled) || len(l[1].Types) != 3 {
 			t.Errorf("logging %+v", l)
 		}
-		if aws.ToString(cl.EncryptionConfig[0].Provider.KeyArn) != "arn:aws:kms:us-east-1:123456789012:key/k1" || cl.EncryptionConfig[0].Resources[0] != "secrets" {
+		if aws.ToString(cl.EncryptionConfig[0].Provider.KeyArn) != "arn:aws:kms:us-east-1:123456789012:key/k1" {
 			t.Errorf("encryption %+v", cl.EncryptionConfig)
 		}
 	})
