@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -184,6 +185,38 @@ func TestEveryEdgeOperationIsServedDeniedAndThrottled(t *testing.T) {
 			}
 			if st := denied.Stats(); st.Faults[op.key] != 1 || st.Calls[op.key] != 1 {
 				t.Errorf("stats %v / %v, want one call and one fault for %s", st.Calls, st.Faults, op.key)
+			}
+		})
+	}
+}
+
+// TestUnsignedEdgeRequests: a request without a signature gets the
+// missing-token error of its service's protocol, recognised from the path,
+// target header or form version alone (guessService).
+func TestUnsignedEdgeRequests(t *testing.T) {
+	srv := startFixture(t, edgeFixture, Options{})
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	waf := http.Header{"X-Amz-Target": {"AWSWAF_20190729.ListWebACLs"}, "Content-Type": {wafJSON}}
+	cases := []struct {
+		name, method, path string
+		header             http.Header
+		body               string
+		status             int
+		contains           string
+	}{
+		{"CloudFront: the query envelope in CloudFront's namespace", "GET", "/2020-05-31/distribution", nil, "", 403,
+			`<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>`},
+		{"WAFv2: JSON 1.1", "POST", "/", waf, `{"Scope":"REGIONAL"}`, 400, `"__type":"MissingAuthenticationTokenException"`},
+		{"RDS: the query envelope in RDS's namespace", "POST", "/", form, "Action=DescribeDBInstances&Version=2014-10-31", 403,
+			`<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>`},
+		{"EKS: REST-JSON", "GET", "/clusters", nil, "", 403, `"message":"Missing Authentication Token"`},
+		{"OpenSearch: REST-JSON", "GET", "/2021-01-01/domain", nil, "", 403, `"message":"Missing Authentication Token"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := srv.rawRequest(t, tc.method, tc.path, "", tc.header, tc.body)
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.contains) {
+				t.Errorf("status %d, body %s\nwant %d, %s", resp.StatusCode, body, tc.status, tc.contains)
 			}
 		})
 	}
