@@ -271,14 +271,17 @@ func eksDescribeAccessEntry(c *call, cl *EKSCluster, principal string) (*respons
 	if groups == nil {
 		groups = []string{}
 	}
-	kind, rest, _ := strings.Cut(e.PrincipalARN[strings.Index(e.PrincipalARN, "::")+2:], ":")
+	// arn:aws:iam::ACCOUNT:role/NAME -> access-entry/CLUSTER/role/ACCOUNT/NAME/UUID
+	account, resource, _ := strings.Cut(e.PrincipalARN[strings.Index(e.PrincipalARN, "::")+2:], ":")
+	kind := strings.SplitN(resource, "/", 2)[0]
+	name := resource[strings.LastIndex(resource, "/")+1:]
 	created := orDefaultTime(e.Created).Unix()
 	return eksJSON(map[string]any{"accessEntry": map[string]any{
 		"clusterName":      cl.Name,
 		"principalArn":     e.PrincipalARN,
 		"kubernetesGroups": groups,
 		"accessEntryArn": "arn:aws:eks:" + c.region + ":" + c.account().ID + ":access-entry/" + cl.Name + "/" +
-			strings.SplitN(rest, "/", 2)[0] + "/" + kind + "/" + rest[strings.LastIndex(rest, "/")+1:] + "/" + wafUUID("access-entry:" + e.PrincipalARN)[:36],
+			kind + "/" + account + "/" + name + "/" + wafUUID("access-entry:"+e.PrincipalARN),
 		"createdAt":  created,
 		"modifiedAt": created,
 		"tags":       map[string]string{},

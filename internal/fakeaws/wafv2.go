@@ -85,13 +85,8 @@ func wafResp(v any) (*response, error) {
 
 // wafScope checks Scope: REGIONAL anywhere, CLOUDFRONT only in us-east-1.
 func wafScope(c *call, scope string) error {
-	switch {
-	case scope == "REGIONAL":
+	if scope == "REGIONAL" || (scope == "CLOUDFRONT" && c.region == "us-east-1") {
 		return nil
-	case scope == "CLOUDFRONT" && c.region == "us-east-1":
-		return nil
-	case scope == "CLOUDFRONT":
-		return wafParamError("SCOPE_VALUE", scope, "The scope is not valid.")
 	}
 	return wafParamError("SCOPE_VALUE", scope, "The scope is not valid.")
 }
