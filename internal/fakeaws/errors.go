@@ -24,6 +24,12 @@ var serviceProtocols = map[string]protocol{
 	"sts": protoQuery, "iam": protoQuery, "ec2": protoEC2,
 	"sqs": protoJSON10, "organizations": protoJSON11,
 	"lambda": protoRESTJSON, "apigateway": protoRESTJSON, "apigatewayv2": protoRESTJSON,
+	"sns":            protoQuery,  // sns.go
+	"events":         protoJSON11, // events.go (EventBridge)
+	"kms":            protoJSON11, // kms.go
+	"secretsmanager": protoJSON11, // secretsmanager.go
+
+	// Edge and data services (issue 13).
 	"cloudfront": protoQuery, // REST-XML paths, errors in the query envelope (cloudfront.go)
 	"wafv2":      protoJSON11,
 	"rds":        protoQuery,
@@ -45,12 +51,14 @@ var (
 		"sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 		"iam": "https://iam.amazonaws.com/doc/2010-05-08/",
 		"ec2": "http://ec2.amazonaws.com/doc/2016-11-15/",
+		"sns": "http://sns.amazonaws.com/doc/2010-03-31/",
 
 		// CloudFront is REST-XML; its errors use this namespace (cloudfront.go).
 		"cloudfront": "http://cloudfront.amazonaws.com/doc/2020-05-31/",
 		"rds":        "http://rds.amazonaws.com/doc/2014-10-31/",
 	}
 	apiVersions = map[string]string{"sts": "2011-06-15", "iam": "2010-05-08", "ec2": "2016-11-15",
+		"sns": "2010-03-31",
 		"rds": "2014-10-31",
 	}
 )
@@ -187,22 +195,18 @@ var serviceLogical = map[string]map[string]spec{
 		ErrInternalError:      {code: "ServiceException", status: 500, msg: "AWS Organizations can't complete your request because of an internal service error. Try again later."},
 		ErrServiceUnavailable: {code: "ServiceException", status: 500, msg: "AWS Organizations can't complete your request because of an internal service error. Try again later."},
 	},
-	// CloudFront: the query envelope; Throttling 400 "Rate exceeded" as observed
-	// (spacecatninja/craft-imager-x#19). AWS's answer to a path it does not
-	// serve is undocumented: UnknownOperationException 404 is the fake's choice.
-	"cloudfront": {ErrNotImplemented: {code: "UnknownOperationException", status: 404, msg: "Unknown operation"}},
-	"wafv2":      {ErrInternalError: {code: "WAFInternalErrorException", status: 500, msg: "AWS WAF couldn’t perform your request because of an internal error. Retry your request."}},
-	// EKS and OpenSearch model ThrottlingException as 429; OpenSearch's
-	// ResourceNotFoundException is 409 (botocore service-2 httpStatusCode).
-	"eks": {
-		ErrThrottling:    {code: "ThrottlingException", status: 429, msg: "Rate exceeded"},
-		ErrInternalError: {code: "ServerException", status: 500, msg: "An internal error occurred."},
-	},
-	"es": {
-		ErrThrottling:               {code: "ThrottlingException", status: 429, msg: "Rate exceeded"},
-		ErrInternalError:            {code: "InternalException", status: 500, msg: "An internal error occurred."},
-		"ResourceNotFoundException": {code: "ResourceNotFoundException", status: 409, msg: "Domain not found"},
-	},
+	"sns":            snsLogical,            // errors_resourcepolicy.go
+	"events":         eventsLogical,         // errors_resourcepolicy.go
+	"kms":            kmsLogical,            // errors_resourcepolicy.go
+	"secretsmanager": secretsManagerLogical, // errors_resourcepolicy.go
+
+	// Edge and data services (issue 13): errors_edge.go.
+	"cloudfront": cloudfrontLogical,
+	"wafv2":      wafv2Logical,
+	"rds":        rdsLogical,
+	"eks":        eksLogical,
+	"es":         esLogical,
+
 	"lambda": {
 		ErrThrottling:         {code: "TooManyRequestsException", status: 429, msg: "Rate exceeded", fields: []field{{"Reason", "CallerRateLimitExceeded"}}, header: [][2]string{{"Retry-After", "1"}}},
 		ErrInternalError:      {code: "ServiceException", status: 500, msg: "An internal error occurred."},
@@ -267,22 +271,6 @@ var knownCodes = map[string]spec{
 	"InternalServerException":           {status: 500},
 	"AccessDeniedException":             {status: 403},
 	"AWSOrganizationsNotInUseException": {status: 400, msg: "Your account is not a member of an organization."},
-	// CloudFront, WAFv2, RDS (awsQueryError codes), EKS, OpenSearch: botocore service-2 models
-	"NoSuchDistribution":                   {status: 404, msg: "The specified distribution does not exist."},
-	"NoSuchOriginAccessControl":            {status: 404, msg: "The specified origin access control does not exist."},
-	"NoSuchCloudFrontOriginAccessIdentity": {status: 404, msg: "The specified origin access identity does not exist."},
-	"NoSuchFunctionExists":                 {status: 404, msg: "The function does not exist."},
-	"WAFNonexistentItemException":          {status: 400, msg: "AWS WAF couldn’t perform the operation because your resource doesn’t exist."},
-	"WAFInvalidParameterException":         {status: 400},
-	"DBInstanceNotFound":                   {status: 404},
-	"DBClusterNotFoundFault":               {status: 404},
-	"DBSnapshotNotFound":                   {status: 404},
-	"DBClusterSnapshotNotFoundFault":       {status: 404},
-	"InvalidParameterValue":                {status: 400},
-	"InvalidParameterCombination":          {status: 400},
-	"InvalidParameterException":            {status: 400},
-	"InvalidRequestException":              {status: 400},
-	"ValidationException":                  {status: 400},
 }
 
 // errorFor returns the error service sends for name, a logical error or a
@@ -389,7 +377,7 @@ func renderError(service string, e *awsError, ids requestIDs, head bool) *respon
 		x.close("Error").close("Errors").leaf("RequestID", ids.id).close("Response")
 		resp.header.Set("Content-Type", "text/xml;charset=UTF-8")
 	case protoJSON10, protoJSON11:
-		typ, msgKey := e.Code, "Message"
+		typ, msgKey := e.Code, jsonMessageKey(service)
 		if service == "sqs" {
 			ns := "com.amazon.coral.service#"
 			if sqsModeled[e.Code] {

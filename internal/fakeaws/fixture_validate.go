@@ -32,11 +32,8 @@ var (
 
 // knownServices are the services faults and throttles may name.
 var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations",
-	"cloudfront", // cloudfront.go
-	"wafv2",      // wafv2.go
-	"rds",        // rds.go
-	"eks",        // eks.go
-	"es",         // opensearch.go (OpenSearch signs as es)
+	"sns", "events", "kms", "secretsmanager", // sns.go, events.go, kms.go, secretsmanager.go
+	"cloudfront", "wafv2", "rds", "eks", "es", // cloudfront.go, wafv2.go, rds.go, eks.go, opensearch.go (OpenSearch signs as es)
 }
 
 type validator struct {
@@ -84,6 +81,11 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
+		v.sns(p, a)            // fixture_sns.go
+		v.eventBridge(p, a)    // fixture_events.go
+		v.kms(p, a)            // fixture_kms.go
+		v.secretsManager(p, a) // fixture_secretsmanager.go
+
 		v.edgeAndData(p, a) // fixture_edge.go: CloudFront, WAFv2, RDS, EKS, OpenSearch
 	}
 	for i, a := range w.Accounts {

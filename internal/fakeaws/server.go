@@ -91,11 +91,18 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
-		"cloudfront":    cloudfrontService(),
-		"wafv2":         wafv2Service(),
-		"rds":           rdsService(),
-		"eks":           eksService(),
-		"es":            opensearchService(),
+
+		"sns":            snsService(),
+		"events":         eventsService(),
+		"kms":            kmsService(),
+		"secretsmanager": secretsManagerService(),
+
+		// Edge and data services (issue 13).
+		"cloudfront": cloudfrontService(),
+		"wafv2":      wafv2Service(),
+		"rds":        rdsService(),
+		"eks":        eksService(),
+		"es":         opensearchService(),
 	}
 }
 
