@@ -46,6 +46,7 @@ type Account struct {
 	APIGateway   APIGateway   `yaml:"apigateway"`
 	APIGatewayV2 APIGatewayV2 `yaml:"apigatewayv2"`
 	IAM          IAM          `yaml:"iam"`
+	ECR          ECR          `yaml:"ecr"` // fixture_ecr.go
 }
 
 // Organization is the AWS Organization an account belongs to.

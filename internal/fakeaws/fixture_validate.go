@@ -31,7 +31,7 @@ var (
 )
 
 // knownServices are the services faults and throttles may name.
-var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations"}
+var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations", "ecr"}
 
 type validator struct {
 	name string
@@ -78,7 +78,11 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
+		v.ecr(p, a)          // fixture_ecr.go
+		v.lambdaLayers(p, a) // fixture_lambda_layers.go
+		v.bucketReads(p, a)  // fixture_s3control.go
 	}
+	v.accessPoints(w) // fixture_s3control.go
 	for i, a := range w.Accounts {
 		if a == nil {
 			continue

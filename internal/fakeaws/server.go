@@ -91,6 +91,7 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
+		"ecr":           ecrService(),
 	}
 }
 
