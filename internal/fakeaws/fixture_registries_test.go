@@ -161,3 +161,24 @@ func TestRegistriesSampleFixture(t *testing.T) {
 		t.Errorf("acme-docs-site encryption %s, want the SSE-S3 default", got)
 	}
 }
+
+// TestAnEmptyListEntryIsAnErrorNotAPanic: a "- " with nothing after it is a
+// nil entry; every section says so instead of dereferencing it (found by
+// FuzzParseFixture: "functions:\n  -").
+func TestAnEmptyListEntryIsAnErrorNotAPanic(t *testing.T) {
+	for _, section := range []string{
+		"lambda: {functions: [null]}", "lambda: {event_source_mappings: [null]}", "lambda: {layers: [null]}",
+		"lambda: {layers: [{name: l, versions: [null]}]}", "sqs: {queues: [null]}", "apigateway: {rest_apis: [null]}",
+		"apigateway: {domain_names: [null]}", "apigatewayv2: {apis: [null]}", "iam: {roles: [null]}", "iam: {users: [null]}",
+		"iam: {groups: [null]}", "iam: {policies: [null]}", "s3: {buckets: [null]}", "s3: {access_points: [null]}",
+		"s3: {multi_region_access_points: [null]}", "ecr: {repositories: [null]}", "ecr: {registries: [null]}",
+		"ecr: {repositories: [{name: app, images: [null]}]}", "ecr: {registries: [{region: us-east-1, replication: [null]}]}",
+	} {
+		t.Run(section, func(t *testing.T) {
+			_, err := ParseFixture([]byte("accounts:\n  - id: \"123456789012\"\n    "+section+"\n"), "f.yaml")
+			if err == nil || !strings.Contains(err.Error(), "f.yaml:3: ") || !strings.Contains(err.Error(), "empty") {
+				t.Errorf("error = %v, want an 'empty ...' error at f.yaml:3", err)
+			}
+		})
+	}
+}
