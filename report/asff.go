@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
-	anall "github.com/trustmap/trustmap/analyzers/all"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -109,7 +109,7 @@ func ASFFFindings(in Input) []ASFFFinding {
 	out := []ASFFFinding{}
 	at := r.ScannedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 	urls := map[string]string{}
-	for _, a := range anall.Analyzers() {
+	for _, a := range r.Analyzers {
 		urls[a.Name] = a.URL
 	}
 	for _, f := range r.Findings {
@@ -124,7 +124,7 @@ func ASFFFindings(in Input) []ASFFFinding {
 			fs.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncateUTF8(f.Remediation, asffMaxRemediation), URL: urls[f.Analyzer]}}
 		}
 		fs.ProductFields = asffFields(map[string]string{
-			"trustmap/RuleId": f.RuleID, "trustmap/Analyzer": f.Analyzer, "trustmap/Confidence": f.Confidence,
+			"trustmap/RuleId": f.RuleID, "trustmap/Analyzer": f.Analyzer, "trustmap/Confidence": string(f.Confidence),
 			"trustmap/Recognized": fmt.Sprint(f.Recognized), "trustmap/FindingId": f.ID,
 		})
 		if f.Suppressed != nil {
@@ -134,7 +134,7 @@ func ASFFFindings(in Input) []ASFFFinding {
 		fs.FindingProviderFields = ASFFFindingProviderFields{Severity: fs.Severity, Types: fs.Types}
 		out = append(out, fs)
 	}
-	paths := map[string]analyzers.AttackPath{}
+	paths := map[string]results.AttackPath{}
 	for _, p := range r.AttackPaths {
 		paths[p.ID] = p
 	}
@@ -294,15 +294,15 @@ func asffPartition(arn string) string {
 	return "aws"
 }
 
-func asffLabel(s analyzers.Severity) string {
+func asffLabel(s results.Severity) string {
 	switch s {
-	case analyzers.SevLow:
+	case results.SevLow:
 		return "LOW"
-	case analyzers.SevMedium:
+	case results.SevMedium:
 		return "MEDIUM"
-	case analyzers.SevHigh:
+	case results.SevHigh:
 		return "HIGH"
-	case analyzers.SevCritical:
+	case results.SevCritical:
 		return "CRITICAL"
 	}
 	return "INFORMATIONAL"
@@ -366,7 +366,7 @@ func attackIDs(refs []string) []string {
 
 // asffThreatTypes classifies a threat by its ATT&CK references and STRIDE
 // categories.
-func asffThreatTypes(t analyzers.Threat) []string {
+func asffThreatTypes(t results.Threat) []string {
 	ts := []string{asffReachability}
 	for _, id := range attackIDs(t.References) {
 		if tactic, ok := attackTactics[id]; ok {
@@ -406,9 +406,9 @@ func asffFields(m map[string]string) map[string]string {
 	return out
 }
 
-func attackPathText(p analyzers.AttackPath) string {
+func attackPathText(p results.AttackPath) string {
 	var b strings.Builder
-	b.WriteString(p.FromZone)
+	b.WriteString(string(p.FromZone))
 	for _, s := range p.Steps {
 		fmt.Fprintf(&b, " -%s-> %s", s.Edge, s.To)
 	}

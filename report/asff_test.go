@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -139,13 +140,13 @@ func TestASFFCutsLongTextAtARuneBoundaryAndHashesOverlongIds(t *testing.T) {
 		ScannedAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC),
 		Findings: []analyzers.Finding{
 			{ID: "TM-EXP-001:" + strings.Repeat("x", 600), RuleID: "TM-EXP-001", Analyzer: "exposure", Title: strings.Repeat("é", 300),
-				Severity: analyzers.SevHigh, Resource: "arn:aws-cn:s3:::" + strings.Repeat("b", 40), Message: long, Remediation: long},
+				Severity: results.SevHigh, Resource: "arn:aws-cn:s3:::" + strings.Repeat("b", 40), Message: long, Remediation: long},
 			{ID: "TM-EXP-001:" + strings.Repeat("x", 600) + "y", RuleID: "TM-EXP-001", Analyzer: "exposure", Title: "t",
-				Severity: analyzers.SevInfo, Resource: "", Message: "account-wide"},
+				Severity: results.SevInfo, Resource: "", Message: "account-wide"},
 		},
-		Threats: []analyzers.Threat{{ID: "T-1", Title: long, STRIDE: []string{"Spoofing"}, ResourceARN: "arn:aws:iam::210987654321:role/x",
-			Likelihood: 5, Impact: 5, Risk: 25, Severity: analyzers.SevCritical, Mitigations: []string{long},
-			AttackTree: &analyzers.AttackNode{Goal: long, Holds: "true"}}},
+		Threats: []results.Threat{{ID: "T-1", Title: long, STRIDE: []string{"Spoofing"}, ResourceARN: "arn:aws:iam::210987654321:role/x",
+			Likelihood: 5, Impact: 5, Risk: 25, Severity: results.SevCritical, Mitigations: []string{long},
+			AttackTree: &results.AttackNode{Goal: long, Holds: graph.True}}},
 	}
 	fs := parseASFF(t, Input{Report: r})
 	for _, f := range fs {
@@ -170,8 +171,8 @@ func TestASFFCutsLongTextAtARuneBoundaryAndHashesOverlongIds(t *testing.T) {
 }
 
 func TestASFFSeverityLabelsFollowTheBands(t *testing.T) {
-	for sev, want := range map[analyzers.Severity]string{analyzers.SevInfo: "INFORMATIONAL", analyzers.SevLow: "LOW",
-		analyzers.SevMedium: "MEDIUM", analyzers.SevHigh: "HIGH", analyzers.SevCritical: "CRITICAL"} {
+	for sev, want := range map[results.Severity]string{results.SevInfo: "INFORMATIONAL", results.SevLow: "LOW",
+		results.SevMedium: "MEDIUM", results.SevHigh: "HIGH", results.SevCritical: "CRITICAL"} {
 		if got := asffLabel(sev); got != want {
 			t.Errorf("%s → %s, want %s", sev, got, want)
 		}

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -41,7 +41,7 @@ type dnode struct {
 	// one of them is not recognized; severity is the highest of them.
 	entry        bool
 	unrecognized bool
-	severity     analyzers.Severity
+	severity     results.Severity
 }
 
 type dzone struct {
@@ -89,7 +89,7 @@ type diagram struct {
 func buildDiagram(in Input) *diagram {
 	r, g := in.Report, in.Graph
 	d := &diagram{byID: map[string]*dnode{}}
-	crossZone := map[string]string{}
+	crossZone := map[string]graph.Zone{}
 	crossLabel := map[string]string{}
 	for _, c := range r.Boundaries {
 		crossZone[c.From], crossZone[c.To] = c.FromZone, c.ToZone
@@ -106,7 +106,7 @@ func buildDiagram(in Input) *diagram {
 			return string(g.Zone(id))
 		}
 		if z, ok := crossZone[id]; ok {
-			return z
+			return string(z)
 		}
 		if a := graph.AccountOfARN(id); a != "" {
 			if scanned[a] {
@@ -168,7 +168,7 @@ func buildDiagram(in Input) *diagram {
 		}
 	}
 	for _, c := range r.Boundaries {
-		e := edge(c.From, c.To, c.Kind)
+		e := edge(c.From, c.To, string(c.Kind))
 		e.crossing = true
 		if !c.Recognized {
 			e.unrecognized = true
@@ -176,7 +176,7 @@ func buildDiagram(in Input) *diagram {
 	}
 	for _, ap := range r.AttackPaths {
 		for _, st := range ap.Steps {
-			e := edge(st.From, st.To, st.Edge)
+			e := edge(st.From, st.To, string(st.Edge))
 			e.onPath = true
 			if !slices.Contains(e.paths, ap.ID) {
 				e.paths = append(e.paths, ap.ID)

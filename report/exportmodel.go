@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -38,7 +38,7 @@ type expElement struct {
 	Name    string
 	Zone    graph.Zone
 	Parent  string // id of the element that contains it (an API for its methods), or ""
-	Threats []analyzers.Threat
+	Threats []results.Threat
 }
 
 // expModel is the element view shared by the diagram-like exports.
@@ -100,7 +100,7 @@ func buildExpModel(in Input) *expModel {
 		onPath := map[string]bool{}
 		for _, p := range in.Report.AttackPaths {
 			for _, s := range p.Steps {
-				onPath[s.From+"\x00"+s.To+"\x00"+s.Edge] = true
+				onPath[s.From+"\x00"+s.To+"\x00"+string(s.Edge)] = true
 			}
 		}
 		for _, e := range g.Edges {
@@ -308,15 +308,15 @@ func uuidV5(ns [16]byte, name string) [16]byte {
 }
 
 // severityWord spells a severity the way Threat Dragon shows it.
-func severityWord(s analyzers.Severity) string {
+func severityWord(s results.Severity) string {
 	switch s {
-	case analyzers.SevLow:
+	case results.SevLow:
 		return "Low"
-	case analyzers.SevMedium:
+	case results.SevMedium:
 		return "Medium"
-	case analyzers.SevHigh:
+	case results.SevHigh:
 		return "High"
-	case analyzers.SevCritical:
+	case results.SevCritical:
 		return "Critical"
 	}
 	return "TBD"
@@ -324,13 +324,13 @@ func severityWord(s analyzers.Severity) string {
 
 // flattenTree writes an attack tree as indented text lines: each goal with
 // the failure condition that lets it hold and whether it holds.
-func flattenTree(n *analyzers.AttackNode) string {
+func flattenTree(n *results.AttackNode) string {
 	if n == nil {
 		return ""
 	}
 	var b strings.Builder
-	var walk func(n *analyzers.AttackNode, depth int)
-	walk = func(n *analyzers.AttackNode, depth int) {
+	var walk func(n *results.AttackNode, depth int)
+	walk = func(n *results.AttackNode, depth int) {
 		b.WriteString(strings.Repeat("  ", depth))
 		if depth > 0 {
 			b.WriteString("- ")
@@ -352,7 +352,7 @@ func flattenTree(n *analyzers.AttackNode) string {
 
 // threatText is the plain-text body of a threat: scores with their
 // reasons, then the attack tree.
-func threatText(t analyzers.Threat) string {
+func threatText(t results.Threat) string {
 	s := fmt.Sprintf("Likelihood %d: %s.\nImpact %d: %s.\nRisk %d (%s).", t.Likelihood, t.Reasons.Likelihood, t.Impact, t.Reasons.Impact, t.Risk, t.Severity)
 	if t.AttackTree != nil {
 		s += "\nAttack tree:\n" + flattenTree(t.AttackTree)

@@ -20,6 +20,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	anall "github.com/trustmap/trustmap/analyzers/all"
 	"github.com/trustmap/trustmap/analyzers/analyzertest"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/trustconfig"
 )
@@ -34,7 +35,7 @@ var updateGolden = func() func() bool {
 	return func() bool { return *b }
 }()
 
-const pipelineFixture = "../analyzers/threats/testdata/pipeline.yaml"
+const pipelineFixture = "testdata/pipeline.yaml"
 
 // pipelineInput runs the whole offline pipeline over the threats fixture:
 // the DESIGN.md queue plus a public API method.
@@ -274,7 +275,7 @@ func TestAnOTMExportUsedAsBaselineRecognizesEveryResourceItModels(t *testing.T) 
 		if err := os.WriteFile(path, render(t, format.write, in), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		tr := &analyzers.Trust{}
+		tr := &results.Trust{}
 		if err := trustconfig.LoadBaseline(path, tr); err != nil {
 			t.Fatal(err)
 		}

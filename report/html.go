@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 )
 
 //go:embed html.tmpl
@@ -22,26 +25,20 @@ const htmlCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 const htmlMaxEdges = 500
 
 var htmlTmpl = template.Must(template.New("report.html").Funcs(template.FuncMap{
-	"join": strings.Join,
+	"join": joinAny,
 	"sevClass": func(s any) string {
 		name := fmt.Sprint(s)
-		if _, ok := analyzers.ParseSeverity(name); ok {
+		if _, ok := results.ParseSeverity(name); ok {
 			return "sev sev-" + name
 		}
 		return "sev"
 	},
-	"holdsClass": func(h string) string {
+	"holdsClass": func(h graph.Tri) string { return "holds holds-" + h.String() },
+	"holdsText": func(h graph.Tri) string {
 		switch h {
-		case "true", "false", "unknown":
-			return "holds holds-" + h
-		}
-		return "holds"
-	},
-	"holdsText": func(h string) string {
-		switch h {
-		case "true":
+		case graph.True:
 			return "holds"
-		case "false":
+		case graph.False:
 			return "does not hold"
 		}
 		return "unknown"
@@ -55,8 +52,8 @@ type htmlView struct {
 	R            *Report
 	CSP          string
 	Title        string
-	Unrecognized []analyzers.Crossing
-	TopThreats   []analyzers.Threat
+	Unrecognized []results.Crossing
+	TopThreats   []results.Threat
 	Review       []analyzers.Finding
 	Severities   []htmlCount
 	Diagram      *svgView
@@ -66,7 +63,7 @@ type htmlView struct {
 }
 
 type htmlCount struct {
-	Severity analyzers.Severity
+	Severity results.Severity
 	N        int
 }
 
@@ -94,7 +91,7 @@ func WriteHTML(w io.Writer, in Input) error {
 			v.Review = append(v.Review, f)
 		}
 	}
-	for _, s := range []analyzers.Severity{analyzers.SevCritical, analyzers.SevHigh, analyzers.SevMedium, analyzers.SevLow, analyzers.SevInfo} {
+	for _, s := range []results.Severity{results.SevCritical, results.SevHigh, results.SevMedium, results.SevLow, results.SevInfo} {
 		if n := r.Summary.BySeverity[string(s)]; n > 0 {
 			v.Severities = append(v.Severities, htmlCount{s, n})
 		}
@@ -112,4 +109,17 @@ func WriteHTML(w io.Writer, in Input) error {
 			v.Diagram.Total-v.Diagram.Dropped, v.Diagram.Total)
 	}
 	return htmlTmpl.Execute(w, v)
+}
+
+// joinAny joins a slice of strings or of a string type (zones, edge kinds).
+func joinAny(v any, sep string) string {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return fmt.Sprint(v)
+	}
+	parts := make([]string, rv.Len())
+	for i := range parts {
+		parts[i] = fmt.Sprint(rv.Index(i).Interface())
+	}
+	return strings.Join(parts, sep)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 // WriteMarkdown writes report.md: a summary, entry points sorted by
@@ -54,8 +55,8 @@ func WriteMarkdown(w io.Writer, in Input) error {
 		p.f("\n")
 		for _, ep := range r.EntryPoints {
 			p.f("### %s `%s` via %s\n\n", ep.ID, ep.ResourceARN, ep.Via)
-			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, md(strings.Join(ep.Principals, ", ")), strings.Join(ep.Zones, ", "))
-			p.f("- Access: %s — %s\n", strings.Join(ep.Access, ", "), md(strings.Join(ep.Actions, ", ")))
+			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, md(strings.Join(ep.Principals, ", ")), joinStrings(ep.Zones, ", "))
+			p.f("- Access: %s — %s\n", joinStrings(ep.Access, ", "), md(strings.Join(ep.Actions, ", ")))
 			p.f("- Evidence: %s", ep.Evidence.Source)
 			if len(ep.Evidence.Statements) > 0 {
 				p.f(", statement %s", ints(ep.Evidence.Statements))
@@ -142,10 +143,10 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	return p.err
 }
 
-func writeTree(p *printer, n *analyzers.AttackNode, prefix string, last, root bool) {
+func writeTree(p *printer, n *results.AttackNode, prefix string, last, root bool) {
 	line := n.Goal
 	if n.Condition != "" {
-		line += "   [" + n.Holds + ": " + n.Condition + "]"
+		line += "   [" + n.Holds.String() + ": " + n.Condition + "]"
 	}
 	if root {
 		p.f("goal: %s\n", line)
@@ -230,7 +231,7 @@ func writeExecutive(p *printer, r *Report) {
 
 // writeBoundaries lists the trust-boundary crossings nobody recognized.
 func writeBoundaries(p *printer, r *Report) {
-	var un []analyzers.Crossing
+	var un []results.Crossing
 	for _, c := range r.Boundaries {
 		if !c.Recognized {
 			un = append(un, c)
@@ -249,4 +250,13 @@ func writeBoundaries(p *printer, r *Report) {
 		}
 		p.f("| `%s` (%s) | %s | `%s` (%s) | %s | %s |\n", from, c.FromZone, c.Kind, c.To, c.ToZone, c.Via, c.Exposure)
 	}
+}
+
+// joinStrings joins values of a string type.
+func joinStrings[S ~string](vs []S, sep string) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = string(v)
+	}
+	return strings.Join(ss, sep)
 }

@@ -9,8 +9,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // OTMVersion is the Open Threat Model version the OTM writers emit
@@ -281,7 +282,7 @@ func buildOTM(in Input) *otmModel {
 
 	for _, f := range m.Flows {
 		df := otmDataflow{
-			ID:          stableUUID("dataflow", f.From, f.To, string(f.Kind), f.Via),
+			ID:          stableUUID("dataflow", f.From, f.To, string(f.Kind), string(f.Via)),
 			Name:        string(f.Kind),
 			Source:      otmComponentID(f.From),
 			Destination: otmComponentID(f.To),
@@ -292,12 +293,12 @@ func buildOTM(in Input) *otmModel {
 			df.Tags = append(df.Tags, "crosses-trust-boundary")
 		}
 		if f.Via != "" {
-			df.Tags = append(df.Tags, f.Via)
-			df.Attributes["via"] = f.Via
+			df.Tags = append(df.Tags, string(f.Via))
+			df.Attributes["via"] = string(f.Via)
 		}
 		if f.Exposure != "" {
-			df.Tags = append(df.Tags, f.Exposure)
-			df.Attributes["exposure"] = f.Exposure
+			df.Tags = append(df.Tags, string(f.Exposure))
+			df.Attributes["exposure"] = string(f.Exposure)
 		}
 		if len(f.Actions) > 0 {
 			df.Attributes["actions"] = strings.Join(f.Actions, ",")
@@ -309,7 +310,7 @@ func buildOTM(in Input) *otmModel {
 		if f.Principal != "" {
 			df.Attributes["principal"] = f.Principal
 		}
-		if ev := edgeEvidence(f.Evidence); ev != "" {
+		if ev := EdgeEvidence(f.Evidence); ev != "" {
 			df.Attributes["evidence"] = ev
 		}
 		if f.Certainty != graph.True {
@@ -320,7 +321,7 @@ func buildOTM(in Input) *otmModel {
 	return o
 }
 
-func otmThreatFrom(t analyzers.Threat) otmThreat {
+func otmThreatFrom(t results.Threat) otmThreat {
 	ot := otmThreat{
 		ID:          t.ID,
 		Name:        t.Title,
@@ -367,22 +368,40 @@ func entryFixes(r *Report) map[string][]string {
 // mitigationID is the stable id of a mitigation text.
 func mitigationID(text string) string { return "M-" + stableUUID("mitigation", text)[:8] }
 
-// edgeEvidence is the one-line evidence of an edge.
-func edgeEvidence(ev graph.Evidence) string {
-	var parts []string
-	if ev.Source != "" {
-		parts = append(parts, ev.Source)
+// EdgeEvidence is the evidence of an edge in one line: each piece's source,
+// statements (numbered from 1, with Sids) and setting, pieces separated
+// by " | ".
+func EdgeEvidence(evs []graph.Evidence) string {
+	var pieces []string
+	for _, ev := range evs {
+		var parts []string
+		if ev.Source != "" {
+			parts = append(parts, ev.Source)
+		}
+		if len(ev.Statements) > 0 {
+			parts = append(parts, statementNames(ev.Statements))
+		}
+		if ev.Detail != "" {
+			parts = append(parts, ev.Detail)
+		}
+		if len(parts) > 0 {
+			pieces = append(pieces, strings.Join(parts, "; "))
+		}
 	}
-	if len(ev.Statements) > 0 {
-		parts = append(parts, "statement "+ints(ev.Statements))
+	return strings.Join(pieces, " | ")
+}
+
+// statementNames renders statement references for people: "statement 1
+// (Sid "A"), statement 3".
+func statementNames(refs []policy.StatementRef) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = fmt.Sprintf("statement %d", r.Index+1)
+		if r.Sid != "" {
+			names[i] += fmt.Sprintf(" (Sid %q)", r.Sid)
+		}
 	}
-	if len(ev.Sids) > 0 {
-		parts = append(parts, "Sid "+strings.Join(ev.Sids, ", "))
-	}
-	if ev.Detail != "" {
-		parts = append(parts, ev.Detail)
-	}
-	return strings.Join(parts, "; ")
+	return strings.Join(names, ", ")
 }
 
 // otmComponentType maps a node kind to the component type IriusRisk's

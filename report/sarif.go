@@ -11,8 +11,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/trustmap/trustmap/analyzers"
-	anall "github.com/trustmap/trustmap/analyzers/all"
+	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 )
 
 // SARIF 2.1.0 as GitHub code scanning accepts it (formats.md §4): GitHub
@@ -162,7 +162,7 @@ func WriteSARIF(w io.Writer, in Input) error {
 // sarifItem is one result before rules are numbered.
 type sarifItem struct {
 	base, analyzer, title, precision string
-	severity                         analyzers.Severity
+	severity                         results.Severity
 	res                              sarifResult
 }
 
@@ -188,7 +188,7 @@ func buildSARIF(in Input) *sarifLog {
 		if f.Remediation != "" {
 			text += " Fix: " + f.Remediation
 		}
-		it := sarifItem{base: f.RuleID, severity: f.Severity, analyzer: f.Analyzer, title: f.Title, precision: sarifPrecision(f.Confidence)}
+		it := sarifItem{base: f.RuleID, severity: f.Severity, analyzer: f.Analyzer, title: f.Title, precision: sarifPrecision(string(f.Confidence))}
 		it.res = sarifResult{Message: sarifText{Text: text}, Locations: []sarifLocation{loc(f.Resource, "")},
 			PartialFingerprints: sarifFingerprint(f.RuleID, f.Resource, f.ID),
 			Properties:          map[string]any{"trustmap/id": f.ID, "confidence": f.Confidence, "recognized": f.Recognized}}
@@ -197,7 +197,7 @@ func buildSARIF(in Input) *sarifLog {
 		}
 		items = append(items, it)
 	}
-	paths := map[string]analyzers.AttackPath{}
+	paths := map[string]results.AttackPath{}
 	for _, p := range r.AttackPaths {
 		paths[p.ID] = p
 	}
@@ -207,7 +207,7 @@ func buildSARIF(in Input) *sarifLog {
 			text += "\nMitigations:\n- " + strings.Join(t.Mitigations, "\n- ")
 		}
 		prec := "high"
-		if t.AttackTree != nil && t.AttackTree.Holds != "true" {
+		if t.AttackTree != nil && t.AttackTree.Holds != graph.True {
 			prec = "medium"
 		}
 		it := sarifItem{base: ThreatRuleID, severity: t.Severity, analyzer: "threats", title: "STRIDE threat at an entry point", precision: prec}
@@ -217,9 +217,9 @@ func buildSARIF(in Input) *sarifLog {
 				"risk": t.Risk, "recognized": t.Recognized}}
 		if p, ok := paths[t.AttackPath]; ok && len(p.Steps) > 0 {
 			var tfl []sarifThreadFlowLocation
-			tfl = append(tfl, sarifThreadFlowLocation{Location: loc(p.Steps[0].From, "start in "+p.FromZone)})
+			tfl = append(tfl, sarifThreadFlowLocation{Location: loc(p.Steps[0].From, "start in "+string(p.FromZone))})
 			for _, s := range p.Steps {
-				tfl = append(tfl, sarifThreadFlowLocation{Location: loc(s.To, s.Edge+" "+expName(s.To, nodeOf(in, s.To)))})
+				tfl = append(tfl, sarifThreadFlowLocation{Location: loc(s.To, string(s.Edge)+" "+expName(s.To, nodeOf(in, s.To)))})
 			}
 			it.res.CodeFlows = []sarifCodeFlow{{Message: sarifText{Text: "attack path " + p.ID}, ThreadFlows: []sarifThreadFlow{{Locations: tfl}}}}
 		}
@@ -245,8 +245,8 @@ func buildSARIF(in Input) *sarifLog {
 		notes = append(notes, sarifNotification{Level: "warning", Message: sarifText{Text: fmt.Sprintf("%d API calls failed (coverage gaps): facts behind them are unknown, not absent; see report.json", n)}})
 	}
 
-	docs := map[string]*analyzers.Analyzer{}
-	for _, a := range anall.Analyzers() {
+	docs := map[string]AnalyzerDoc{}
+	for _, a := range r.Analyzers {
 		docs[a.Name] = a
 	}
 	var rules []sarifRule
@@ -280,10 +280,10 @@ func buildSARIF(in Input) *sarifLog {
 	}
 }
 
-func sarifRuleFor(id string, it sarifItem, a *analyzers.Analyzer) sarifRule {
-	doc, uri := "", "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md"
-	if a != nil {
-		doc, uri = a.Doc, a.URL
+func sarifRuleFor(id string, it sarifItem, a AnalyzerDoc) sarifRule {
+	doc, uri := a.Doc, a.URL
+	if uri == "" {
+		uri = "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md"
 	}
 	full := fmt.Sprintf("%s (severity %s). Reported by the %s analyzer: %s.", it.title, it.severity, it.analyzer, doc)
 	help := full + " Each result names the AWS resource (logical location: its ARN), the evidence and a concrete fix; the snapshot file it points at holds the collected configuration."
@@ -314,7 +314,7 @@ func sarifRuleFor(id string, it sarifItem, a *analyzers.Analyzer) sarifRule {
 
 // sarifRuleName turns a title into an identifier-like name
 // ("Reachable by anyone", high → "ReachableByAnyoneHigh").
-func sarifRuleName(title string, sev analyzers.Severity) string {
+func sarifRuleName(title string, sev results.Severity) string {
 	var b strings.Builder
 	title = strings.NewReplacer("'", "", "’", "").Replace(title)
 	for _, w := range strings.FieldsFunc(title+" "+string(sev), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
@@ -327,25 +327,25 @@ func sarifRuleName(title string, sev analyzers.Severity) string {
 // securitySeverity projects a severity band onto GitHub's 0–10 scale
 // (formats.md §7.3): low 3.0, medium 5.5, high 8.0, critical 9.5; info
 // has none and shows as a plain note.
-func securitySeverity(s analyzers.Severity) string {
+func securitySeverity(s results.Severity) string {
 	switch s {
-	case analyzers.SevLow:
+	case results.SevLow:
 		return "3.0"
-	case analyzers.SevMedium:
+	case results.SevMedium:
 		return "5.5"
-	case analyzers.SevHigh:
+	case results.SevHigh:
 		return "8.0"
-	case analyzers.SevCritical:
+	case results.SevCritical:
 		return "9.5"
 	}
 	return ""
 }
 
-func sarifLevel(s analyzers.Severity) string {
+func sarifLevel(s results.Severity) string {
 	switch s {
-	case analyzers.SevCritical, analyzers.SevHigh:
+	case results.SevCritical, results.SevHigh:
 		return "error"
-	case analyzers.SevMedium:
+	case results.SevMedium:
 		return "warning"
 	}
 	return "note"

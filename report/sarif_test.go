@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 // sarifDoc is the part of a SARIF log the GitHub checks read.
@@ -139,9 +140,9 @@ func TestSARIFFingerprintsSurviveASeverityChangeButRuleIdsFollowIt(t *testing.T)
 	in := pipelineInput(t)
 	before := parseSARIF(t, in).Runs[0].Results[0]
 	f := &in.Report.Findings[0]
-	f.Severity = map[analyzers.Severity]analyzers.Severity{analyzers.SevCritical: analyzers.SevLow}[f.Severity]
+	f.Severity = map[results.Severity]results.Severity{results.SevCritical: results.SevLow}[f.Severity]
 	if f.Severity == "" {
-		f.Severity = analyzers.SevCritical
+		f.Severity = results.SevCritical
 	}
 	after := parseSARIF(t, in).Runs[0]
 	var got *struct{ id, fp string }
@@ -163,11 +164,11 @@ func TestSARIFKeepsTheMostSevereResultsWithinGitHubsLimitAndSaysSo(t *testing.T)
 		ScannedAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), Tool: toolForTest()}
 	for i := range sarifMaxResults {
 		r.Findings = append(r.Findings, analyzers.Finding{ID: fmt.Sprintf("TM-EXP-001:EP-%06d", i), RuleID: "TM-EXP-001", Analyzer: "exposure",
-			Title: "Reachable by anyone", Severity: analyzers.SevLow, Confidence: "high", Resource: fmt.Sprintf("arn:aws:s3:::bucket-%06d", i), Message: "public"})
+			Title: "Reachable by anyone", Severity: results.SevLow, Confidence: "high", Resource: fmt.Sprintf("arn:aws:s3:::bucket-%06d", i), Message: "public"})
 	}
 	for i := range 3 {
 		r.Findings = append(r.Findings, analyzers.Finding{ID: fmt.Sprintf("TM-EXP-001:EP-crit%d", i), RuleID: "TM-EXP-001", Analyzer: "exposure",
-			Title: "Reachable by anyone", Severity: analyzers.SevCritical, Confidence: "high", Resource: fmt.Sprintf("arn:aws:s3:::crit-%d", i), Message: "public"})
+			Title: "Reachable by anyone", Severity: results.SevCritical, Confidence: "high", Resource: fmt.Sprintf("arn:aws:s3:::crit-%d", i), Message: "public"})
 	}
 	run := parseSARIF(t, Input{Report: r}).Runs[0]
 	if len(run.Results) != sarifMaxResults {

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -200,7 +200,7 @@ func buildThreatDragon(in Input) *tdModel {
 	for _, fl := range m.Flows {
 		from, to := m.element(fl.From), m.element(fl.To)
 		name := string(fl.Kind)
-		desc := edgeEvidence(fl.Evidence)
+		desc := EdgeEvidence(fl.Evidence)
 		if len(fl.Actions) > 0 {
 			desc = strings.TrimPrefix(desc+"; actions: "+strings.Join(fl.Actions, ", "), "; ")
 		}
@@ -216,7 +216,7 @@ func buildThreatDragon(in Input) *tdModel {
 			connector = "rounded" // follow the bends around other elements
 		}
 		d.Cells = append(d.Cells, tdCell{
-			ID: stableUUID("td-flow", fl.From, fl.To, string(fl.Kind), fl.Via), Shape: "flow", ZIndex: 10, Visible: true,
+			ID: stableUUID("td-flow", fl.From, fl.To, string(fl.Kind), string(fl.Via)), Shape: "flow", ZIndex: 10, Visible: true,
 			Attrs:     map[string]any{"line": dash},
 			Labels:    []any{tdLabel(name)},
 			Connector: connector,
@@ -300,7 +300,7 @@ func tdElementDescription(e *expElement) string {
 	return s
 }
 
-func tdThreatFrom(t analyzers.Threat, category string, number int) tdThreat {
+func tdThreatFrom(t results.Threat, category string, number int) tdThreat {
 	id := stableUUID("td-threat", t.ID, category)
 	title := t.Title
 	if _, rest, ok := strings.Cut(t.Title, " — "); ok {

@@ -22,6 +22,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	anall "github.com/trustmap/trustmap/analyzers/all"
 	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/collectors"
 	collall "github.com/trustmap/trustmap/collectors/all"
 	"github.com/trustmap/trustmap/collectors/iam"
@@ -240,7 +241,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	resolve := time.Since(t1)
 	o.phase(stderr, "resolved", peak)
 	t2 := time.Now()
-	ares, err := analyzers.Run(g, &analyzers.Trust{Now: snap.ScannedAt}, anall.Analyzers())
+	ares, err := analyzers.Run(g, &results.Trust{Now: snap.ScannedAt}, anall.Analyzers())
 	if ares == nil {
 		return nil, fmt.Errorf("analyzers: %w", err)
 	}
@@ -315,10 +316,10 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	res.ConcurrencyTermS = float64(res.MinimalCalls) * latency.Seconds() / float64(o.maxConcurrency)
 
 	// Entry points.
-	eps, _ := ares.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint)
+	eps, _ := ares.ResultOf[exposure.Analyzer].([]results.EntryPoint)
 	res.entries = map[entryKey]bool{}
 	for _, ep := range eps {
-		res.entries[entryKey{ep.ResourceARN, ep.Via}] = true
+		res.entries[entryKey{ep.ResourceARN, string(ep.Via)}] = true
 	}
 	res.EntryPoints = len(res.entries)
 	res.ExpectedEntry = len(gen.Planted)

@@ -96,7 +96,7 @@ func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
 	got := map[string]string{}
 	for _, ep := range rep.EntryPoints {
 		if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::") {
-			got[strings.TrimPrefix(ep.ResourceARN, "arn:aws:s3:::")+" "+ep.Via] = ep.Exposure + " " + strings.Join(ep.Principals, ",")
+			got[strings.TrimPrefix(ep.ResourceARN, "arn:aws:s3:::")+" "+string(ep.Via)] = string(ep.Exposure) + " " + strings.Join(ep.Principals, ",")
 		}
 	}
 	want := map[string]string{

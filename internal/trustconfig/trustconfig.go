@@ -17,7 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 // Config is trustmap.yaml.
@@ -156,7 +156,7 @@ func itemLines(root *yaml.Node) map[string][]int {
 }
 
 // Trust turns the config into what analyzers read.
-func (c *Config) Trust(t *analyzers.Trust) {
+func (c *Config) Trust(t *results.Trust) {
 	if t.KnownAccounts == nil {
 		t.KnownAccounts = map[string]string{}
 	}
@@ -172,7 +172,7 @@ func (c *Config) Trust(t *analyzers.Trust) {
 	}
 	for _, s := range c.Suppressions {
 		exp, _ := time.Parse("2006-01-02", s.Expires)
-		t.Suppressions = append(t.Suppressions, analyzers.Suppression{
+		t.Suppressions = append(t.Suppressions, results.Suppression{
 			Rule: s.Rule, Resource: s.Resource, Owner: s.Owner, Reason: s.Reason,
 			Expires: exp.Add(24*time.Hour - time.Nanosecond), Line: s.line,
 		})
@@ -181,7 +181,7 @@ func (c *Config) Trust(t *analyzers.Trust) {
 
 // LoadBaseline reads a previous report.json or an OTM file (JSON or YAML)
 // and adds what it already models to t: entry point ids and resource ARNs.
-func LoadBaseline(path string, t *analyzers.Trust) error {
+func LoadBaseline(path string, t *results.Trust) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func LoadBaseline(path string, t *analyzers.Trust) error {
 
 // ParseBaseline is LoadBaseline on the file's bytes; name (the path) starts
 // every error, which is one line and names the position where there is one.
-func ParseBaseline(data []byte, name string, t *analyzers.Trust) error {
+func ParseBaseline(data []byte, name string, t *results.Trust) error {
 	if t.Baseline == nil {
 		t.Baseline = map[string]bool{}
 	}

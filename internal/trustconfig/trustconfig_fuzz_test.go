@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 // FuzzParse: a trust config of any bytes never panics; an error is one
@@ -30,7 +30,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		c.Trust(&analyzers.Trust{})
+		c.Trust(&results.Trust{})
 	})
 }
 
@@ -49,7 +49,7 @@ func FuzzParseBaseline(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tr := &analyzers.Trust{}
+		tr := &results.Trust{}
 		err := ParseBaseline(data, "base.json", tr)
 		if err != nil {
 			if msg := err.Error(); !strings.HasPrefix(msg, "base.json") || strings.Contains(msg, "\n") {

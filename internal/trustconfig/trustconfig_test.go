@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 const good = `version: 1
@@ -25,7 +25,7 @@ func TestAValidConfigBecomesTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &analyzers.Trust{}
+	tr := &results.Trust{}
 	c.Trust(tr)
 	if tr.KnownAccounts["111122223333"] != "partner" || tr.OrgIDs[0] != "o-a1b2c3d4e5" || tr.ExpectedPublic["arn:aws:s3:::acme-website"] != "static site" {
 		t.Errorf("trust = %+v", tr)
@@ -66,14 +66,14 @@ func TestBaselineFromAReportOrAnOTMFile(t *testing.T) {
 	os.WriteFile(rep, []byte(`{"schema_version":"1.0","entry_points":[{"id":"EP-0123456789ab","resource_arn":"arn:aws:s3:::x"}]}`), 0o600)
 	otm := filepath.Join(dir, "model.otm.yaml")
 	os.WriteFile(otm, []byte("otmVersion: 0.2.0\nproject: {name: x, id: x}\ncomponents:\n  - {id: c1, name: orders, type: s3, parent: {trustZone: z}, attributes: {arn: 'arn:aws:s3:::acme-orders'}}\n"), 0o600)
-	tr := &analyzers.Trust{}
+	tr := &results.Trust{}
 	if err := LoadBaseline(rep, tr); err != nil {
 		t.Fatal(err)
 	}
 	if !tr.Known("EP-0123456789ab", "") {
 		t.Errorf("report baseline did not record its entry point")
 	}
-	tr = &analyzers.Trust{}
+	tr = &results.Trust{}
 	if err := LoadBaseline(otm, tr); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestBaselineFromAReportOrAnOTMFile(t *testing.T) {
 	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"hello": 1}`), 0o600)
-	if err := LoadBaseline(bad, &analyzers.Trust{}); err == nil {
+	if err := LoadBaseline(bad, &results.Trust{}); err == nil {
 		t.Errorf("a file that is neither a report nor OTM was accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package analyzers
+package results
 
 import (
 	"path"
@@ -54,4 +54,11 @@ func (s Suppression) Matches(rule, resource string) bool {
 func (t *Trust) Known(id, arn string) bool {
 	// Empty keys never match: Known("", arn) asks about the ARN alone.
 	return t != nil && ((id != "" && t.Baseline[id]) || (arn != "" && t.Baseline[arn]))
+}
+
+// SuppressedBy says which suppression silenced a finding.
+type SuppressedBy struct {
+	Owner   string `json:"owner"`
+	Reason  string `json:"reason,omitempty"`
+	Expires string `json:"expires"`
 }
