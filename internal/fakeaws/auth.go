@@ -72,6 +72,12 @@ func guessService(r *http.Request, form func() string) string {
 		return "sqs"
 	case strings.HasPrefix(t, "AWSOrganizations"):
 		return "organizations"
+	case strings.HasPrefix(t, "AWSEvents."):
+		return "events"
+	case strings.HasPrefix(t, "TrentService."):
+		return "kms"
+	case strings.HasPrefix(t, "secretsmanager."):
+		return "secretsmanager"
 	case strings.HasPrefix(t, ecrTarget):
 		return "ecr"
 	case strings.HasPrefix(p, "/v20180820/"):

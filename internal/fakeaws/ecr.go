@@ -598,8 +598,3 @@ func (p *prettyPrinter) array() error {
 	p.b.WriteString(" ]")
 	return nil
 }
-
-// jsonMessageKey is the member JSON 1.0/1.1 services put their error message
-// in when it is not "Message": ECR writes "message" (its API Reference's
-// error examples and the SDK's error snapshots).
-var jsonMessageKey = map[string]string{"ecr": "message"}

@@ -433,10 +433,10 @@ func TestJacksonPrettyPrinter(t *testing.T) {
 	}
 }
 
-// TestChaosCoversTheNewServices: chaos mode and the stats reach ECR, the
+// TestChaosCoversECRAccessPointsAndLayers: chaos mode and the stats reach ECR, the
 // access point reads and Lambda layers with no special case: a malformed
 // 200 is a body the SDK cannot decode, counted per service:Api.
-func TestChaosCoversTheNewServices(t *testing.T) {
+func TestChaosCoversECRAccessPointsAndLayers(t *testing.T) {
 	srv := startYAML(t, fmt.Sprintf(ecrWorld, ""), Options{Chaos: &Chaos{Seed: 7, Rate: 1, Kinds: []string{ChaosMalformed}, Services: []string{"ecr", "s3control", "lambda"}}})
 	ctx := context.Background()
 	if _, err := srv.ecr(t, clientConfig{attempts: 1}).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{}); err == nil {

@@ -66,6 +66,9 @@ func FuzzParseFixture(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, s := range resourcePolicySeeds { // SNS, EventBridge, KMS, Secrets Manager
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := ParseFixture(data, "f.yaml")
 		if err != nil {

@@ -86,7 +86,7 @@ func TestRegistryAndAccessPointFixtureErrors(t *testing.T) {
 		{"an image is in the function's region", head + "    lambda: {functions: [{name: fn, package_type: Image, image_uri: \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1\"}]}\n",
 			"a function's image is in its own region (us-east-1)"},
 		{"a fault may name ecr", head + "faults: [{service: ecs, error: Throttling}]\n",
-			"organizations, ecr"},
+			", ecr"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,7 +31,10 @@ var (
 )
 
 // knownServices are the services faults and throttles may name.
-var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations", "ecr"}
+var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations",
+	"sns", "events", "kms", "secretsmanager", // sns.go, events.go, kms.go, secretsmanager.go
+	"ecr", // ecr.go
+}
 
 type validator struct {
 	name string
@@ -78,9 +81,13 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
-		v.ecr(p, a)          // fixture_ecr.go
-		v.lambdaLayers(p, a) // fixture_lambda_layers.go
-		v.bucketReads(p, a)  // fixture_s3control.go
+		v.sns(p, a)            // fixture_sns.go
+		v.eventBridge(p, a)    // fixture_events.go
+		v.kms(p, a)            // fixture_kms.go
+		v.secretsManager(p, a) // fixture_secretsmanager.go
+		v.ecr(p, a)            // fixture_ecr.go
+		v.lambdaLayers(p, a)   // fixture_lambda_layers.go
+		v.bucketReads(p, a)    // fixture_s3control.go
 	}
 	v.accessPoints(w) // fixture_s3control.go
 	for i, a := range w.Accounts {
