@@ -28,6 +28,7 @@ var serviceProtocols = map[string]protocol{
 	"events":         protoJSON11, // events.go (EventBridge)
 	"kms":            protoJSON11, // kms.go
 	"secretsmanager": protoJSON11, // secretsmanager.go
+	"ecr":            protoJSON11,
 
 	// Edge and data services (issue 13).
 	"cloudfront": protoQuery, // REST-XML paths, errors in the query envelope (cloudfront.go)
@@ -199,6 +200,8 @@ var serviceLogical = map[string]map[string]spec{
 	"events":         eventsLogical,         // errors_resourcepolicy.go
 	"kms":            kmsLogical,            // errors_resourcepolicy.go
 	"secretsmanager": secretsManagerLogical, // errors_resourcepolicy.go
+	// ECR's modeled server error is ServerException (ecr.go).
+	"ecr": {ErrInternalError: {code: "ServerException", status: 500, msg: "The request processing has failed because of an unknown error, exception or failure."}},
 
 	// Edge and data services (issue 13): errors_edge.go.
 	"cloudfront": cloudfrontLogical,
@@ -229,6 +232,10 @@ var knownCodes = map[string]spec{
 	"InvalidArgument":                      {status: 400, msg: "Invalid Argument"},
 	"InvalidRequest":                       {status: 400},
 	"SlowDown":                             {status: 503, msg: "Please reduce your request rate."},
+	"NoSuchWebsiteConfiguration":           {status: 404, msg: "The specified bucket does not have a website configuration"},
+	"NoSuchAccessPoint":                    {status: 404, msg: "The specified accesspoint does not exist"},
+	"NoSuchAccessPointPolicy":              {status: 404, msg: "The specified accesspoint policy does not exist"},
+	"NoSuchMultiRegionAccessPoint":         {status: 404, msg: "The specified Multi-Region Access Point does not exist"},
 	// query / EC2
 	"InvalidClientTokenId":        {status: 403, msg: "The security token included in the request is invalid."},
 	"ExpiredToken":                {status: 400, msg: "The security token included in the request is expired"},

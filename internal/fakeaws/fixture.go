@@ -52,6 +52,7 @@ type Account struct {
 	EventBridge    EventBridge    `yaml:"eventbridge"`    // fixture_events.go (service "events")
 	KMS            KMS            `yaml:"kms"`            // fixture_kms.go
 	SecretsManager SecretsManager `yaml:"secretsmanager"` // fixture_secretsmanager.go
+	ECR            ECR            `yaml:"ecr"`            // fixture_ecr.go
 
 	// Edge and data services (issue 13).
 	CloudFront CloudFront `yaml:"cloudfront"` // fixture_cloudfront.go

@@ -96,6 +96,7 @@ func services() map[string]*service {
 		"events":         eventsService(),
 		"kms":            kmsService(),
 		"secretsmanager": secretsManagerService(),
+		"ecr":            ecrService(),
 
 		// Edge and data services (issue 13).
 		"cloudfront": cloudfrontService(),
