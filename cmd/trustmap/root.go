@@ -138,6 +138,7 @@ func newRootCmd(e env) *cobra.Command {
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
 		newDiffCmd(e), // diff.go
+		newConfigCmd(e, g), // config.go
 		newVersionCmd(e),
 	)
 	return root

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzParse: a trust config of any bytes never panics; an error is one
-// line starting with the file name; a config that parses turns into trust.
+// line starting with the file name; a config that parses turns into trust
+// and is valid for the JSON Schema too.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
 	for _, s := range []string{
@@ -18,6 +19,9 @@ func FuzzParse(f *testing.F) {
 		"known_accounts: [\n",
 		"version: 2\norganizations: [o-a1b2c3d4e5f6]\n",
 		"a: &a [*a, *a]\nb: *a\n",
+		"known_accounts:\n  - &k {id: \"111122223333\", name: x}\n  - *k\n",
+		"version: 1\nknown_accounts:\norganizations: ~\n",
+		"suppressions:\n  - {rule: \"*\", owner: a, expires: 2027-01-31}\n",
 		"",
 	} {
 		f.Add([]byte(s))
@@ -31,6 +35,9 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		c.Trust(&results.Trust{})
+		if err := validateYAML(t, data); err != nil {
+			t.Fatalf("the reader accepts %q, the schema does not: %v", data, err)
+		}
 	})
 }
 
