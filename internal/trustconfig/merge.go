@@ -105,6 +105,9 @@ func Merge(existing []byte, name string, s *Scan) ([]byte, MergeStats, error) {
 		if body {
 			lines = append([]string{""}, lines...)
 		}
+		if next := info.end + 1; next < len(f.lines) && strings.TrimSpace(f.lines[next]) != "" {
+			lines = append(lines, "") // keep the next section apart
+		}
 		f.insertAfter(info.end, lines)
 	}
 
@@ -190,6 +193,9 @@ func sameMeaning(a, b *Config) bool {
 		for i := range cp.Suppressions {
 			cp.Suppressions[i].line = 0
 		}
+		// "section: []" and "section:" say the same.
+		cp.Organizations, cp.KnownAccounts, cp.ExpectedPublic, cp.Suppressions =
+			nilIfEmpty(cp.Organizations), nilIfEmpty(cp.KnownAccounts), nilIfEmpty(cp.ExpectedPublic), nilIfEmpty(cp.Suppressions)
 		return cp
 	}
 	return reflect.DeepEqual(strip(a), strip(b))
@@ -392,4 +398,11 @@ func (f *fileLines) bytes() []byte {
 		s += f.eol
 	}
 	return []byte(s)
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
