@@ -112,6 +112,7 @@ func mapOf(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
 }
+
 // yamlError is one line: "name: line N: message", several type errors
 // joined with "; ".
 func yamlError(name string, err error) error {
@@ -122,4 +123,3 @@ func yamlError(name string, err error) error {
 	}
 	return fmt.Errorf("%s: %s", name, oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
 }
-

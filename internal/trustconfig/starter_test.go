@@ -31,7 +31,7 @@ func crossing(from graph.Zone, to string, kind graph.EdgeKind, via graph.Via, ep
 
 func entryPoint(id, arn string, exposure policy.Verdict, sev results.Severity, principals ...string) results.EntryPoint {
 	return results.EntryPoint{ID: id, ResourceARN: arn, Exposure: exposure, Severity: sev, Principals: principals, Via: graph.ViaBucketPolicy,
-		Access: []graph.EdgeKind{graph.EdgeCanRead},
+		Access:   []graph.EdgeKind{graph.EdgeCanRead},
 		Evidence: results.EPEvidence{Grants: []graph.Evidence{{Source: "s3:GetBucketPolicy", Statements: []policy.StatementRef{{Index: 1, Sid: "Public"}}}}}}
 }
 
