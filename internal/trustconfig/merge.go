@@ -2,6 +2,7 @@ package trustconfig
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"reflect"
@@ -12,6 +13,21 @@ import (
 
 	"gopkg.in/yaml.v3"
 )
+
+// ErrCannotEdit is Merge's answer for a valid file it cannot edit line by
+// line without risk; the message says what to change.
+var ErrCannotEdit = errors.New("init cannot edit this file safely")
+
+// oddBreaks says whether data holds a line break YAML knows other than LF
+// and CRLF: a lone CR, NEL (U+0085), LS (U+2028) or PS (U+2029).
+func oddBreaks(data []byte) bool {
+	for i, b := range data {
+		if b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			return true
+		}
+	}
+	return bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029"))
+}
 
 // MergeStats says what Merge changed.
 type MergeStats struct {
@@ -36,9 +52,17 @@ func Merge(existing []byte, name string, s *Scan) ([]byte, MergeStats, error) {
 	if err != nil {
 		return nil, st, err
 	}
+	if oddBreaks(existing) {
+		// YAML counts these as line breaks; editing by lines would then put
+		// lines in the wrong place.
+		return nil, st, fmt.Errorf("%s: %w: it breaks lines with CR, NEL, LS or PS; convert them to LF", name, ErrCannotEdit)
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(existing, &root); err != nil {
 		return nil, st, syntaxError(name, err)
+	}
+	if doc := document(&root); doc != nil && doc.Style&yaml.FlowStyle != 0 {
+		return nil, st, fmt.Errorf("%s:%d:%d: %w: it is written as one {mapping}; write one section per line", name, doc.Line, doc.Column, ErrCannotEdit)
 	}
 	f := newFileLines(existing)
 	sections := f.sections(document(&root))
@@ -79,11 +103,20 @@ func Merge(existing []byte, name string, s *Scan) ([]byte, MergeStats, error) {
 		}
 		st.Added[sec] = len(fresh)
 		if info == nil {
+			// A new section at the end, at the indentation of the file's
+			// top-level keys (YAML lets a document indent them all).
+			top := topIndent(document(&root), f)
 			lines := []string{""}
-			lines = append(lines, sectionHelp[sec]...)
-			lines = append(lines, sec+":")
-			lines = append(lines, entries(sec, fresh, "  ")...)
-			f.append(lines)
+			for _, l := range sectionHelp[sec] {
+				lines = append(lines, top+l)
+			}
+			lines = append(lines, top+sec+":")
+			lines = append(lines, entries(sec, fresh, top+"  ")...)
+			if end := f.docEnd(); end < len(f.lines) {
+				f.insert(end, append(lines[1:], "")...) // inside the first document, before its "..." or "---"
+			} else {
+				f.append(lines)
+			}
 			continue
 		}
 		var lines []string
@@ -254,7 +287,7 @@ func (f *fileLines) sections(doc *yaml.Node) map[string]*sectionInfo {
 		if !slices.Contains(sectionOrder, t.key) || !recognizing(t.key) {
 			continue
 		}
-		limit := len(f.lines) - 1
+		limit := f.docEnd() - 1
 		if i+1 < len(tops) {
 			limit = tops[i+1].line - 1
 		}
@@ -320,6 +353,38 @@ func (f *fileLines) sections(doc *yaml.Node) map[string]*sectionInfo {
 	return out
 }
 
+// docEnd is the line of the marker ("..." or "---") that ends the file's
+// first document, len(lines) when the document runs to the end.
+func (f *fileLines) docEnd() int {
+	marker := func(l, m string) bool { return l == m || strings.HasPrefix(l, m+" ") || strings.HasPrefix(l, m+"\t") }
+	started := false
+	for i, l := range f.lines {
+		switch {
+		case !started && marker(l, "---"):
+			started = true
+		case marker(l, "..."), marker(l, "---"):
+			return i
+		case strings.TrimSpace(l) != "" && !strings.HasPrefix(strings.TrimSpace(l), "#"):
+			started = true
+		}
+	}
+	return len(f.lines)
+}
+
+// topIndent is the whitespace before the file's top-level keys.
+func topIndent(doc *yaml.Node, f *fileLines) string {
+	if doc == nil || doc.Kind != yaml.MappingNode || len(doc.Content) == 0 {
+		return ""
+	}
+	k := doc.Content[0]
+	if l := k.Line - 1; l >= 0 && l < len(f.lines) && k.Column-1 <= len(f.lines[l]) {
+		if ind := f.lines[l][:k.Column-1]; strings.TrimLeft(ind, " ") == "" {
+			return ind
+		}
+	}
+	return ""
+}
+
 // entryKey reads the key of one entry of a section: an account id, an
 // organization id, a resource.
 func entryKey(sec string, n *yaml.Node) string {
@@ -374,7 +439,7 @@ func newFileLines(data []byte) *fileLines {
 	return f
 }
 
-func (f *fileLines) insert(at int, line string)         { f.before[at] = append(f.before[at], line) }
+func (f *fileLines) insert(at int, lines ...string)     { f.before[at] = append(f.before[at], lines...) }
 func (f *fileLines) insertAfter(at int, lines []string) { f.after[at] = append(f.after[at], lines...) }
 func (f *fileLines) remove(at int)                      { f.drop[at] = true }
 func (f *fileLines) replace(at int, line string)        { f.repl[at] = line }
