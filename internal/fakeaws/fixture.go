@@ -46,6 +46,13 @@ type Account struct {
 	APIGateway   APIGateway   `yaml:"apigateway"`
 	APIGatewayV2 APIGatewayV2 `yaml:"apigatewayv2"`
 	IAM          IAM          `yaml:"iam"`
+
+	// Resource-policy services (issue 12).
+	SNS            SNS            `yaml:"sns"`            // fixture_sns.go
+	EventBridge    EventBridge    `yaml:"eventbridge"`    // fixture_events.go (service "events")
+	KMS            KMS            `yaml:"kms"`            // fixture_kms.go
+	SecretsManager SecretsManager `yaml:"secretsmanager"` // fixture_secretsmanager.go
+	ECR            ECR            `yaml:"ecr"`            // fixture_ecr.go
 }
 
 // Organization is the AWS Organization an account belongs to.

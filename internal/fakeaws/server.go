@@ -91,6 +91,12 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
+
+		"sns":            snsService(),
+		"events":         eventsService(),
+		"kms":            kmsService(),
+		"secretsmanager": secretsManagerService(),
+		"ecr":            ecrService(),
 	}
 }
 
