@@ -107,12 +107,12 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	want := map[string]string{
 		"arn:aws:s3:::acme-org-shared bucket-policy": "known: own organization o-a1b2c3d4e5", // without any config
 		// The partner's five ways in and Datadog's one.
-		"arn:aws:iam::123456789012:role/acme-partner-role trust-policy":                                             "known: account 111122223333",
-		"arn:aws:s3:::acme-partner-exchange bucket-policy":                                                          "known: account 111122223333",
-		"arn:aws:apigateway:us-east-1::/restapis/p9q8r7s6t5/resources/prsync0001/methods/POST rest-api-policy":      "known: account 111122223333",
-		"arn:aws:lambda:us-east-1:123456789012:function:acme-partner-sync lambda-permission":                        "known: account 111122223333",
-		"arn:aws:sqs:us-east-1:123456789012:acme-partner-inbox queue-policy":                                        "known: account 111122223333",
-		"arn:aws:iam::123456789012:role/datadog-integration trust-policy":                                           "known: Datadog",
+		"arn:aws:iam::123456789012:role/acme-partner-role trust-policy":                                        "known: account 111122223333",
+		"arn:aws:s3:::acme-partner-exchange bucket-policy":                                                     "known: account 111122223333",
+		"arn:aws:apigateway:us-east-1::/restapis/p9q8r7s6t5/resources/prsync0001/methods/POST rest-api-policy": "known: account 111122223333",
+		"arn:aws:lambda:us-east-1:123456789012:function:acme-partner-sync lambda-permission":                   "known: account 111122223333",
+		"arn:aws:sqs:us-east-1:123456789012:acme-partner-inbox queue-policy":                                   "known: account 111122223333",
+		"arn:aws:iam::123456789012:role/datadog-integration trust-policy":                                      "known: Datadog",
 	}
 	if diff := cmp.Diff(want, recognized(rep)); diff != "" {
 		t.Errorf("recognized entry points (-want +got):\n%s", diff)
