@@ -10,7 +10,8 @@ import (
 
 // lambdaAtAWSRates is an account with n functions whose Lambda endpoint
 // throttles GetPolicy at AWS's documented 15 requests per second (Lambda
-// quotas, "GetPolicy API requests: 15 per second"), with a burst of 15.
+// quotas, "GetPolicy API requests: 15 per second"), with a burst of 10
+// (AWS publishes none; the scanner's own is 5, collectors/limits.go).
 func lambdaAtAWSRates(n int) string {
 	var b strings.Builder
 	b.WriteString(`accounts:
@@ -25,7 +26,7 @@ func lambdaAtAWSRates(n int) string {
 	}
 	b.WriteString(`throttle:
   apis:
-    "lambda:GetPolicy": {rate: 15, burst: 15}
+    "lambda:GetPolicy": {rate: 15, burst: 10}
 `)
 	return b.String()
 }

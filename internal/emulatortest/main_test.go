@@ -63,7 +63,8 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "trustmap")
-	build := exec.Command("go", "build", "-o", binary, "github.com/trustmap/trustmap/cmd/trustmap")
+	// No symbol table or DWARF: the link is most of the build's time.
+	build := exec.Command("go", "build", "-ldflags=-s -w", "-o", binary, "github.com/trustmap/trustmap/cmd/trustmap")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "emulatortest: building trustmap: %v\n", err)
