@@ -212,7 +212,7 @@ func checkChaos(t *testing.T, seed int64, rate float64) chaosFigures {
 	clean := cleanDemoScan(t)
 	start := time.Now()
 	chaos := scanWorld(t, demoWorld(t), e2eOptions{
-		Regions:     demoRegions,
+		Regions: demoRegions,
 		// "slow" answers come after 5 s. The timeout is well above any
 		// real answer of the fake even on a loaded machine: one that
 		// timed out would be an extra attempt on its key and shift every
