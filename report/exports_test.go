@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,18 +21,9 @@ import (
 	"github.com/trustmap/trustmap/analyzers/analyzertest"
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/golden"
 	"github.com/trustmap/trustmap/internal/trustconfig"
 )
-
-// updateGolden is -update. Another test file of this package may define
-// the flag too; whichever initialises second reuses the first.
-var updateGolden = func() func() bool {
-	if f := flag.Lookup("update"); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	b := flag.Bool("update", false, "rewrite golden files")
-	return func() bool { return *b }
-}()
 
 const pipelineFixture = "testdata/pipeline.yaml"
 
@@ -62,23 +52,7 @@ func render(t testing.TB, write func(io.Writer, Input) error, in Input) []byte {
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updateGolden() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update, then review the golden file)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 var (
