@@ -16,14 +16,18 @@ type EdgeKind string
 // Access edges (from a principal to a resource) come from graph.Resolve;
 // structural edges (between resources) come from collectors.
 const (
-	EdgeCanInvoke      EdgeKind = "can-invoke"
-	EdgeCanRead        EdgeKind = "can-read"
-	EdgeCanWrite       EdgeKind = "can-write"
-	EdgeCanSend        EdgeKind = "can-send"
-	EdgeCanReceive     EdgeKind = "can-receive"
-	EdgeCanAssume      EdgeKind = "can-assume"
-	EdgeCanAdminister  EdgeKind = "can-administer"
-	EdgeCanAccess      EdgeKind = "can-access" // actions that fit no narrower kind
+	EdgeCanInvoke     EdgeKind = "can-invoke"
+	EdgeCanRead       EdgeKind = "can-read"
+	EdgeCanWrite      EdgeKind = "can-write"
+	EdgeCanSend       EdgeKind = "can-send"
+	EdgeCanReceive    EdgeKind = "can-receive"
+	EdgeCanAssume     EdgeKind = "can-assume"
+	EdgeCanAdminister EdgeKind = "can-administer"
+	EdgeCanAccess     EdgeKind = "can-access" // actions that fit no narrower kind
+	// EdgeCanConnect is network reachability: a principal (the internet, an
+	// account, a prefix list) can open connections to the ports Actions
+	// names ("tcp/443"), as security groups, NACLs and routes allow.
+	EdgeCanConnect     EdgeKind = "can-connect"
 	EdgeTriggers       EdgeKind = "triggers"
 	EdgeIntegratesWith EdgeKind = "integrates-with"
 	EdgeExecutesAs     EdgeKind = "executes-as"
@@ -33,13 +37,19 @@ const (
 	EdgeDeadLetters    EdgeKind = "dead-letters-to"
 	EdgeHasKey         EdgeKind = "has-key"
 	EdgeMemberOf       EdgeKind = "member-of"
+	// EdgeProtects goes from a KMS key to what it encrypts: reading the data
+	// also takes kms:Decrypt on the key.
+	EdgeProtects EdgeKind = "protects"
+	// EdgeProvidesCode goes from where code comes from (an ECR repository, a
+	// Lambda layer) to what runs it: whoever can push there runs code there.
+	EdgeProvidesCode EdgeKind = "provides-code"
 )
 
 // IsAccess reports whether the edge grants a principal access to a resource.
 func (k EdgeKind) IsAccess() bool {
 	switch k {
 	case EdgeCanInvoke, EdgeCanRead, EdgeCanWrite, EdgeCanSend, EdgeCanReceive,
-		EdgeCanAssume, EdgeCanAdminister, EdgeCanAccess:
+		EdgeCanAssume, EdgeCanAdminister, EdgeCanAccess, EdgeCanConnect:
 		return true
 	}
 	return false

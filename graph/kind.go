@@ -56,6 +56,7 @@ var kindClasses = map[Kind]Class{
 	KindIAMPolicy: ClassIdentity, KindAccessKey: ClassIdentity,
 
 	KindExternalEndpoint: ClassOther,
+	KindSecurityGroup:    ClassOther,
 }
 
 // Class returns the kind's class.

@@ -35,7 +35,7 @@ const MaxPaths = 1000
 // follows says which edges a path may take after its first hop.
 func follows(e *graph.Edge) bool {
 	switch e.Kind {
-	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs:
+	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
 		return e.Certainty != graph.False // a disabled event source mapping leads nowhere
 	}
 	return e.Via == graph.ViaIdentityPolicy && e.Kind.IsAccess()
