@@ -24,6 +24,7 @@ var serviceProtocols = map[string]protocol{
 	"sts": protoQuery, "iam": protoQuery, "ec2": protoEC2,
 	"sqs": protoJSON10, "organizations": protoJSON11,
 	"lambda": protoRESTJSON, "apigateway": protoRESTJSON, "apigatewayv2": protoRESTJSON,
+	"elasticloadbalancing": protoQuery, "elasticloadbalancingv2": protoQuery, // elb.go
 }
 
 func protocolOf(service string) protocol {
@@ -40,8 +41,12 @@ var (
 		"sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 		"iam": "https://iam.amazonaws.com/doc/2010-05-08/",
 		"ec2": "http://ec2.amazonaws.com/doc/2016-11-15/",
+
+		"elasticloadbalancing":   "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/", // elb.go
+		"elasticloadbalancingv2": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", // elb.go
 	}
-	apiVersions = map[string]string{"sts": "2011-06-15", "iam": "2010-05-08", "ec2": "2016-11-15"}
+	apiVersions = map[string]string{"sts": "2011-06-15", "iam": "2010-05-08", "ec2": "2016-11-15",
+		"elasticloadbalancing": elbClassicVersion, "elasticloadbalancingv2": elbV2Version} // elb.go
 )
 
 // Logical errors: names a fixture fault (or a handler) may use for any

@@ -46,6 +46,9 @@ type Account struct {
 	APIGateway   APIGateway   `yaml:"apigateway"`
 	APIGatewayV2 APIGatewayV2 `yaml:"apigatewayv2"`
 	IAM          IAM          `yaml:"iam"`
+	EC2          EC2          `yaml:"ec2"`   // fixture_ec2.go
+	ELBv2        ELBv2        `yaml:"elbv2"` // fixture_elb.go
+	ELB          ELB          `yaml:"elb"`   // fixture_elb.go (Classic)
 }
 
 // Organization is the AWS Organization an account belongs to.

@@ -31,7 +31,7 @@ var (
 )
 
 // knownServices are the services faults and throttles may name.
-var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations"}
+var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations", "elasticloadbalancing", "elasticloadbalancingv2"}
 
 type validator struct {
 	name string
@@ -78,6 +78,7 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.organization(at(p, "organization"), a.Organization)
 		v.s3(p, a, buckets)
 		v.otherServices(p, a)
+		v.network(p, a) // fixture_ec2.go: EC2, ELBv2, Classic ELB
 	}
 	for i, a := range w.Accounts {
 		if a == nil {

@@ -91,6 +91,8 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
+
+		"elasticloadbalancing": elbService(), // Classic ELB, and ELBv2 by Version (elb.go)
 	}
 }
 
