@@ -14,6 +14,13 @@ import (
 // per account (built once per server), DryRun, ids, filters and NextToken
 // paging.
 
+// EC2DescribeRate is EC2's published request token bucket for a
+// non-mutating action (Describe*): 100 tokens, refilled at 20 a second, per
+// account, Region and action ("Request throttling for the Amazon EC2 API",
+// Amazon EC2 Developer Guide). Use it as a fixture's (or the benchmark's)
+// rate for "ec2:*".
+var EC2DescribeRate = Rate{Rate: 20, Burst: 100}
+
 // ec2Worlds caches each account's resolved EC2 world for one server.
 type ec2Worlds struct {
 	mu sync.Mutex
@@ -139,7 +146,9 @@ func ec2Select[T ec2Resource](c *call, items []T, idParam string, notFound func(
 			}
 		}
 		if len(missing) > 0 && notFound != nil {
-			return nil, notFound(missing)
+			if err := notFound(missing); err != nil {
+				return nil, err
+			}
 		}
 	}
 	filters := ec2Filters(c.form)
