@@ -315,3 +315,35 @@ func TestUnknownLoadBalancingOperations(t *testing.T) {
 		t.Errorf("Rejected = %d, want 2", got)
 	}
 }
+
+// TestAnUnvalidatedWorldNeverBreaksTheHandlers: a World built in Go need not
+// be validated; whatever its references fail to resolve is left out, and
+// every operation still answers (no panic, no 5xx).
+func TestAnUnvalidatedWorldNeverBreaksTheHandlers(t *testing.T) {
+	args := readNetArgs(t)
+	w := netWorld(t)
+	a := w.Accounts[0]
+	a.EC2.Subnets[0].VPC = "nope"
+	a.EC2.Instances[1].Subnet = "nope"
+	a.EC2.Instances[0].SecurityGroups = []string{"nope"}
+	a.EC2.RouteTables[0].Routes[0].Gateway = "igw-nope"
+	a.EC2.SecurityGroups[2].Ingress[0].Groups[0].Group = "nope"
+	a.EC2.Addresses[0].Instance = "nope"
+	a.ELBv2.LoadBalancers[0].Subnets = []string{"nope"}
+	a.ELBv2.LoadBalancers[0].Listeners[0].DefaultActions[0].TargetGroup = "nope"
+	a.ELBv2.TargetGroups[0].VPC = "nope"
+	a.ELB.LoadBalancers[0].Instances = []string{"nope"}
+	if err := w.Validate(); err == nil {
+		t.Fatal("the broken world validates")
+	}
+	srv := startWorld(t, w, Options{Logf: func(string, ...any) {}})
+	for _, p := range netProbes {
+		err := p.call(context.Background(), t, srv, clientConfig{attempts: 1}, args)
+		if err == nil {
+			continue
+		}
+		if got := decodeError(t, err); got.Status >= 500 {
+			t.Errorf("%s:%s: %+v", p.service, p.api, got)
+		}
+	}
+}
