@@ -10,6 +10,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/trustmap/trustmap/analyzers"
+
+	anall "github.com/trustmap/trustmap/analyzers/all"
 )
 
 // Exit codes, documented in README.md.
@@ -41,6 +45,17 @@ type env struct {
 	now            func() time.Time
 	// isTerminal says whether stderr is a terminal (progress bar vs lines).
 	isTerminal bool
+	// analyzers, when set, replaces the analyzer list (tests of the
+	// failure path); nil means analyzers/all.
+	analyzers []*analyzers.Analyzer
+}
+
+// analyzerList is the analyzers a run uses.
+func (e env) analyzerList() []*analyzers.Analyzer {
+	if e.analyzers != nil {
+		return e.analyzers
+	}
+	return anall.Analyzers()
 }
 
 // exitError carries an exit code through cobra.
@@ -122,7 +137,8 @@ func newRootCmd(e env) *cobra.Command {
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
-		newDiffCmd(e), // diff.go
+		newDiffCmd(e),      // diff.go
+		newConfigCmd(e, g), // config.go
 		newVersionCmd(e),
 	)
 	return root

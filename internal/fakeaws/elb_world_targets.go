@@ -139,7 +139,7 @@ func (n *elbNet) forward(ap []any, lr *lisR, ar *actR) {
 	}
 }
 
-var lambdaARNRE = regexp.MustCompile(`^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?$`)
+var targetLambdaARNRE = regexp.MustCompile(`^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?$`)
 
 // targetStates are the target health states, with AWS's reason and
 // description for each (TargetHealth reference).
@@ -223,7 +223,7 @@ func (n *elbNet) target(kp []any, er *ec2Region, r *elbRegion, t *tgR, tr *targe
 			n.errf(at(kp, "availability_zone"), "an IP target outside the VPC needs availability_zone all")
 		}
 	case "lambda":
-		if !lambdaARNRE.MatchString(tr.id) {
+		if !targetLambdaARNRE.MatchString(tr.id) {
 			n.errf(at(kp, "id"), "%q is not a Lambda function ARN", tr.id)
 		}
 		tr.port = 0
