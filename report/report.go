@@ -13,8 +13,9 @@ import (
 )
 
 // SchemaVersion is the version of report.json. Fields may be added within
-// a version; none is renamed or removed without bumping it.
-const SchemaVersion = "1.0"
+// a version; none is renamed or removed without bumping it. 1.1 added
+// history (history.go).
+const SchemaVersion = "1.1"
 
 // Report is report.json.
 type Report struct {
@@ -33,6 +34,7 @@ type Report struct {
 	Threats          []analyzers.Threat     `json:"threats"`
 	AttackPaths      []analyzers.AttackPath `json:"attack_paths"`
 	Notes            []graph.Note           `json:"notes"`
+	History          *History               `json:"history,omitempty"` // from the history store (history.go); since 1.1
 }
 
 // Summary counts what the report holds.
