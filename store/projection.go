@@ -275,8 +275,12 @@ func ReportHistory(a *AsOf, backend string) *report.History {
 	order := func(a, b report.HistoryItem) int {
 		return cmp.Or(cmp.Compare(kindRank(Kind(a.Kind)), kindRank(Kind(b.Kind))), cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.ID, b.ID))
 	}
+	// Without a previous scan everything is new; the list would only
+	// repeat the report, so it stays empty (previous_scan is absent).
 	for _, it := range a.New {
-		h.New = append(h.New, item(it))
+		if a.Previous != nil {
+			h.New = append(h.New, item(it))
+		}
 	}
 	for _, it := range a.Resolved {
 		h.Resolved = append(h.Resolved, item(it))

@@ -41,6 +41,9 @@ type env struct {
 	now            func() time.Time
 	// isTerminal says whether stderr is a terminal (progress bar vs lines).
 	isTerminal bool
+	// getenv reads the environment (the store's default location); nil
+	// means os.Getenv. Tests give each test its own data directory.
+	getenv func(string) string
 }
 
 // exitError carries an exit code through cobra.
@@ -122,7 +125,8 @@ func newRootCmd(e env) *cobra.Command {
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
-		newDiffCmd(e), // diff.go
+		newDiffCmd(e),    // diff.go
+		newHistoryCmd(e), // history.go
 		newVersionCmd(e),
 	)
 	return root
