@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,7 +49,8 @@ func splitList(s string) []string {
 const maxParams = 3000
 
 // insertRows inserts rows with multi-row VALUES statements.
-func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+func insertRows(ctx context.Context, tx *wtx, table string, cols []string, rows [][]any) error {
+	qmark := isSQLite(tx)
 	if len(rows) == 0 {
 		return nil
 	}
@@ -66,7 +69,11 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, ro
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "$%d", len(args)+1)
+				if qmark {
+					b.WriteByte('?')
+				} else {
+					fmt.Fprintf(&b, "$%d", len(args)+1)
+				}
 				args = append(args, r[j])
 			}
 			b.WriteByte(')')
@@ -81,6 +88,10 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, ro
 // inList runs query once per chunk of keys, replacing the one "%s" in it
 // with the chunk's placeholders (numbered after the fixed args).
 func inList[K any](ctx context.Context, q querier, query string, fixed []any, keys []K, each func(*sql.Rows) error) error {
+	qmark := isSQLite(q)
+	if qmark {
+		query = dollar.ReplaceAllString(query, "?")
+	}
 	per := maxParams - len(fixed)
 	for start := 0; start < len(keys); start += per {
 		chunk := keys[start:min(len(keys), start+per)]
@@ -88,7 +99,10 @@ func inList[K any](ctx context.Context, q querier, query string, fixed []any, ke
 		args := append([]any{}, fixed...)
 		for i, k := range chunk {
 			args = append(args, k)
-			ph[i] = fmt.Sprintf("$%d", len(args))
+			ph[i] = "?"
+			if !qmark {
+				ph[i] = fmt.Sprintf("$%d", len(args))
+			}
 		}
 		rows, err := q.QueryContext(ctx, fmt.Sprintf(query, strings.Join(ph, ", ")), args...)
 		if err != nil {
@@ -111,7 +125,11 @@ func inList[K any](ctx context.Context, q querier, query string, fixed []any, ke
 }
 
 // execList runs an UPDATE or DELETE once per chunk of keys.
-func execList[K any](ctx context.Context, tx *sql.Tx, query string, fixed []any, keys []K) error {
+func execList[K any](ctx context.Context, tx *wtx, query string, fixed []any, keys []K) error {
+	qmark := isSQLite(tx)
+	if qmark {
+		query = dollar.ReplaceAllString(query, "?")
+	}
 	per := maxParams - len(fixed)
 	for start := 0; start < len(keys); start += per {
 		chunk := keys[start:min(len(keys), start+per)]
@@ -119,7 +137,10 @@ func execList[K any](ctx context.Context, tx *sql.Tx, query string, fixed []any,
 		args := append([]any{}, fixed...)
 		for i, k := range chunk {
 			args = append(args, k)
-			ph[i] = fmt.Sprintf("$%d", len(args))
+			ph[i] = "?"
+			if !qmark {
+				ph[i] = fmt.Sprintf("$%d", len(args))
+			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(query, strings.Join(ph, ", ")), args...); err != nil {
 			return err
@@ -128,12 +149,37 @@ func execList[K any](ctx context.Context, tx *sql.Tx, query string, fixed []any,
 	return nil
 }
 
+// SQLite binds "?" parameters in linear time but looks each "$n" up in a
+// list (quadratic in a statement's parameters), so the bulk statements use
+// "?" there; their fixed parameters appear once each, in order.
+var dollar = regexp.MustCompile(`\$[0-9]+`)
+
+// sqliteConns marks the handles of SQLite stores.
+var sqliteConns sync.Map // *sql.DB → bool
+
+func isSQLite(q any) bool {
+	switch x := q.(type) {
+	case *wtx:
+		return x.qmark
+	case *sql.DB:
+		_, ok := sqliteConns.Load(x)
+		return ok
+	}
+	return false
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (s *sqlStore) begin(ctx context.Context) (*sql.Tx, error) {
+// wtx is a write transaction that knows its placeholder style.
+type wtx struct {
+	*sql.Tx
+	qmark bool
+}
+
+func (s *sqlStore) begin(ctx context.Context) (*wtx, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -144,7 +190,7 @@ func (s *sqlStore) begin(ctx context.Context) (*sql.Tx, error) {
 			return nil, err
 		}
 	}
-	return tx, nil
+	return &wtx{Tx: tx, qmark: s.backend == "sqlite"}, nil
 }
 
 func validateRecord(r *Record) error {
@@ -363,7 +409,7 @@ func (row *itemRow) values() []any {
 		row.st.Reopened, row.st.LastState, baseline}
 }
 
-func insertScan(ctx context.Context, tx *sql.Tx, key int64, r *Record) error {
+func insertScan(ctx context.Context, tx *wtx, key int64, r *Record) error {
 	c := r.Counts
 	var started any
 	if !r.StartedAt.IsZero() {
@@ -397,7 +443,7 @@ func insertScan(ctx context.Context, tx *sql.Tx, key int64, r *Record) error {
 
 // putStates stores each distinct state once and returns the key of every
 // item's state.
-func putStates(ctx context.Context, tx *sql.Tx, items []Item) ([]int64, error) {
+func putStates(ctx context.Context, tx *wtx, items []Item) ([]int64, error) {
 	digests := make([]string, len(items))
 	byDigest := map[string]int64{}
 	var want []string
@@ -444,7 +490,7 @@ func putStates(ctx context.Context, tx *sql.Tx, items []Item) ([]int64, error) {
 
 // loadScope loads every item of the accounts (and of account sets that
 // include one of them), keyed by kind and id.
-func loadScope(ctx context.Context, tx *sql.Tx, accounts []string) (map[string]*itemRow, error) {
+func loadScope(ctx context.Context, tx *wtx, accounts []string) (map[string]*itemRow, error) {
 	rows := map[string]*itemRow{}
 	add := func(q *sql.Rows) error {
 		row, err := scanItemRow(q)
@@ -483,7 +529,7 @@ func loadScope(ctx context.Context, tx *sql.Tx, accounts []string) (map[string]*
 // applyInOrder applies a scan newer than every other to the stored
 // history: one step per item, written with set-based updates (an item seen
 // again in the same state only moves its last-seen scan).
-func applyInOrder(ctx context.Context, tx *sql.Tx, info *scanInfo, rows map[string]*itemRow) error {
+func applyInOrder(ctx context.Context, tx *wtx, info *scanInfo, rows map[string]*itemRow) error {
 	var same, resolved []int64
 	var changed []*itemRow
 	var events [][]any
@@ -529,7 +575,7 @@ func eventRow(scanKey, itemKey int64, ev *foldEvent) []any {
 	return []any{scanKey, itemKey, string(ev.typ), ev.state, nullInt(ev.prev != 0, ev.prev)}
 }
 
-func updateItem(ctx context.Context, tx *sql.Tx, row *itemRow) error {
+func updateItem(ctx context.Context, tx *wtx, row *itemRow) error {
 	var baseline any
 	if row.baseline != nil {
 		b, _ := json.Marshal(row.baseline)
@@ -582,7 +628,7 @@ func loadScans(ctx context.Context, q querier, where string, args ...any) ([]*sc
 // refold recomputes the history of the items a late (or replaced) scan
 // touches, over every retained scan in history order, starting from the
 // baseline Prune left.
-func refold(ctx context.Context, tx *sql.Tx, info *scanInfo, rows map[string]*itemRow) error {
+func refold(ctx context.Context, tx *wtx, info *scanInfo, rows map[string]*itemRow) error {
 	scans, err := loadScans(ctx, tx, "")
 	if err != nil {
 		return err
@@ -641,7 +687,7 @@ func refold(ctx context.Context, tx *sql.Tx, info *scanInfo, rows map[string]*it
 }
 
 // deleteScans removes scans and everything recorded for them.
-func deleteScans(ctx context.Context, tx *sql.Tx, keys []int64) error {
+func deleteScans(ctx context.Context, tx *wtx, keys []int64) error {
 	for _, t := range []string{"events", "observations", "scan_gaps", "scan_accounts", "scans"} {
 		if err := execList(ctx, tx, "DELETE FROM "+t+" WHERE scan_key IN (%s)", nil, keys); err != nil {
 			return fmt.Errorf("deleting from %s: %w", t, err)

@@ -74,5 +74,6 @@ func openSQLite(ctx context.Context, path string) (Store, error) {
 		db.Close()
 		return nil, err
 	}
+	sqliteConns.Store(db, true)
 	return &sqlStore{db: db, backend: "sqlite"}, nil
 }
