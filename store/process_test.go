@@ -169,12 +169,12 @@ func TestAScanKilledMidWriteLeavesTheStoreAsItWas(t *testing.T) {
 				loc = freshPostgres(t)
 			}
 			s := mustOpen(t, loc)
-			record(t, s, manyBuckets(0, 500))
-			ids := allIDs([]int{0, 1}, 500)
-			before := history(t, s, allIDs([]int{0}, 500))
+			record(t, s, manyBuckets(0, 300))
+			ids := allIDs([]int{0, 1}, 300)
+			before := history(t, s, allIDs([]int{0}, 300))
 			s.Close()
 
-			p := recorder(t, loc, 1, 500, "TRUSTMAP_STORE_HANG=1")
+			p := recorder(t, loc, 1, 300, "TRUSTMAP_STORE_HANG=1")
 			out, err := p.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)
@@ -197,7 +197,7 @@ func TestAScanKilledMidWriteLeavesTheStoreAsItWas(t *testing.T) {
 			if len(scans) != 1 {
 				t.Errorf("%d scans after the kill, want the 1 before it", len(scans))
 			}
-			if diff := cmp.Diff(before, history(t, s, allIDs([]int{0}, 500))); diff != "" {
+			if diff := cmp.Diff(before, history(t, s, allIDs([]int{0}, 300))); diff != "" {
 				t.Errorf("history changed by a killed write (-before +after):\n%s", diff)
 			}
 			if b.name == "sqlite" {
@@ -209,7 +209,7 @@ func TestAScanKilledMidWriteLeavesTheStoreAsItWas(t *testing.T) {
 			// The next write goes through (no lock left behind).
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if _, err := s.Record(ctx, FromReport(manyBuckets(1, 500), RecordOptions{})); err != nil {
+			if _, err := s.Record(ctx, FromReport(manyBuckets(1, 300), RecordOptions{})); err != nil {
 				t.Fatalf("recording after the kill: %v", err)
 			}
 			if n := len(history(t, s, ids)); n != len(ids) {

@@ -459,6 +459,7 @@ func (s *sqlStore) Prune(ctx context.Context, before time.Time) (PruneResult, er
 	}); err != nil {
 		return PruneResult{}, err
 	}
+	var moved []*itemRow
 	for _, row := range byKey {
 		st := foldState{}
 		if row.baseline != nil {
@@ -469,10 +470,11 @@ func (s *sqlStore) Prune(ctx context.Context, before time.Time) (PruneResult, er
 		}
 		if st.Seen {
 			row.baseline = &st
-			if err := updateItem(ctx, tx, row); err != nil {
-				return PruneResult{}, err
-			}
+			moved = append(moved, row)
 		}
+	}
+	if err := updateItems(ctx, tx, moved); err != nil {
+		return PruneResult{}, err
 	}
 	if err := deleteScans(ctx, tx, keys); err != nil {
 		return PruneResult{}, err

@@ -563,10 +563,8 @@ func applyInOrder(ctx context.Context, tx *wtx, info *scanInfo, rows map[string]
 		[]any{info.id, info.at}, resolved); err != nil {
 		return err
 	}
-	for _, row := range changed {
-		if err := updateItem(ctx, tx, row); err != nil {
-			return err
-		}
+	if err := updateItems(ctx, tx, changed); err != nil {
+		return err
 	}
 	return insertRows(ctx, tx, "events", []string{"scan_key", "item_key", "type", "state_key", "prev_state"}, events)
 }
@@ -575,18 +573,65 @@ func eventRow(scanKey, itemKey int64, ev *foldEvent) []any {
 	return []any{scanKey, itemKey, string(ev.typ), ev.state, nullInt(ev.prev != 0, ev.prev)}
 }
 
-func updateItem(ctx context.Context, tx *wtx, row *itemRow) error {
-	var baseline any
-	if row.baseline != nil {
-		b, _ := json.Marshal(row.baseline)
-		baseline = string(b)
+// updateItems writes the history of many items, a few hundred per
+// WITH v AS (VALUES …) UPDATE … FROM v statement (both backends take it; the casts
+// give PostgreSQL the types of the parameters).
+func updateItems(ctx context.Context, tx *wtx, rows []*itemRow) error {
+	cols := []struct{ name, typ string }{{"item_key", "BIGINT"}, {"first_seen_scan", "TEXT"}, {"first_seen_at", "BIGINT"}, {"last_seen_scan", "TEXT"},
+		{"last_seen_at", "BIGINT"}, {"times_seen", "BIGINT"}, {"resolved_scan", "TEXT"}, {"resolved_at", "BIGINT"}, {"reopened", "BIGINT"},
+		{"last_state", "BIGINT"}, {"baseline", "TEXT"}}
+	per := maxParams / len(cols)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(len(rows), start+per)]
+		var b strings.Builder
+		b.WriteString("WITH v (")
+		for i, c := range cols {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(c.name)
+		}
+		b.WriteString(") AS (VALUES ")
+		var args []any
+		for i, row := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			st := row.st
+			var baseline any
+			if row.baseline != nil {
+				j, _ := json.Marshal(row.baseline)
+				baseline = string(j)
+			}
+			vals := []any{row.key, st.FirstScan, st.FirstAt, st.LastScan, st.LastAt, st.Times, nullStr(st.Resolved, st.ResolvedScan),
+				nullInt(st.Resolved, st.ResolvedAt), st.Reopened, st.LastState, baseline}
+			for j, c := range cols {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				ph := "?"
+				if !tx.qmark {
+					ph = fmt.Sprintf("$%d", len(args)+1)
+				}
+				fmt.Fprintf(&b, "CAST(%s AS %s)", ph, c.typ)
+				args = append(args, vals[j])
+			}
+			b.WriteByte(')')
+		}
+		b.WriteString(") UPDATE items SET ")
+		for i, c := range cols[1:] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s = v.%s", c.name, c.name)
+		}
+		b.WriteString(" FROM v WHERE items.item_key = v.item_key")
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("updating items: %w", err)
+		}
 	}
-	st := row.st
-	_, err := tx.ExecContext(ctx, `UPDATE items SET first_seen_scan = $1, first_seen_at = $2, last_seen_scan = $3, last_seen_at = $4,
-		times_seen = $5, resolved_scan = $6, resolved_at = $7, reopened = $8, last_state = $9, baseline = $10 WHERE item_key = $11`,
-		st.FirstScan, st.FirstAt, st.LastScan, st.LastAt, st.Times, nullStr(st.Resolved, st.ResolvedScan), nullInt(st.Resolved, st.ResolvedAt),
-		st.Reopened, st.LastState, baseline, row.key)
-	return err
+	return nil
 }
 
 // loadScans loads every retained scan's coverage, in history order.
@@ -658,6 +703,7 @@ func refold(ctx context.Context, tx *wtx, info *scanInfo, rows map[string]*itemR
 	}
 	var events [][]any
 	var gone []int64
+	var changed []*itemRow
 	for _, row := range byKey {
 		st := foldState{}
 		if row.baseline != nil {
@@ -675,10 +721,13 @@ func refold(ctx context.Context, tx *wtx, info *scanInfo, rows map[string]*itemR
 			gone = append(gone, row.key)
 			continue
 		}
-		row.st = st
-		if err := updateItem(ctx, tx, row); err != nil {
-			return err
+		if st != row.st {
+			row.st = st
+			changed = append(changed, row)
 		}
+	}
+	if err := updateItems(ctx, tx, changed); err != nil {
+		return err
 	}
 	if err := insertRows(ctx, tx, "events", []string{"scan_key", "item_key", "type", "state_key", "prev_state"}, events); err != nil {
 		return err
