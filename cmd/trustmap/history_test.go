@@ -78,7 +78,9 @@ func TestHistoryWalkthroughOnTheDemo(t *testing.T) {
 	useCredentials(t, demo.AccessKeyID(world), "demo-secret-not-a-real-key", "")
 	ge := testGetenv(t) // one store for the test and its subtests
 	storePath := testStorePath(t)
-	runAt := func(_ *testing.T, now time.Time, args ...string) (int, string, string) { return runWith(ge, now, args...) }
+	runAt := func(_ *testing.T, now time.Time, args ...string) (int, string, string) {
+		return runWith(ge, now, args...)
+	}
 	days := []time.Time{
 		time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC),
 		time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC),
