@@ -171,7 +171,9 @@ func TestKubernetesManifestDecodesStrictlyIntoTheKubernetesAPITypes(t *testing.T
 			}
 		}
 	}
-	if !slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return strings.Contains(strings.Join(c.Args, " "), "--output-dir="+m.MountPath) }) {
+	if !slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool {
+		return strings.Contains(strings.Join(c.Args, " "), "--output-dir="+m.MountPath)
+	}) {
 		t.Error("--output-dir is not a mounted volume (the root filesystem is read-only)")
 	}
 }
