@@ -145,15 +145,19 @@ func (s *sqlStore) Scans(ctx context.Context, q ScanQuery) ([]Scan, error) {
 func (s *sqlStore) FindScan(ctx context.Context, ref string) (*Scan, error) {
 	var at time.Time
 	switch {
-	case ref == "last":
-		ss, err := s.Scans(ctx, ScanQuery{Limit: 1})
+	case ref == "last" || ref == "previous":
+		n := 1
+		if ref == "previous" {
+			n = 2
+		}
+		ss, err := s.Scans(ctx, ScanQuery{Limit: n})
 		if err != nil {
 			return nil, err
 		}
-		if len(ss) == 0 {
-			return nil, notFound("no scan recorded yet")
+		if len(ss) < n {
+			return nil, notFound("no %s scan recorded", ref)
 		}
-		return &ss[0], nil
+		return &ss[n-1], nil
 	case len(ref) == len("2006-01-02"):
 		d, err := time.Parse("2006-01-02", ref)
 		if err != nil {

@@ -218,8 +218,9 @@ type Store interface {
 	Record(ctx context.Context, r *Record) (*Scan, error)
 	// Scans lists scans, newest first.
 	Scans(ctx context.Context, q ScanQuery) ([]Scan, error)
-	// FindScan resolves a reference: a scan id, "last", or a date
-	// (2006-01-02, or RFC 3339) meaning the last scan at or before it.
+	// FindScan resolves a reference: a scan id, "last", "previous" (the
+	// one before the last), or a date (2006-01-02, or RFC 3339) meaning
+	// the last scan at or before it.
 	FindScan(ctx context.Context, ref string) (*Scan, error)
 	// Items returns the items a scan saw, with their state in it.
 	Items(ctx context.Context, scanID string) ([]Item, error)

@@ -485,7 +485,7 @@ func TestFindScanTakesLastADateOrAnID(t *testing.T) {
 		for _, r := range rs {
 			ids = append(ids, record(t, s, r).ID)
 		}
-		for ref, want := range map[string]string{"last": ids[6], "2026-03-03": ids[2], day(4).Format(time.RFC3339): ids[4], ids[1]: ids[1]} {
+		for ref, want := range map[string]string{"last": ids[6], "previous": ids[5], "2026-03-03": ids[2], day(4).Format(time.RFC3339): ids[4], ids[1]: ids[1]} {
 			sc, err := s.FindScan(context.Background(), ref)
 			if err != nil || sc.ID != want {
 				t.Errorf("FindScan(%q) = %v, %v; want %s", ref, sc, err, want)

@@ -285,12 +285,17 @@ func (o *historyOptions) showTimeline(ctx context.Context, e env, s store.Store,
 }
 
 func age(d time.Duration) string {
-	days := int(d / (24 * time.Hour))
-	switch {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch days := int(d / (24 * time.Hour)); {
 	case days >= 1:
-		return fmt.Sprintf("%d days", days)
+		return plural(days, "day")
 	case d >= time.Hour:
-		return fmt.Sprintf("%d hours", int(d/time.Hour))
+		return plural(int(d/time.Hour), "hour")
 	}
 	return "less than an hour"
 }
@@ -391,7 +396,7 @@ type sinceOptions struct {
 }
 
 func (o *sinceOptions) bind(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.ref, "since", "", "compare with a scan in the history store: last, a date (2006-01-02, the last scan that day or before), or a scan id; NEW is a report or snapshot, or by default the store's latest scan")
+	cmd.Flags().StringVar(&o.ref, "since", "", "compare with a scan in the history store: last, previous (the one before the last), a date (2006-01-02, the last scan that day or before), or a scan id; NEW is a report or snapshot, or by default the store's latest scan")
 	o.store.bindLocation(cmd)
 }
 

@@ -24,21 +24,21 @@ KEEP_HISTORY="${TRUSTMAP_KEEP_HISTORY:-400d}"
 # What to scan and how: credentials and scope, e.g. "--profile audit" or
 # "--regions us-east-1,eu-west-1 --config /etc/trustmap/trustmap.yaml".
 SCAN_ARGS="${TRUSTMAP_SCAN_ARGS:-}"
-FAIL_ON="${TRUSTMAP_FAIL_ON:-critical}"
+FAIL_ON="${TRUSTMAP_FAIL_ON-critical}" # empty: no severity gate
 
 umask 077
 out="$REPORTS/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out" || exit 3
 
 # shellcheck disable=SC2086 # SCAN_ARGS is a list of flags
-"$TRUSTMAP" scan $SCAN_ARGS --fail-on-new --fail-on "$FAIL_ON" \
+"$TRUSTMAP" scan $SCAN_ARGS --fail-on-new ${FAIL_ON:+--fail-on "$FAIL_ON"} \
   --output-dir "$out" --format json,md,html,sarif -q
 status=$?
 
 case $status in
   0) echo "trustmap: nothing new since the last complete scan ($out)" ;;
-  1) echo "trustmap: new or worse entry points, see $out/report.html" >&2
-     "$TRUSTMAP" diff --since last "$out/report.json" >&2 || true ;;
+  1) echo "trustmap: a gate matched (new or worse since the last complete scan, or at/above $FAIL_ON): see $out/report.html" >&2
+     "$TRUSTMAP" diff --since previous >&2 || true ;;
   4) echo "trustmap: the scan stopped early; the gates saw only part of the account ($out)" >&2 ;;
   *) echo "trustmap: could not run (exit $status)" >&2 ;;
 esac
