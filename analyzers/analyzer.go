@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
@@ -26,6 +27,8 @@ type Analyzer struct {
 	// Requires lists analyzers whose results Run reads from Pass.ResultOf.
 	Requires []*Analyzer
 	// ResultType is the type of Run's result (nil when it returns none).
+	// The driver checks every result against it: a mismatch is an internal
+	// error of the analyzer, reported as its failure, never "no results".
 	ResultType reflect.Type
 	// Run performs the analysis. It must not print; it reports findings
 	// through Pass.Report and returns its result for dependants.
@@ -38,17 +41,17 @@ func (a *Analyzer) String() string { return a.Name }
 type Pass struct {
 	Analyzer *Analyzer
 	Graph    *graph.Graph
-	Trust    *Trust
+	Trust    *results.Trust
 	// ResultOf holds the results of the analyzers in Requires.
 	ResultOf map[*Analyzer]any
-	// Report records a finding.
-	Report func(Finding)
+
+	report func(Finding)
 }
 
-// Reportf is a helper that fills the analyzer name into a finding.
-func (p *Pass) Reportf(f Finding) {
+// Report records a finding of the pass's analyzer.
+func (p *Pass) Report(f Finding) {
 	f.Analyzer = p.Analyzer.Name
-	p.Report(f)
+	p.report(f)
 }
 
 // Validate checks a list of analyzers: non-empty unique names, a Run
@@ -127,19 +130,32 @@ func order(as []*Analyzer) ([]*Analyzer, error) {
 type Results struct {
 	Findings []Finding
 	ResultOf map[*Analyzer]any
+	// Failures lists the analyzers that failed or were skipped because one
+	// they require failed, in run order. A run with failures is incomplete.
+	Failures []Failure
+	// Analyzers are the analyzers that were asked to run, in run order.
+	Analyzers []*Analyzer
+}
+
+// Failure is one analyzer that produced no result.
+type Failure struct {
+	Analyzer string `json:"analyzer"`
+	Error    string `json:"error"`
 }
 
 // Run validates the analyzers and runs them over g in dependency order.
-// An analyzer whose dependency failed is skipped; errors are joined.
-func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
+// An analyzer whose dependency failed is skipped. Every failure is in
+// Results.Failures, and the error joins them; the results of the others
+// are kept.
+func Run(g *graph.Graph, trust *results.Trust, as []*Analyzer) (*Results, error) {
 	if err := Validate(as); err != nil {
 		return nil, err
 	}
 	if trust == nil {
-		trust = &Trust{}
+		trust = &results.Trust{}
 	}
 	ordered, _ := order(as)
-	res := &Results{ResultOf: map[*Analyzer]any{}}
+	res := &Results{ResultOf: map[*Analyzer]any{}, Analyzers: ordered}
 	failed := map[*Analyzer]bool{}
 	var errs []error
 	for _, a := range ordered {
@@ -149,9 +165,13 @@ func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
 				skip = true
 			}
 		}
-		if skip {
+		fail := func(err error) {
 			failed[a] = true
-			errs = append(errs, fmt.Errorf("analyzer %s skipped: a required analyzer failed", a.Name))
+			res.Failures = append(res.Failures, Failure{Analyzer: a.Name, Error: err.Error()})
+			errs = append(errs, fmt.Errorf("analyzer %s: %w", a.Name, err))
+		}
+		if skip {
+			fail(errors.New("skipped: a required analyzer failed"))
 			continue
 		}
 		pass := &Pass{Analyzer: a, Graph: g, Trust: trust, ResultOf: map[*Analyzer]any{}}
@@ -159,16 +179,13 @@ func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
 			pass.ResultOf[r] = res.ResultOf[r]
 		}
 		var found []Finding
-		pass.Report = func(f Finding) {
-			if f.Analyzer == "" {
-				f.Analyzer = a.Name
-			}
-			found = append(found, f)
-		}
+		pass.report = func(f Finding) { found = append(found, f) }
 		out, err := safeRun(a, pass)
+		if err == nil {
+			err = checkResult(a, out)
+		}
 		if err != nil {
-			failed[a] = true
-			errs = append(errs, fmt.Errorf("analyzer %s: %w", a.Name, err))
+			fail(err)
 			continue
 		}
 		res.ResultOf[a] = out
@@ -177,6 +194,19 @@ func Run(g *graph.Graph, trust *Trust, as []*Analyzer) (*Results, error) {
 	res.Findings = applySuppressions(res.Findings, trust)
 	SortFindings(res.Findings)
 	return res, errors.Join(errs...)
+}
+
+// checkResult checks a result against the analyzer's declared ResultType,
+// as go/analysis's driver does.
+func checkResult(a *Analyzer, out any) error {
+	got := reflect.TypeOf(out)
+	switch {
+	case a.ResultType == nil && out != nil:
+		return fmt.Errorf("internal error: returned a %v but declares no ResultType", got)
+	case a.ResultType != nil && got != a.ResultType:
+		return fmt.Errorf("internal error: returned %v, but its ResultType is %v", got, a.ResultType)
+	}
+	return nil
 }
 
 func safeRun(a *Analyzer, p *Pass) (out any, err error) {
@@ -188,9 +218,15 @@ func safeRun(a *Analyzer, p *Pass) (out any, err error) {
 	return a.Run(p)
 }
 
-// ResultFor returns the typed result of a required analyzer.
+// ResultFor returns the typed result of a required analyzer. The driver
+// has checked every result against its ResultType, so a mismatch here is a
+// programming error (T is not a's ResultType) and panics, which the driver
+// turns into the analyzer's failure.
 func ResultFor[T any](p *Pass, a *Analyzer) T {
-	v, _ := p.ResultOf[a].(T)
+	v, ok := p.ResultOf[a].(T)
+	if !ok {
+		panic(fmt.Sprintf("analyzers: ResultFor[%v](%s): the result is a %T", reflect.TypeFor[T](), a.Name, p.ResultOf[a]))
+	}
 	return v
 }
 
@@ -206,7 +242,7 @@ const RuleSuppressionExpired = "TM-CFG-001"
 // applySuppressions marks findings that a live suppression covers, and
 // reports each expired suppression that still matches a finding (an
 // expired suppression silences nothing).
-func applySuppressions(fs []Finding, t *Trust) []Finding {
+func applySuppressions(fs []Finding, t *results.Trust) []Finding {
 	if t == nil || len(t.Suppressions) == 0 {
 		return fs
 	}
@@ -220,7 +256,7 @@ func applySuppressions(fs []Finding, t *Trust) []Finding {
 				expiredHit[j] = true
 				continue
 			}
-			fs[i].Suppressed = &SuppressedBy{Owner: s.Owner, Reason: s.Reason, Expires: s.Expires.Format("2006-01-02")}
+			fs[i].Suppressed = &results.SuppressedBy{Owner: s.Owner, Reason: s.Reason, Expires: s.Expires.Format("2006-01-02")}
 			break
 		}
 	}
@@ -230,7 +266,7 @@ func applySuppressions(fs []Finding, t *Trust) []Finding {
 		}
 		fs = append(fs, Finding{
 			ID: fmt.Sprintf("%s:line-%d", RuleSuppressionExpired, s.Line), RuleID: RuleSuppressionExpired, Analyzer: "config",
-			Title: "A suppression has expired", Severity: SevLow, Confidence: "high", Resource: s.Resource,
+			Title: "A suppression has expired", Severity: results.SevLow, Confidence: results.ConfidenceHigh, Resource: s.Resource,
 			Message: fmt.Sprintf("the suppression of %s on %s (owner %s, line %d) expired on %s and no longer applies",
 				nonEmptyStr(s.Rule, "every rule"), nonEmptyStr(s.Resource, "every resource"), s.Owner, s.Line, s.Expires.Format("2006-01-02")),
 			Remediation: "renew it with a new expiry date if the risk is still accepted, or fix the findings",

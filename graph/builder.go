@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -13,23 +14,17 @@ import (
 type Builder struct {
 	mu    sync.Mutex
 	nodes map[string]*Node
-	edges map[edgeKey]Edge
+	edges map[EdgeKey]*Edge
 	gaps  map[Gap]bool
 	accts map[string]bool
 	regs  map[string]bool
-}
-
-type edgeKey struct {
-	from, to string
-	kind     EdgeKind
-	via      string
 }
 
 // NewBuilder returns an empty builder.
 func NewBuilder() *Builder {
 	return &Builder{
 		nodes: map[string]*Node{},
-		edges: map[edgeKey]Edge{},
+		edges: map[EdgeKey]*Edge{},
 		gaps:  map[Gap]bool{},
 		accts: map[string]bool{},
 		regs:  map[string]bool{},
@@ -63,11 +58,17 @@ func (b *Builder) UpdateNode(id string, k Kind, fn func(*Node)) {
 	fn(n)
 }
 
-// AddEdge adds e; an edge with the same endpoints, kind and via replaces it.
+// AddEdge adds e; an edge with the same key (Edge.Key) is merged with it
+// (Edge.Merge), keeping the evidence of both.
 func (b *Builder) AddEdge(e Edge) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.edges[edgeKey{e.From, e.To, e.Kind, e.Via}] = e
+	k := e.Key()
+	if old, ok := b.edges[k]; ok {
+		old.Merge(e)
+		return
+	}
+	b.edges[k] = &e
 }
 
 // AddGap records a coverage gap.
@@ -108,7 +109,7 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 		s.Nodes = append(s.Nodes, *n)
 	}
 	for _, e := range b.edges {
-		s.Edges = append(s.Edges, e)
+		s.Edges = append(s.Edges, *e)
 	}
 	for g := range b.gaps {
 		s.Coverage = append(s.Coverage, g)
@@ -120,20 +121,13 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 // SortSnapshot puts nodes, edges and gaps in their canonical order.
 func SortSnapshot(s *Snapshot) {
 	sortLarge(s.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
-	sortLarge(s.Edges, compareEdges)
+	sortLarge(s.Edges, CompareEdges)
+	s.Edges = mergeSorted(s.Edges)
 	slices.SortFunc(s.Coverage, func(a, b Gap) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Service, b.Service),
 			cmp.Compare(a.Region, b.Region), cmp.Compare(a.API, b.API),
 			cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Error, b.Error))
 	})
-}
-
-// CompareEdges orders edges by endpoints, kind and via.
-func CompareEdges(a, b Edge) int { return compareEdges(&a, &b) }
-
-func compareEdges(a, b *Edge) int {
-	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To),
-		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Principal, b.Principal))
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -145,7 +139,10 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// merge copies the set fields of src into dst.
+// merge copies the set fields of src into dst: the kind, name, account and
+// region when set, and each typed attribute pointer that is not nil. The
+// attribute fields are found by reflection, so a new kind's attributes
+// merge without a line here.
 func merge(dst, src *Node) {
 	if src.Kind != "" {
 		dst.Kind = src.Kind
@@ -159,49 +156,22 @@ func merge(dst, src *Node) {
 	if src.Region != "" {
 		dst.Region = src.Region
 	}
-	if src.AccountInfo != nil {
-		dst.AccountInfo = src.AccountInfo
-	}
-	if src.Bucket != nil {
-		dst.Bucket = src.Bucket
-	}
-	if src.Function != nil {
-		dst.Function = src.Function
-	}
-	if src.FunctionURL != nil {
-		dst.FunctionURL = src.FunctionURL
-	}
-	if src.Queue != nil {
-		dst.Queue = src.Queue
-	}
-	if src.RestAPI != nil {
-		dst.RestAPI = src.RestAPI
-	}
-	if src.Stage != nil {
-		dst.Stage = src.Stage
-	}
-	if src.Method != nil {
-		dst.Method = src.Method
-	}
-	if src.HTTPAPI != nil {
-		dst.HTTPAPI = src.HTTPAPI
-	}
-	if src.Domain != nil {
-		dst.Domain = src.Domain
-	}
-	if src.Role != nil {
-		dst.Role = src.Role
-	}
-	if src.User != nil {
-		dst.User = src.User
-	}
-	if src.Group != nil {
-		dst.Group = src.Group
-	}
-	if src.Policy != nil {
-		dst.Policy = src.Policy
-	}
-	if src.AccessKey != nil {
-		dst.AccessKey = src.AccessKey
+	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
+	for _, i := range attrFields {
+		if f := s.Field(i); !f.IsNil() {
+			d.Field(i).Set(f)
+		}
 	}
 }
+
+// attrFields are the indexes of Node's attribute pointer fields.
+var attrFields = func() []int {
+	var out []int
+	t := reflect.TypeFor[Node]()
+	for i := range t.NumField() {
+		if t.Field(i).Type.Kind() == reflect.Pointer {
+			out = append(out, i)
+		}
+	}
+	return out
+}()

@@ -1,19 +1,33 @@
 package graph
 
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/trustmap/trustmap/policy"
+)
+
 // EdgeKind names a relation between two nodes.
 type EdgeKind string
 
 // Access edges (from a principal to a resource) come from graph.Resolve;
 // structural edges (between resources) come from collectors.
 const (
-	EdgeCanInvoke      EdgeKind = "can-invoke"
-	EdgeCanRead        EdgeKind = "can-read"
-	EdgeCanWrite       EdgeKind = "can-write"
-	EdgeCanSend        EdgeKind = "can-send"
-	EdgeCanReceive     EdgeKind = "can-receive"
-	EdgeCanAssume      EdgeKind = "can-assume"
-	EdgeCanAdminister  EdgeKind = "can-administer"
-	EdgeCanAccess      EdgeKind = "can-access" // actions that fit no narrower kind
+	EdgeCanInvoke     EdgeKind = "can-invoke"
+	EdgeCanRead       EdgeKind = "can-read"
+	EdgeCanWrite      EdgeKind = "can-write"
+	EdgeCanSend       EdgeKind = "can-send"
+	EdgeCanReceive    EdgeKind = "can-receive"
+	EdgeCanAssume     EdgeKind = "can-assume"
+	EdgeCanAdminister EdgeKind = "can-administer"
+	EdgeCanAccess     EdgeKind = "can-access" // actions that fit no narrower kind
+	// EdgeCanConnect is network reachability: a principal (the internet, an
+	// account, a prefix list) can open connections to the ports Actions
+	// names ("tcp/443"), as security groups, NACLs and routes allow.
+	EdgeCanConnect     EdgeKind = "can-connect"
 	EdgeTriggers       EdgeKind = "triggers"
 	EdgeIntegratesWith EdgeKind = "integrates-with"
 	EdgeExecutesAs     EdgeKind = "executes-as"
@@ -23,37 +37,252 @@ const (
 	EdgeDeadLetters    EdgeKind = "dead-letters-to"
 	EdgeHasKey         EdgeKind = "has-key"
 	EdgeMemberOf       EdgeKind = "member-of"
+	// EdgeProtects goes from a KMS key to what it encrypts: reading the data
+	// also takes kms:Decrypt on the key.
+	EdgeProtects EdgeKind = "protects"
+	// EdgeProvidesCode goes from where code comes from (an ECR repository, a
+	// Lambda layer) to what runs it: whoever can push there runs code there.
+	EdgeProvidesCode EdgeKind = "provides-code"
 )
 
 // IsAccess reports whether the edge grants a principal access to a resource.
 func (k EdgeKind) IsAccess() bool {
 	switch k {
 	case EdgeCanInvoke, EdgeCanRead, EdgeCanWrite, EdgeCanSend, EdgeCanReceive,
-		EdgeCanAssume, EdgeCanAdminister, EdgeCanAccess:
+		EdgeCanAssume, EdgeCanAdminister, EdgeCanAccess, EdgeCanConnect:
 		return true
 	}
 	return false
 }
 
-// Edge is a directed relation. Evidence says where it came from.
-type Edge struct {
-	From       string   `json:"from"`
-	To         string   `json:"to"`
-	Kind       EdgeKind `json:"kind"`
-	Actions    []string `json:"actions,omitempty"`
-	Conditions []string `json:"conditions,omitempty"` // conditions that still constrain the edge
-	Exposure   string   `json:"exposure,omitempty"`   // public, cross-account, internal (access edges)
-	Via        string   `json:"via,omitempty"`        // bucket-policy, bucket-acl, lambda-permission, function-url, ...
-	Principal  string   `json:"principal,omitempty"`  // the principal as the policy names it ("*", account id, ARN, ...)
-	Certainty  Tri      `json:"certainty"`            // Unknown when the edge rests on a fact the scan could not read
-	Evidence   Evidence `json:"evidence"`
+// Strong reports whether the access changes what the resource holds or
+// does: writing, administering, or taking on a role.
+func (k EdgeKind) Strong() bool {
+	return k == EdgeCanWrite || k == EdgeCanAdminister || k == EdgeCanAssume
 }
 
-// Evidence names what an edge or finding rests on.
+// Edge is a directed relation. Its identity is its Key: From, To, Kind and
+// Via. Everything that yields the same key is one edge, and Merge keeps all
+// of its evidence (see Merge for what combines how).
+type Edge struct {
+	From string   `json:"from"`
+	To   string   `json:"to"`
+	Kind EdgeKind `json:"kind"`
+	Via  Via      `json:"via,omitempty"`
+	// Actions are the actions the edge stands for, sorted.
+	Actions []string `json:"actions,omitempty"`
+	// Conditions still constrain the edge: those of its least restricted
+	// piece of evidence (the grant with the fewest conditions), since any
+	// one grant is enough to get in. Each piece keeps its own.
+	Conditions []string `json:"conditions,omitempty"`
+	// Guards are what the least restricted grant demands of a caller (the
+	// policy engine's classification of Conditions).
+	Guards []policy.Guard `json:"guards,omitempty"`
+	// Exposure is the policy engine's verdict for access edges ("" on
+	// structural edges).
+	Exposure policy.Verdict `json:"exposure,omitempty"`
+	// Principal is the principal as the policy engine names it ("*", an
+	// account id, an org id, a service or a principal ARN).
+	Principal string `json:"principal,omitempty"`
+	// Authorizer is set when callers must present a token that an
+	// authorizer accepts (an API Gateway Cognito/JWT/Lambda authorizer, an
+	// ALB authenticate action): what kind and which. "" means none.
+	Authorizer string `json:"authorizer,omitempty"`
+	// Certainty is Unknown when the edge rests on a fact the scan could not
+	// read, False when a fact says it is inert (a disabled event source).
+	Certainty Tri `json:"certainty"`
+	// Evidence lists every piece the edge rests on: each granting
+	// statement set, ACL grant or setting, as the stage that knew it said.
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Evidence is one thing an edge rests on, typed as the stage that found it
+// knew it: the API it came from, the statements of the policy (with the
+// policy engine's smallest fix), the conditions of that grant, or the
+// setting (Detail) that makes it.
 type Evidence struct {
-	Source     string   `json:"source,omitempty"`     // API and field, e.g. "s3:GetBucketPolicy"
-	Statements []int    `json:"statements,omitempty"` // 0-based statement indexes
-	Sids       []string `json:"sids,omitempty"`
-	Detail     string   `json:"detail,omitempty"`
-	PinnedBy   []string `json:"pinned_by,omitempty"`
+	// Source is the API and field, e.g. "s3:GetBucketPolicy".
+	Source string `json:"source,omitempty"`
+	// Statements are the policy statements responsible (0-based index, Sid).
+	Statements []policy.StatementRef `json:"statements,omitempty"`
+	// Actions are what this piece grants, when it is a grant.
+	Actions []string `json:"actions,omitempty"`
+	// Conditions are this piece's own conditions (who it is pinned to, then
+	// the residual ones).
+	Conditions []string `json:"conditions,omitempty"`
+	// PinnedBy are the conditions that narrowed who (policy.Grant.PinnedBy).
+	PinnedBy []string `json:"pinned_by,omitempty"`
+	// Guards are what this piece's conditions demand of a caller.
+	Guards []policy.Guard `json:"guards,omitempty"`
+	// Fix is the smallest change that removes this piece (policy.Grant.Fix),
+	// "" when none is known.
+	Fix string `json:"fix,omitempty"`
+	// Detail is the setting or fact in words, e.g. "AuthType NONE" or
+	// "ACL grant Group AllUsers READ".
+	Detail string `json:"detail,omitempty"`
+}
+
+// EdgeKey is an edge's identity.
+type EdgeKey struct {
+	From, To string
+	Kind     EdgeKind
+	Via      Via
+}
+
+// Key returns the edge's identity.
+func (e *Edge) Key() EdgeKey { return EdgeKey{e.From, e.To, e.Kind, e.Via} }
+
+// CompareKeys is the one order of edges: by From, To, Kind, Via.
+func CompareKeys(a, b EdgeKey) int {
+	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To),
+		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via))
+}
+
+// CompareEdges orders edges by their keys.
+func CompareEdges(a, b *Edge) int { return CompareKeys(a.Key(), b.Key()) }
+
+// Merge folds o, an edge with the same key, into e. What combines:
+//   - Actions: the union;
+//   - Evidence: every piece of both, de-duplicated, in canonical order;
+//   - Exposure: the wider (public > cross-account > internal);
+//   - Certainty: an edge holds if any of its pieces holds, so True wins,
+//     then Unknown, then False;
+//   - Conditions and Guards: those of the least restricted side (fewest
+//     conditions; on a tie the one that sorts first), since either side
+//     alone lets the caller in;
+//   - Principal and Authorizer: the first non-empty in sort order (the key
+//     fixes From, which fixes the principal; an authorizer applies to all).
+func (e *Edge) Merge(o Edge) {
+	if e.Key() != o.Key() {
+		panic("graph: Merge of edges with different keys")
+	}
+	e.Actions = sortedUnion(e.Actions, o.Actions)
+	if less := leastRestricted(e, &o); less == &o {
+		e.Conditions, e.Guards = o.Conditions, o.Guards
+	}
+	if o.Exposure.Rank() > e.Exposure.Rank() {
+		e.Exposure = o.Exposure
+	}
+	e.Certainty = mergeCertainty(e.Certainty, o.Certainty)
+	e.Principal = firstSet(e.Principal, o.Principal)
+	e.Authorizer = firstSet(e.Authorizer, o.Authorizer)
+	e.Evidence = mergeEvidence(e.Evidence, o.Evidence)
+}
+
+func leastRestricted(a, b *Edge) *Edge {
+	if c := cmp.Compare(len(a.Conditions), len(b.Conditions)); c != 0 {
+		if c < 0 {
+			return a
+		}
+		return b
+	}
+	if slices.Compare(b.Conditions, a.Conditions) < 0 {
+		return b
+	}
+	return a
+}
+
+func mergeCertainty(a, b Tri) Tri {
+	switch {
+	case a == True || b == True:
+		return True
+	case a == Unknown || b == Unknown:
+		return Unknown
+	}
+	return False
+}
+
+func firstSet(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return min(a, b)
+}
+
+func sortedUnion(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mergeEvidence returns the pieces of a and b, sorted and de-duplicated.
+func mergeEvidence(a, b []Evidence) []Evidence {
+	out := append(slices.Clone(a), b...)
+	slices.SortFunc(out, CompareEvidence)
+	return slices.CompactFunc(out, func(x, y Evidence) bool { return CompareEvidence(x, y) == 0 })
+}
+
+// CompareEvidence orders pieces of evidence by source, statements, detail,
+// fix and the rest, so that merged evidence never depends on input order.
+func CompareEvidence(a, b Evidence) int {
+	return cmp.Or(cmp.Compare(a.Source, b.Source),
+		slices.CompareFunc(a.Statements, b.Statements, func(x, y policy.StatementRef) int {
+			return cmp.Or(cmp.Compare(x.Index, y.Index), cmp.Compare(x.Sid, y.Sid))
+		}),
+		cmp.Compare(a.Detail, b.Detail), cmp.Compare(a.Fix, b.Fix),
+		slices.Compare(a.Actions, b.Actions), slices.Compare(a.Conditions, b.Conditions),
+		slices.Compare(a.PinnedBy, b.PinnedBy), slices.Compare(a.Guards, b.Guards))
+}
+
+// mergeSorted merges runs of edges with equal keys in a sorted slice.
+func mergeSorted(es []Edge) []Edge {
+	if len(es) < 2 {
+		return es
+	}
+	w := 0
+	for i := 1; i < len(es); i++ {
+		if es[w].Key() == es[i].Key() {
+			es[w].Merge(es[i])
+			continue
+		}
+		w++
+		es[w] = es[i]
+	}
+	clear(es[w+1:])
+	return es[:w+1]
+}
+
+// UnmarshalJSON reads an edge of either snapshot schema: version 2's
+// evidence list, or version 1's single evidence object.
+func (e *Edge) UnmarshalJSON(b []byte) error {
+	type plain Edge
+	var aux struct {
+		plain
+		Evidence json.RawMessage `json:"evidence"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*e = Edge(aux.plain)
+	e.Evidence = nil
+	raw := bytes.TrimSpace(aux.Evidence)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case raw[0] == '{':
+		var one Evidence
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return err
+		}
+		e.Evidence = []Evidence{one}
+	default:
+		return json.Unmarshal(raw, &e.Evidence)
+	}
+	return nil
+}
+
+// Details joins the Detail of every piece of evidence, in order, with "; ".
+func (e *Edge) Details() string {
+	var ds []string
+	for _, ev := range e.Evidence {
+		if ev.Detail != "" {
+			ds = append(ds, ev.Detail)
+		}
+	}
+	return strings.Join(ds, "; ")
 }

@@ -28,10 +28,10 @@ type Graph struct {
 
 // Note is an observation about a resource that is not an edge.
 type Note struct {
-	Resource string `json:"resource"`
-	Kind     string `json:"kind"` // policy-unparseable, policy-status-disagreement, neutralised, unknown-exposure, ...
-	Detail   string `json:"detail"`
-	Via      string `json:"via,omitempty"`
+	Resource string   `json:"resource"`
+	Kind     NoteKind `json:"kind"`
+	Detail   string   `json:"detail"`
+	Via      Via      `json:"via,omitempty"`
 }
 
 // Node returns the node with the given id.
@@ -82,8 +82,8 @@ func (g *Graph) Crosses(e *Edge) bool { return g.Zone(e.From) != g.Zone(e.To) }
 // build indexes nodes and edges after sorting them.
 func (g *Graph) build() {
 	sortLarge(g.Nodes, func(a, b *Node) int { return cmp.Compare(a.ID, b.ID) })
-	sortLarge(g.Edges, compareEdges)
-	g.Edges = slices.CompactFunc(g.Edges, func(a, b Edge) bool { return compareEdges(&a, &b) == 0 })
+	sortLarge(g.Edges, CompareEdges)
+	g.Edges = mergeSorted(g.Edges)
 	slices.SortFunc(g.Notes, func(a, b Note) int {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Detail, b.Detail))
 	})

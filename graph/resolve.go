@@ -93,6 +93,7 @@ type resolver struct {
 	probeIdx   map[probeKey]*probeIndex
 	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
 	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
+	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {
@@ -102,7 +103,7 @@ func (r *resolver) node(id string) (*Node, bool) {
 
 func (r *resolver) inEdges(id string) []*Edge { return r.in[id] }
 
-func (r *resolver) note(resource, kind, via, format string, args ...any) {
+func (r *resolver) note(resource string, kind NoteKind, via Via, format string, args ...any) {
 	r.g.Notes = append(r.g.Notes, Note{Resource: resource, Kind: kind, Via: via, Detail: fmt.Sprintf(format, args...)})
 }
 
@@ -143,7 +144,7 @@ func (r *resolver) edges(structural []Edge) []Edge {
 // principal node. anonymous says whether the resource's service accepts
 // unsigned requests, which puts "anyone" in the internet zone rather than
 // in "any AWS account".
-func (r *resolver) principal(p, kind, owner string, anonymous bool) string {
+func (r *resolver) principal(p string, kind policy.PrincipalKind, owner string, anonymous bool) string {
 	add := func(n Node) string {
 		if _, ok := r.principals[n.ID]; !ok {
 			r.principals[n.ID] = n
@@ -151,29 +152,29 @@ func (r *resolver) principal(p, kind, owner string, anonymous bool) string {
 		return n.ID
 	}
 	switch kind {
-	case "network":
+	case policy.KindNetwork:
 		// Any principal, but only from a fixed network (an IP range, a VPC, a
 		// VPC endpoint): not the open internet.
 		return add(Node{ID: AnyAWSAccountID, Kind: KindAnyAWSAccount, Name: "Any AWS account"})
-	case "anyone":
+	case policy.KindAnyone:
 		if anonymous {
 			return add(Node{ID: InternetID, Kind: KindInternet, Name: "Internet (anyone)"})
 		}
 		return add(Node{ID: AnyAWSAccountID, Kind: KindAnyAWSAccount, Name: "Any AWS account"})
-	case "organization":
+	case policy.KindOrganization:
 		return add(Node{ID: OrgID(p), Kind: KindOrganization, Name: p})
-	case "service":
+	case policy.KindService:
 		return add(Node{ID: ServiceID(p), Kind: KindServicePrincipal, Name: p})
-	case "federated":
+	case policy.KindFederated:
 		return add(Node{ID: FederatedID(p), Kind: KindFederated, Name: p})
-	case "canonical-user":
+	case policy.KindCanonicalUser:
 		return r.canonical("canonical-user:"+p, "canonical user "+short(p))
-	case "principal-id":
+	case policy.KindPrincipalID:
 		if acct := AccountOfARN(p); acct != "" {
 			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
 		}
 		return add(Node{ID: "principal-id:" + p, Kind: KindPrincipalARN, Name: p})
-	case "account", "owner":
+	case policy.KindAccount, policy.KindOwner:
 		acct := p
 		if a := AccountOfARN(p); a != "" {
 			acct = a
@@ -204,49 +205,69 @@ func (r *resolver) policyContext(resourceType, acct string) policy.Context {
 // judgePolicy parses and analyzes a resource policy document. It records a
 // note and returns ok=false when the document cannot be parsed or was not
 // readable.
-func (r *resolver) judgePolicy(n *Node, doc Doc, resourceType, via string) (policy.Result, bool) {
+//
+// A document that AWS would reject but that cannot grant anything (an
+// empty Statement list, only Deny statements: policy.GrantsNothing) is
+// judged as granting nothing, with no note: strictness is for shapes that
+// could hide a grant.
+func (r *resolver) judgePolicy(n *Node, doc Doc, resourceType string, via Via) (policy.Result, bool) {
 	switch doc.State {
 	case False:
-		return policy.Result{Verdict: policy.Verdict("internal")}, true
+		return policy.Result{Verdict: policy.Internal}, true
 	case Unknown:
-		r.note(n.ID, "unknown-exposure", via, "%s could not be read (%s); who can reach this resource through it is unknown", via, doc.Source)
+		r.note(n.ID, NoteUnknownExposure, via, "%s could not be read (%s); who can reach this resource through it is unknown", via, doc.Source)
 		return policy.Result{}, false
 	}
 	p, err := policy.Parse([]byte(doc.Text))
 	if err != nil {
-		r.note(n.ID, "policy-unparseable", via, "%s from %s is not a valid policy: %v; exposure through it is unknown", via, doc.Source, err)
+		if policy.GrantsNothing([]byte(doc.Text)) {
+			return policy.Result{Verdict: policy.Internal}, true
+		}
+		r.note(n.ID, NotePolicyUnparseable, via, "%s from %s is not a valid policy: %v; exposure through it is unknown", via, doc.Source, err)
 		return policy.Result{}, false
 	}
 	return policy.Analyze(p, r.policyContext(resourceType, n.Account)), true
 }
 
 // grantEdges adds one access edge per (principal, edge kind) for the
-// external grants of a policy result.
-func (r *resolver) grantEdges(n *Node, res policy.Result, via, source string, anonymous bool, certainty Tri, keep func(policy.Grant) bool) {
+// external grants of a policy result; grants that meet on one edge key are
+// merged by the graph (Edge.Merge), each keeping its evidence.
+func (r *resolver) grantEdges(n *Node, res policy.Result, via Via, source string, anonymous bool, certainty Tri, keep func(policy.Grant) bool) {
 	for _, gr := range res.Grants {
-		if gr.Exposure == "internal" || gr.PrincipalKind == "deleted-principal" {
-			continue
-		}
-		if keep != nil && !keep(gr) {
+		if !external(gr) || (keep != nil && !keep(gr)) {
 			continue
 		}
 		from := r.principal(gr.Principal, gr.PrincipalKind, n.Account, anonymous)
-		var idx []int
-		var sids []string
-		for _, st := range gr.Statements {
-			idx = append(idx, st.Index)
-			if st.Sid != "" {
-				sids = append(sids, st.Sid)
-			}
-		}
-		conds := append(slices.Clone(gr.PinnedBy), gr.Conditions...)
 		for kind, actions := range EdgeKindsFor(gr.Actions, gr.NotActions) {
-			r.edge(Edge{
-				From: from, To: n.ID, Kind: kind, Actions: actions, Conditions: conds,
-				Exposure: string(gr.Exposure), Via: via, Principal: gr.Principal, Certainty: certainty,
-				Evidence: Evidence{Source: source, Statements: idx, Sids: sids, PinnedBy: gr.PinnedBy, Detail: gr.Fix},
-			})
+			r.edge(grantEdge(from, n.ID, kind, via, actions, gr, source, certainty))
 		}
+	}
+}
+
+// external says whether a grant lets in someone outside the owner.
+func external(gr policy.Grant) bool {
+	return gr.Exposure != policy.Internal && gr.PrincipalKind != policy.KindDeleted
+}
+
+// grantEdge is the access edge one policy grant gives, with the grant as
+// its evidence: statements, conditions, guards and fix as the engine
+// found them.
+func grantEdge(from, to string, kind EdgeKind, via Via, actions []string, gr policy.Grant, source string, certainty Tri) Edge {
+	ev := GrantEvidence(gr, source)
+	ev.Actions = actions
+	return Edge{
+		From: from, To: to, Kind: kind, Actions: actions, Conditions: ev.Conditions, Guards: gr.Guards,
+		Exposure: gr.Exposure, Via: via, Principal: gr.Principal, Certainty: certainty,
+		Evidence: []Evidence{ev},
+	}
+}
+
+// GrantEvidence is the evidence a policy grant gives, read from source.
+func GrantEvidence(gr policy.Grant, source string) Evidence {
+	return Evidence{
+		Source: source, Statements: slices.Clone(gr.Statements), Actions: gr.Actions,
+		Conditions: append(slices.Clone(gr.PinnedBy), gr.Conditions...), PinnedBy: gr.PinnedBy,
+		Guards: gr.Guards, Fix: gr.Fix,
 	}
 }
 

@@ -38,7 +38,7 @@ func (r *resolver) restMethod(n *Node) {
 	ra := api.RestAPI
 	reachable, how := r.reachable(api, ra.DisableExecuteAPIEndpoint)
 	if !reachable {
-		r.note(n.ID, "unreachable", "method-auth", "the default execute-api endpoint is disabled and no custom domain maps to the API")
+		r.note(n.ID, NoteUnreachable, ViaMethodAuth, "the default execute-api endpoint is disabled and no custom domain maps to the API")
 		return
 	}
 	private := slices.Contains(ra.EndpointTypes, "PRIVATE")
@@ -46,7 +46,7 @@ func (r *resolver) restMethod(n *Node) {
 	hasPolicy := ra.Policy.State == True
 	if ra.Policy.State != False {
 		var ok bool
-		res, ok = r.judgePolicy(api, ra.Policy, "apigateway", "rest-api-policy")
+		res, ok = r.judgePolicy(api, ra.Policy, "apigateway", ViaRestAPIPolicy)
 		if !ok {
 			return
 		}
@@ -54,73 +54,86 @@ func (r *resolver) restMethod(n *Node) {
 	if private && !hasPolicy {
 		return // a private API without a resource policy cannot be invoked
 	}
+	auth := strings.ToUpper(nonEmpty(m.AuthorizationType, "NONE"))
+	if auth == "AWS_IAM" && !hasPolicy {
+		return // signed requests of the API's own account only
+	}
+	deployed := r.deployed(api.ID, ra.StagesKnown, KindRestAPIStage)
+	if deployed == False {
+		r.note(n.ID, NoteNotDeployed, restVia(auth, hasPolicy),
+			"%s %s has authorization %s, but the API has no stage, so no URL serves it; it becomes reachable on the first deployment", m.HTTPMethod, m.Path, auth)
+		return
+	}
 	conds := []string{"reachable through " + how}
 	if m.APIKeyRequired {
 		conds = append(conds, "API key required (identifies, does not authorize)")
 	}
-	source := "apigateway:GetResources"
-	detail := fmt.Sprintf("%s %s authorization %s", m.HTTPMethod, m.Path, m.AuthorizationType)
-	switch strings.ToUpper(m.AuthorizationType) {
-	case "NONE", "":
-		if !hasPolicy {
-			r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
-				Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: "public", Via: "method-auth", Principal: "*",
-				Certainty: ra.Policy.State.Or(True), Evidence: Evidence{Source: source, Detail: detail + "; no resource policy"}})
-			return
-		}
-		r.apiPolicyEdges(n, api, res, conds, detail, true, private)
+	detail := fmt.Sprintf("%s %s authorization %s", m.HTTPMethod, m.Path, auth)
+	authorizer := ""
+	switch auth {
+	case "NONE":
 	case "AWS_IAM":
-		if hasPolicy {
-			r.apiPolicyEdges(n, api, res, append(conds, "SigV4-signed requests only"), detail, false, private)
-		}
+		conds = append(conds, "SigV4-signed requests only")
 	default: // CUSTOM, COGNITO_USER_POOLS, JWT
-		auth := m.AuthorizationType
-		if m.AuthorizerID != "" {
-			auth += " authorizer " + m.AuthorizerID
-		}
-		conds = append(conds, "authenticated by "+auth)
-		if !hasPolicy {
-			r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
-				Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: "public", Via: "method-authorizer", Principal: "*",
-				Certainty: True, Evidence: Evidence{Source: source, Detail: detail}})
-			return
-		}
-		r.apiPolicyEdges(n, api, res, conds, detail, true, private)
+		authorizer = nonEmpty(strings.TrimSpace(auth+" "+m.AuthorizerID), auth)
 	}
+	certainty := deployed.And(ra.Policy.State.Or(True))
+	if !hasPolicy {
+		e := Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
+			Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: policy.Public, Via: restVia(auth, false),
+			Principal: "*", Authorizer: authorizer, Certainty: certainty,
+			Evidence: []Evidence{{Source: "apigateway:GetResources", Detail: detail + "; no resource policy",
+				Fix: restFix(auth, m)}}}
+		r.edge(e)
+		return
+	}
+	r.apiPolicyEdges(n, api, res, conds, detail, auth, authorizer, private, certainty)
+}
+
+// restVia names the way into a REST method: the resource policy when it
+// alone decides (IAM-authorized methods), otherwise the method's own
+// authorization — open (method-auth) or behind an authorizer.
+func restVia(auth string, hasPolicy bool) Via {
+	switch auth {
+	case "NONE":
+		return ViaMethodAuth
+	case "AWS_IAM":
+		return ViaRestAPIPolicy
+	}
+	return ViaMethodAuthorizer
+}
+
+// restFix is the change that closes an open method.
+func restFix(auth string, m *APIMethod) string {
+	if auth == "NONE" {
+		return fmt.Sprintf("add an authorizer (AWS_IAM, Cognito or a Lambda authorizer) to %s %s; an API key alone is not authorization", m.HTTPMethod, m.Path)
+	}
+	return ""
 }
 
 // apiPolicyEdges adds the resource-policy grants of execute-api:Invoke as
 // edges to the method.
-func (r *resolver) apiPolicyEdges(n, api *Node, res policy.Result, conds []string, detail string, anonymous, private bool) {
-	via := "rest-api-policy"
-	if anonymous && strings.Contains(strings.Join(conds, " "), "authenticated by") {
-		via = "method-authorizer"
-	} else if anonymous {
-		via = "method-auth"
-	}
-	m := *n
+func (r *resolver) apiPolicyEdges(n, api *Node, res policy.Result, conds []string, detail, auth, authorizer string, private bool, certainty Tri) {
+	via := restVia(auth, true)
+	anonymous := auth != "AWS_IAM"
 	for _, gr := range res.Grants {
-		if gr.Exposure == "internal" || gr.PrincipalKind == policy.KindDeleted {
+		if !external(gr) {
 			continue
 		}
 		if !slices.ContainsFunc(gr.Actions, func(a string) bool { return policy.ActionMatches(a, "execute-api:Invoke") }) {
 			continue
 		}
-		exposure := string(gr.Exposure)
 		kind := gr.PrincipalKind
 		if private && kind == policy.KindAnyone {
 			// Only callers inside VPCs with an endpoint can reach a private API.
-			exposure, kind = "cross-account", policy.KindNetwork
+			gr.Exposure, kind = policy.CrossAccount, policy.KindNetwork
 		}
 		from := r.principal(gr.Principal, kind, n.Account, anonymous)
-		var idx []int
-		for _, st := range gr.Statements {
-			idx = append(idx, st.Index)
-		}
-		r.edge(Edge{From: from, To: m.ID, Kind: EdgeCanInvoke, Actions: []string{"execute-api:Invoke"},
-			Conditions: append(slices.Clone(conds), append(gr.PinnedBy, gr.Conditions...)...), Exposure: exposure, Via: via,
-			Principal: gr.Principal, Certainty: True,
-			Evidence: Evidence{Source: api.RestAPI.Policy.Source, Statements: idx, PinnedBy: gr.PinnedBy, Detail: nonEmpty(gr.Fix, detail)}})
+		e := grantEdge(from, n.ID, EdgeCanInvoke, via, []string{"execute-api:Invoke"}, gr, api.RestAPI.Policy.Source, certainty)
+		e.Conditions = append(slices.Clone(conds), e.Conditions...)
+		e.Authorizer = authorizer
+		e.Evidence[0].Detail = detail
+		r.edge(e)
 	}
 }
 
@@ -139,29 +152,56 @@ func (r *resolver) httpRoute(n *Node) {
 	}
 	reachable, how := r.reachable(api, api.HTTPAPI.DisableExecuteAPIEndpoint)
 	if !reachable {
-		r.note(n.ID, "unreachable", "route-auth", "the default execute-api endpoint is disabled and no custom domain maps to the API")
+		r.note(n.ID, NoteUnreachable, ViaRouteAuth, "the default execute-api endpoint is disabled and no custom domain maps to the API")
+		return
+	}
+	auth := strings.ToUpper(nonEmpty(m.AuthorizationType, "NONE"))
+	if auth == "AWS_IAM" {
+		return
+	}
+	via, authorizer := ViaRouteAuth, ""
+	if auth != "NONE" {
+		via, authorizer = ViaRouteAuthorizer, nonEmpty(strings.TrimSpace(auth+" "+m.AuthorizerID), auth)
+	}
+	deployed := r.deployed(api.ID, api.HTTPAPI.StagesKnown, KindHTTPAPIStage)
+	if deployed == False {
+		r.note(n.ID, NoteNotDeployed, via,
+			"route %s has authorization %s, but the API has no stage, so no URL serves it; it becomes reachable on the first deployment", m.RouteKey, auth)
 		return
 	}
 	conds := []string{"reachable through " + how}
 	if m.APIKeyRequired {
 		conds = append(conds, "API key required (identifies, does not authorize)")
 	}
-	via := "route-auth"
-	switch strings.ToUpper(m.AuthorizationType) {
-	case "AWS_IAM":
-		return
-	case "NONE", "":
-	default:
-		auth := m.AuthorizationType
-		if m.AuthorizerID != "" {
-			auth += " authorizer " + m.AuthorizerID
-		}
-		conds = append(conds, "authenticated by "+auth)
-		via = "route-authorizer"
+	fix := ""
+	if auth == "NONE" {
+		fix = fmt.Sprintf("add an authorizer (AWS_IAM, JWT or a Lambda authorizer) to route %s", m.RouteKey)
 	}
 	r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
-		Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: "public", Via: via, Principal: "*", Certainty: True,
-		Evidence: Evidence{Source: "apigateway:GetRoutes", Detail: fmt.Sprintf("route %s authorization %s", m.RouteKey, nonEmpty(m.AuthorizationType, "NONE"))}})
+		Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: policy.Public, Via: via, Principal: "*",
+		Authorizer: authorizer, Certainty: deployed,
+		Evidence: []Evidence{{Source: "apigateway:GetRoutes", Detail: fmt.Sprintf("route %s authorization %s", m.RouteKey, auth), Fix: fix}}})
+}
+
+// deployed says whether an API has a stage (True), has none (False: no URL
+// serves it), or its stages could not be read (Unknown).
+func (r *resolver) deployed(apiID string, known Tri, stageKind Kind) Tri {
+	if known != True {
+		return Unknown
+	}
+	if r.stages == nil {
+		r.stages = map[string]int{}
+		for _, k := range []Kind{KindRestAPIStage, KindHTTPAPIStage} {
+			for _, st := range r.byKind[k] {
+				if k == KindRestAPIStage {
+					r.stages[restAPIIDOf(st.ID)]++
+				} else {
+					r.stages[httpAPIIDOf(st.ID)]++
+				}
+			}
+		}
+	}
+	return TriOf(r.stages[apiID] > 0)
 }
 
 // reachable says whether an API can be called and how: its default

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -17,11 +18,11 @@ func (r *resolver) lambdaFunction(n *Node) {
 	if fn == nil {
 		return
 	}
-	res, ok := r.judgePolicy(n, fn.Policy, "lambda", "lambda-permission")
+	res, ok := r.judgePolicy(n, fn.Policy, "lambda", ViaLambdaPermission)
 	if !ok || fn.Policy.State != True {
 		return
 	}
-	r.grantEdges(n, res, "lambda-permission", fn.Policy.Source, false, True, func(g policy.Grant) bool {
+	r.grantEdges(n, res, ViaLambdaPermission, fn.Policy.Source, false, True, func(g policy.Grant) bool {
 		return !onlyURLInvoke(g.Actions)
 	})
 }
@@ -65,15 +66,15 @@ func (r *resolver) functionURL(n *Node) {
 		pol = fnNode.Function.Policy
 		owner = fnNode
 	}
-	res, ok := r.judgePolicy(owner, pol, "lambda", "function-url")
+	res, ok := r.judgePolicy(owner, pol, "lambda", ViaFunctionURL)
 	if !ok {
 		if strings.EqualFold(u.AuthType, "NONE") {
 			// The URL does no authentication; only the unreadable policy
 			// stands between it and the internet.
 			from := r.principal("*", policy.KindAnyone, n.Account, true)
 			r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanInvoke, Actions: []string{"lambda:InvokeFunctionUrl"},
-				Exposure: "public", Via: "function-url", Principal: "*", Certainty: Unknown,
-				Evidence: Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType NONE; the function policy that must allow public access could not be read"}})
+				Exposure: policy.Public, Via: ViaFunctionURL, Principal: "*", Certainty: Unknown,
+				Evidence: []Evidence{{Source: pol.Source, Detail: "AuthType NONE; the function policy that must allow public access could not be read"}}})
 		}
 		return
 	}
@@ -86,17 +87,15 @@ func (r *resolver) functionURL(n *Node) {
 			if g.PrincipalKind == policy.KindAnyone && grantsURL(g) {
 				public = true
 				from := r.principal("*", policy.KindAnyone, n.Account, true)
-				var idx []int
-				for _, st := range g.Statements {
-					idx = append(idx, st.Index)
-				}
-				r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanInvoke, Actions: []string{"lambda:InvokeFunctionUrl"},
-					Conditions: g.Conditions, Exposure: "public", Via: "function-url", Principal: "*", Certainty: True,
-					Evidence: Evidence{Source: pol.Source, Statements: idx, Detail: "AuthType NONE: Lambda does not authenticate callers of " + nonEmpty(u.URL, n.ID)}})
+				e := grantEdge(from, n.ID, EdgeCanInvoke, ViaFunctionURL, []string{"lambda:InvokeFunctionUrl"}, g, pol.Source, True)
+				e.Exposure = policy.Public
+				e.Evidence[0].Detail = "AuthType NONE: Lambda does not authenticate callers of " + nonEmpty(u.URL, n.ID)
+				e.Evidence[0].Fix = "set the function URL's AuthType to AWS_IAM, or remove the grant of lambda:InvokeFunctionUrl to \"*\" (" + statementList(g.Statements) + ")"
+				r.edge(e)
 			}
 		}
 		if !public {
-			r.note(n.ID, "unreachable", "function-url", "the function URL has AuthType NONE but the function policy grants no public lambda:InvokeFunctionUrl, so Lambda answers 403 to every caller")
+			r.note(n.ID, NoteUnreachable, ViaFunctionURL, "the function URL has AuthType NONE but the function policy grants no public lambda:InvokeFunctionUrl, so Lambda answers 403 to every caller")
 		}
 		return
 	}
@@ -104,7 +103,7 @@ func (r *resolver) functionURL(n *Node) {
 		return
 	}
 	url := *n
-	r.grantEdges(&url, res, "function-url", pol.Source, false, True, grantsURL)
+	r.grantEdges(&url, res, ViaFunctionURL, pol.Source, false, True, grantsURL)
 }
 
 // sqsQueue derives access edges from a queue policy. SQS accepts anonymous
@@ -115,11 +114,11 @@ func (r *resolver) sqsQueue(n *Node) {
 	if q == nil {
 		return
 	}
-	res, ok := r.judgePolicy(n, q.Policy, "sqs", "queue-policy")
+	res, ok := r.judgePolicy(n, q.Policy, "sqs", ViaQueuePolicy)
 	if !ok || q.Policy.State != True {
 		return
 	}
-	r.grantEdges(n, res, "queue-policy", q.Policy.Source, true, True, nil)
+	r.grantEdges(n, res, ViaQueuePolicy, q.Policy.Source, true, True, nil)
 }
 
 // roleTrust derives can-assume edges from a role's trust policy. Assuming
@@ -130,9 +129,21 @@ func (r *resolver) roleTrust(n *Node) {
 	if role == nil {
 		return
 	}
-	res, ok := r.judgePolicy(n, role.TrustPolicy, policy.ResourceTypeRoleTrust, "trust-policy")
+	res, ok := r.judgePolicy(n, role.TrustPolicy, policy.ResourceTypeRoleTrust, ViaTrustPolicy)
 	if !ok || role.TrustPolicy.State != True {
 		return
 	}
-	r.grantEdges(n, res, "trust-policy", role.TrustPolicy.Source, false, True, nil)
+	r.grantEdges(n, res, ViaTrustPolicy, role.TrustPolicy.Source, false, True, nil)
+}
+
+// statementList names statements for people: "statement 1 (Sid "A")".
+func statementList(refs []policy.StatementRef) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = fmt.Sprintf("statement %d", r.Index+1)
+		if r.Sid != "" {
+			names[i] += fmt.Sprintf(" (Sid %q)", r.Sid)
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -95,6 +95,9 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 		if bd.Conditional {
 			d.Conditional = true
 			d.Conditions = append(d.Conditions, bd.Conditions...)
+			d.Guards = append(slices.Clone(d.Guards), bd.Guards...)
+			slices.Sort(d.Guards)
+			d.Guards = slices.Compact(d.Guards)
 		}
 	}
 	if kind == KindIAMRole && !r.trustAdmits(target, n) {
@@ -105,9 +108,9 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 		certainty = Unknown
 	}
 	r.edge(Edge{
-		From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions,
-		Exposure: "internal", Via: "identity-policy", Certainty: certainty,
-		Evidence: Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: detail},
+		From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions, Guards: d.Guards,
+		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty,
+		Evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: detail, Conditions: d.Conditions, Guards: d.Guards}},
 	})
 }
 

@@ -56,10 +56,10 @@ func (r *resolver) s3Bucket(n *Node) {
 	}
 	block := EffectiveBlock(bk.BlockPublic, acct)
 
-	if res, ok := r.judgePolicy(n, bk.Policy, "s3", "bucket-policy"); ok && bk.Policy.State == True {
-		public := res.Verdict == "public"
+	if res, ok := r.judgePolicy(n, bk.Policy, "s3", ViaBucketPolicy); ok && bk.Policy.State == True {
+		public := res.Verdict == policy.Public
 		if bk.PolicyStatusPublic.Known() && bk.PolicyStatusPublic.IsTrue() != public {
-			r.note(n.ID, "policy-status-disagreement", "bucket-policy",
+			r.note(n.ID, NotePolicyStatusDisagreement, ViaBucketPolicy,
 				"S3 GetBucketPolicyStatus says IsPublic=%v but the policy engine's verdict is %s; review this bucket policy by hand",
 				bk.PolicyStatusPublic.IsTrue(), res.Verdict)
 		}
@@ -68,18 +68,18 @@ func (r *resolver) s3Bucket(n *Node) {
 		if public {
 			switch block.RestrictPublicBuckets {
 			case True:
-				r.note(n.ID, "neutralised", "bucket-policy",
+				r.note(n.ID, NoteNeutralised, ViaBucketPolicy,
 					"the bucket policy is public, but RestrictPublicBuckets limits access to AWS service principals and the owner account")
-				keep = func(g policy.Grant) bool { return g.PrincipalKind == "service" }
+				keep = func(g policy.Grant) bool { return g.PrincipalKind == policy.KindService }
 			case Unknown:
 				certainty = Unknown
 			}
 			if block.BlockPublicPolicy.IsTrue() && !block.RestrictPublicBuckets.IsTrue() {
-				r.note(n.ID, "block-public-policy-ineffective", "bucket-policy",
+				r.note(n.ID, NoteBlockPublicPolicyIneffective, ViaBucketPolicy,
 					"BlockPublicPolicy is on but only rejects new public policies; the existing public policy still applies (turn on RestrictPublicBuckets)")
 			}
 		}
-		r.grantEdges(n, res, "bucket-policy", bk.Policy.Source, true, certainty, keep)
+		r.grantEdges(n, res, ViaBucketPolicy, bk.Policy.Source, true, certainty, keep)
 	}
 
 	switch bk.ACL.State {
@@ -87,7 +87,7 @@ func (r *resolver) s3Bucket(n *Node) {
 		r.s3ACL(n, bk.ACL, block)
 	case Unknown:
 		if bk.OwnershipKnown != True || bk.Ownership != "BucketOwnerEnforced" {
-			r.note(n.ID, "unknown-exposure", "bucket-acl", "the bucket ACL could not be read; who can reach the bucket through it is unknown")
+			r.note(n.ID, NoteUnknownExposure, ViaBucketACL, "the bucket ACL could not be read; who can reach the bucket through it is unknown")
 		}
 	}
 }
@@ -95,41 +95,43 @@ func (r *resolver) s3Bucket(n *Node) {
 func (r *resolver) s3ACL(n *Node, acl ACL, block PublicAccessBlock) {
 	for _, gr := range acl.Grants {
 		actions := aclActions[gr.Permission]
-		var from, principal, exposure string
+		var from, principal string
+		var exposure policy.Verdict
 		certainty := True
 		switch {
 		case gr.GranteeType == "Group" && (gr.URI == AllUsersURI || gr.URI == AuthenticatedUsersURI):
 			anonymous := gr.URI == AllUsersURI
 			principal = "*"
-			exposure = "public"
+			exposure = policy.Public
 			switch block.IgnorePublicACLs {
 			case True:
-				r.note(n.ID, "neutralised", "bucket-acl", "the ACL grants %s to %s, but IgnorePublicAcls makes S3 ignore it", gr.Permission, groupName(gr.URI))
+				r.note(n.ID, NoteNeutralised, ViaBucketACL, "the ACL grants %s to %s, but IgnorePublicAcls makes S3 ignore it", gr.Permission, groupName(gr.URI))
 				continue
 			case Unknown:
 				certainty = Unknown
 			}
-			from = r.principal("*", "anyone", n.Account, anonymous)
+			from = r.principal("*", policy.KindAnyone, n.Account, anonymous)
 		case gr.GranteeType == "Group":
 			continue // LogDelivery: S3's own log delivery, inside the owner's control
 		case gr.GranteeType == "CanonicalUser" && gr.ID == acl.OwnerID:
 			continue
 		case gr.GranteeType == "CanonicalUser":
 			principal = gr.ID
-			exposure = "cross-account"
+			exposure = policy.CrossAccount
 			from = r.canonical("canonical-user:"+gr.ID, "canonical user "+short(gr.ID))
 		case gr.GranteeType == "AmazonCustomerByEmail":
 			principal = gr.Email
-			exposure = "cross-account"
+			exposure = policy.CrossAccount
 			from = r.canonical("email:"+gr.Email, gr.Email)
 		default:
 			continue
 		}
 		for kind, acts := range EdgeKindsFor(actions, nil) {
 			r.edge(Edge{
-				From: from, To: n.ID, Kind: kind, Actions: acts, Exposure: exposure, Via: "bucket-acl",
+				From: from, To: n.ID, Kind: kind, Actions: acts, Exposure: exposure, Via: ViaBucketACL,
 				Principal: principal, Certainty: certainty,
-				Evidence: Evidence{Source: "s3:GetBucketAcl", Detail: gr.GranteeType + " " + nonEmpty(gr.URI, gr.ID, gr.Email) + " " + gr.Permission},
+				Evidence: []Evidence{{Source: "s3:GetBucketAcl", Actions: acts, Detail: "ACL grant " + gr.GranteeType + " " + nonEmpty(gr.URI, gr.ID, gr.Email) + " " + gr.Permission,
+					Fix: "remove the ACL grant of " + gr.Permission + " to " + nonEmpty(groupName(gr.URI), gr.ID, gr.Email)}},
 			})
 		}
 	}

@@ -7,8 +7,12 @@ import (
 )
 
 // SchemaVersion is the version of the snapshot format. Bump it on any change
-// that an older reader would misread; Read refuses other versions.
-const SchemaVersion = 1
+// that an older reader would misread; Read refuses versions outside
+// MinSchemaVersion..SchemaVersion. Version 2: an edge's evidence is a list.
+const SchemaVersion = 2
+
+// MinSchemaVersion is the oldest snapshot format this trustmap reads.
+const MinSchemaVersion = 1
 
 // Snapshot is the graph as collected: nodes, structural edges and coverage.
 // It holds no access edges: those are derived by Resolve, so an old snapshot

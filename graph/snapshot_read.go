@@ -52,19 +52,28 @@ func ReadSnapshotLimit(r io.Reader, limit int64) (*Snapshot, error) {
 		if errors.As(err, &tl) {
 			return nil, fmt.Errorf("snapshot: %w", tl)
 		}
-		if version != nil && *version != SchemaVersion {
-			return nil, fmt.Errorf("snapshot: schema_version %d, this trustmap reads %d", *version, SchemaVersion)
+		if version != nil && !readableVersion(*version) {
+			return nil, versionErr(*version)
 		}
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	if version == nil {
 		return nil, errors.New("snapshot: no schema_version: not a trustmap snapshot")
 	}
-	if *version != SchemaVersion {
-		return nil, fmt.Errorf("snapshot: schema_version %d, this trustmap reads %d", *version, SchemaVersion)
+	if !readableVersion(*version) {
+		return nil, versionErr(*version)
 	}
 	s.SchemaVersion = *version
 	return s, nil
+}
+
+// readableVersion says whether this trustmap reads a snapshot of schema
+// version v: the current one, and version 1, whose edges carried one
+// evidence object instead of a list (Edge.UnmarshalJSON reads both).
+func readableVersion(v int) bool { return v >= MinSchemaVersion && v <= SchemaVersion }
+
+func versionErr(v int) error {
+	return fmt.Errorf("snapshot: schema_version %d, this trustmap reads %d to %d", v, MinSchemaVersion, SchemaVersion)
 }
 
 // decodeSnapshot reads one JSON object into s. It returns the schema
@@ -94,7 +103,7 @@ func decodeSnapshot(dec *json.Decoder, pr *posReader, s *Snapshot) (*int, error)
 			}
 			if v != nil {
 				version = v
-				if *v != SchemaVersion {
+				if !readableVersion(*v) {
 					return version, errors.New("wrong schema version")
 				}
 			}

@@ -46,7 +46,7 @@ func readSnapshotReference(raw []byte) (*Snapshot, error) {
 	if err := json.Unmarshal(raw, &probe); err != nil {
 		return nil, err
 	}
-	if probe.SchemaVersion == nil || *probe.SchemaVersion != SchemaVersion {
+	if probe.SchemaVersion == nil || !readableVersion(*probe.SchemaVersion) {
 		return nil, errors.New("version")
 	}
 	var s Snapshot
@@ -121,7 +121,7 @@ func TestAMalformedSnapshotIsOneLineNamingThePosition(t *testing.T) {
 		{"data after the snapshot", "{\"schema_version\": 1}\n{}", "line 2, column 1: data after the snapshot"},
 		{"nodes that are not an array", "{\"schema_version\": 1, \"nodes\": {\"id\": \"a\"}}", "line 1, column 32: want an array"},
 		{"no schema version", `{"nodes": []}`, "no schema_version: not a trustmap snapshot"},
-		{"another schema version", `{"schema_version": 2, "nodes": [{"id": 1}]}`, "schema_version 2, this trustmap reads 1"},
+		{"another schema version", `{"schema_version": 3, "nodes": [{"id": 1}]}`, "schema_version 3, this trustmap reads 1 to 2"},
 		{"a schema version that is not a number", "{\n\"schema_version\": \"1\"}", "line 2, column"},
 	}
 	for _, tc := range cases {

@@ -238,11 +238,12 @@ func (a *analyzer) result(grants []*grant) Result {
 					NotResources:  rg[1],
 					PinnedBy:      pinTexts(g.pins),
 					Conditions:    dedupe(g.residual),
+					Guards:        GuardsOf(g.holds),
 				}
-				key := strings.Join([]string{out.Principal, out.PrincipalKind, out.Via, string(out.Exposure),
+				key := strings.Join([]string{out.Principal, string(out.PrincipalKind), out.Via, string(out.Exposure),
 					strings.Join(out.NotActions, "\x00"), strings.Join(out.Resources, "\x00"),
 					strings.Join(out.NotResources, "\x00"), strings.Join(out.PinnedBy, "\x00"),
-					strings.Join(out.Conditions, "\x00")}, "\x01")
+					strings.Join(out.Conditions, "\x00"), guardKey(out.Guards)}, "\x01")
 				m, ok := merged[key]
 				if !ok {
 					m = &out
@@ -258,7 +259,7 @@ func (a *analyzer) result(grants []*grant) Result {
 						res.ExternalPrincipals = append(res.ExternalPrincipals, e)
 					}
 				}
-				if g.who.exposure.rank() > res.Verdict.rank() {
+				if g.who.exposure.Rank() > res.Verdict.Rank() {
 					res.Verdict = g.who.exposure
 				}
 			}
@@ -280,8 +281,8 @@ func (a *analyzer) result(grants []*grant) Result {
 }
 
 func grantLess(x, y Grant) bool {
-	if x.Exposure.rank() != y.Exposure.rank() {
-		return x.Exposure.rank() > y.Exposure.rank()
+	if x.Exposure.Rank() != y.Exposure.Rank() {
+		return x.Exposure.Rank() > y.Exposure.Rank()
 	}
 	if x.Principal != y.Principal {
 		return x.Principal < y.Principal
@@ -346,4 +347,13 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func guardKey(gs []Guard) string {
+	var b strings.Builder
+	for _, g := range gs {
+		b.WriteString(string(g))
+		b.WriteByte(0)
+	}
+	return b.String()
 }

@@ -66,6 +66,7 @@ func TestAnalyzeReportsWhatNarrowsAGrant(t *testing.T) {
 			Resources:  []string{"arn:aws:execute-api:us-east-1:111122223333:abc/*"},
 			PinnedBy:   []string{"StringEquals aws:SourceVpce = vpce-1a2b3c4d (Deny statement 2)"},
 			Conditions: []string{"Bool aws:SecureTransport = true"},
+			Guards:     []Guard{GuardSecureTransport, GuardSourceVPC},
 			Statements: []StatementRef{{Index: 0, Sid: "Api"}},
 			NarrowedBy: []StatementRef{{Index: 1, Sid: "VpceOnly"}},
 			Fix:        `add "aws:PrincipalAccount": "111122223333" to statement 1 (Sid "Api"): the network condition alone admits principals of any account`,
@@ -101,6 +102,14 @@ func TestAnalyzeSuggestsFixesThatNameTheMissingCondition(t *testing.T) {
 		{"an IfExists pin suggests the strict operator", Context{ResourceType: "s3", OwnerAccount: "111122223333"},
 			`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`,
 			`change "StringEqualsIfExists" to "StringEquals" for "aws:SourceVpce" in statement 1: the weaker form is true for requests without the key`},
+		// One grant made by two statements (the same account by id and by
+		// root ARN): removing it from one leaves it open through the other,
+		// so the fix names both (IAM JSON reference, Principal: an account
+		// id is shorthand for its root ARN).
+		{"a grant two statements make is fixed in both", Context{ResourceType: "s3", OwnerAccount: "111122223333"},
+			`{"Statement":[{"Sid":"ById","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},` +
+				`{"Sid":"ByRoot","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`,
+			`remove account 444455556666 from statement 1 (Sid "ById") unless it is a trusted partner; remove account 444455556666 from statement 2 (Sid "ByRoot") unless it is a trusted partner`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

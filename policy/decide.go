@@ -33,6 +33,10 @@ type Decision struct {
 	Statements []StatementRef
 	// Conditions are the undecided conditions (String() form).
 	Conditions []string
+	// Guards classifies what the undecided conditions demand of a caller
+	// (GuardsOf; for a Deny that may apply, what its conditions' complements
+	// demand).
+	Guards []Guard
 }
 
 // Decide evaluates the policy for one request, as IAM evaluates a single
@@ -72,7 +76,7 @@ func (p *Policy) decide(r Request, closedWorld bool) Decision {
 	type outcome struct {
 		st      *Statement
 		t       tri
-		unknown []string
+		unknown []Condition
 	}
 	var denyYes, denyMaybe, allowYes, allowMaybe []outcome
 	for i := range p.Statements {
@@ -91,34 +95,51 @@ func (p *Policy) decide(r Request, closedWorld bool) Decision {
 			allowMaybe = append(allowMaybe, o)
 		}
 	}
-	collect := func(groups ...[]outcome) ([]StatementRef, []string) {
-		refs := []StatementRef{}
+	collect := func(allows, denies []outcome) Decision {
+		d := Decision{Effect: DecisionAllow, Statements: []StatementRef{}}
 		var conds []string
-		for _, g := range groups {
-			for _, o := range g {
-				refs = append(refs, StatementRef{Index: o.st.Index, Sid: o.st.Sid})
-				conds = append(conds, o.unknown...)
+		var required []Condition
+		for _, o := range allows {
+			d.Statements = append(d.Statements, StatementRef{Index: o.st.Index, Sid: o.st.Sid})
+			for _, c := range o.unknown {
+				conds = append(conds, c.String())
+				required = append(required, c)
 			}
 		}
-		return refs, dedupe(conds)
+		for _, o := range denies {
+			d.Statements = append(d.Statements, StatementRef{Index: o.st.Index, Sid: o.st.Sid})
+			for _, c := range o.unknown {
+				conds = append(conds, c.String())
+				if comp, ok := c.complement(); ok && len(o.unknown) == 1 {
+					// The Allow survives the Deny only when its one
+					// undecided condition is false.
+					required = append(required, comp)
+				}
+			}
+		}
+		d.Conditions = dedupe(conds)
+		d.Guards = GuardsOf(required)
+		return d
 	}
 	switch {
 	case len(denyYes) > 0:
-		refs, _ := collect(denyYes)
-		return Decision{Effect: DecisionDeny, Statements: refs}
+		d := collect(nil, denyYes)
+		return Decision{Effect: DecisionDeny, Statements: d.Statements}
 	case len(allowYes) > 0:
-		refs, conds := collect(allowYes, denyMaybe)
-		return Decision{Effect: DecisionAllow, Conditional: len(denyMaybe) > 0, Statements: refs, Conditions: conds}
+		d := collect(allowYes, denyMaybe)
+		d.Conditional = len(denyMaybe) > 0
+		return d
 	case len(allowMaybe) > 0:
-		refs, conds := collect(allowMaybe, denyMaybe)
-		return Decision{Effect: DecisionAllow, Conditional: true, Statements: refs, Conditions: conds}
+		d := collect(allowMaybe, denyMaybe)
+		d.Conditional = true
+		return d
 	}
 	return Decision{Effect: DecisionNotApplicable, Statements: []StatementRef{}}
 }
 
 // statementApplies reports whether a statement matches the request, and
 // the conditions it could not decide.
-func (p *Policy) statementApplies(st *Statement, r Request, ctx map[string][]string, vars varResolver, closedWorld bool) (tri, []string) {
+func (p *Policy) statementApplies(st *Statement, r Request, ctx map[string][]string, vars varResolver, closedWorld bool) (tri, []Condition) {
 	result := triTrue
 	and := func(t tri) {
 		switch {
@@ -148,20 +169,20 @@ func (p *Policy) statementApplies(st *Statement, r Request, ctx map[string][]str
 	if result == triFalse {
 		return triFalse, nil
 	}
-	var unknown []string
+	var unknown []Condition
 	for _, c := range st.Conditions {
 		vals, present := ctx[c.keyLower()]
 		decidable := present || closedWorld || c.info().family == famNull || c.IfExists ||
 			c.Set == SetForAllValues || (c.Set == "" && c.info().negated)
 		if !decidable {
 			and(triUnknown)
-			unknown = append(unknown, c.String())
+			unknown = append(unknown, c)
 			continue
 		}
 		ok, known := evalCondition(c, vals, present, vars)
 		if !known {
 			and(triUnknown)
-			unknown = append(unknown, c.String())
+			unknown = append(unknown, c)
 			continue
 		}
 		and(boolTri(ok))

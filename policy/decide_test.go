@@ -83,7 +83,7 @@ func TestDecideEvaluatesIdentityPolicies(t *testing.T) {
 		{"the deny-unless-endpoint lets the endpoint through", Request{Action: "dynamodb:GetItem", Resource: "t", Context: map[string][]string{"aws:SourceVpce": {"vpce-1a2b3c4d"}}},
 			Decision{Effect: DecisionAllow, Statements: []StatementRef{ref(7, "DynamoRead")}}},
 		{"IfExists on a missing key is true but a missing numeric key is unknown", Request{Action: "sts:AssumeRole", Resource: "r"},
-			Decision{Effect: DecisionAllow, Conditional: true, Statements: []StatementRef{ref(8, "MFA")}, Conditions: []string{"NumericLessThan aws:MultiFactorAuthAge = 3600"}}},
+			Decision{Effect: DecisionAllow, Conditional: true, Statements: []StatementRef{ref(8, "MFA")}, Conditions: []string{"NumericLessThan aws:MultiFactorAuthAge = 3600"}, Guards: []Guard{GuardMFA}}},
 		{"numeric and boolean values are compared by type", Request{Action: "sts:AssumeRole", Resource: "r", Context: map[string][]string{"aws:MultiFactorAuthPresent": {"TRUE"}, "aws:MultiFactorAuthAge": {"120.5"}}},
 			Decision{Effect: DecisionAllow, Statements: []StatementRef{ref(8, "MFA")}}},
 		{"an old MFA session fails the numeric test", Request{Action: "sts:AssumeRole", Resource: "r", Context: map[string][]string{"aws:MultiFactorAuthAge": {"7200"}}},

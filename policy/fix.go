@@ -89,12 +89,21 @@ func hasKey(st *Statement, keyLower string) bool {
 	return false
 }
 
-// fix returns the smallest concrete change that removes an external grant.
+// fix returns the smallest concrete change that removes an external grant:
+// one change per statement that makes it (removing the grant from one
+// statement leaves it open through the others), joined with "; ".
 func (a *analyzer) fix(g *Grant) string {
-	if len(g.Statements) == 0 {
-		return ""
+	var fixes []string
+	for _, ref := range g.Statements {
+		if f := a.fixIn(g, ref); f != "" && !contains(fixes, f) {
+			fixes = append(fixes, f)
+		}
 	}
-	ref := g.Statements[0]
+	return strings.Join(fixes, "; ")
+}
+
+// fixIn is the change to one statement that removes its part of a grant.
+func (a *analyzer) fixIn(g *Grant, ref StatementRef) string {
 	st := a.stmtByIndex(ref.Index)
 	if st == nil {
 		return ""

@@ -40,7 +40,7 @@ func checkResult(t *testing.T, p *Policy, ctx Context, r Result) {
 	}
 	best := Internal
 	for _, g := range r.Grants {
-		if g.Exposure.rank() > best.rank() {
+		if g.Exposure.Rank() > best.Rank() {
 			best = g.Exposure
 		}
 		if g.Exposure != Internal && g.Fix == "" {
@@ -66,7 +66,7 @@ func checkResult(t *testing.T, p *Policy, ctx Context, r Result) {
 			allowOnly.Statements = append(allowOnly.Statements, st)
 		}
 	}
-	if without := Analyze(allowOnly, ctx); without.Verdict.rank() < r.Verdict.rank() {
+	if without := Analyze(allowOnly, ctx); without.Verdict.Rank() < r.Verdict.Rank() {
 		t.Fatalf("Deny statements raised the verdict from %s to %s", without.Verdict, r.Verdict)
 	}
 }

@@ -7,9 +7,9 @@ import (
 // grantee is who one grant reaches, after the principal and the pins that
 // narrow it have been combined.
 type grantee struct {
-	id       string // Grant.Principal
-	kind     string // Kind* constant
-	via      string // service principal acting for id, if any
+	id       string        // Grant.Principal
+	kind     PrincipalKind // Kind* constant
+	via      string        // service principal acting for id, if any
 	exposure Verdict
 	external []string // entries for Result.ExternalPrincipals
 	account  string   // the account for KindOwner/KindAccount grantees

@@ -77,8 +77,8 @@ const (
 	Internal     Verdict = "internal"
 )
 
-// rank orders verdicts by exposure: public > cross-account > internal.
-func (v Verdict) rank() int {
+// Rank orders verdicts by exposure: public 2 > cross-account 1 > internal 0.
+func (v Verdict) Rank() int {
 	switch v {
 	case Public:
 		return 2
@@ -104,18 +104,22 @@ type Context struct {
 // ResourceTypeRoleTrust is the Context.ResourceType of an IAM role trust policy.
 const ResourceTypeRoleTrust = "iam-role-trust"
 
+// PrincipalKind says what sort of grantee a grant names. It is the one
+// principal-kind type of the project: graph and analyzers carry it as is.
+type PrincipalKind string
+
 // Principal kinds used in Grant.PrincipalKind.
 const (
-	KindAnyone        = "anyone"            // any principal of any account, anonymous callers included
-	KindNetwork       = "network"           // any principal, but only from a fixed network (IP range, VPC, VPC endpoint)
-	KindAccount       = "account"           // one external AWS account (or a principal ARN inside it)
-	KindOrganization  = "organization"      // the accounts of an AWS Organizations organization
-	KindService       = "service"           // an AWS service principal
-	KindFederated     = "federated"         // users of a web identity, OIDC or SAML provider
-	KindOwner         = "owner"             // the owner account or one of its principals
-	KindCanonicalUser = "canonical-user"    // an S3 canonical user id (account unknown)
-	KindPrincipalID   = "principal-id"      // a unique principal id (aws:userid) or an ARN whose account is not an account id
-	KindDeleted       = "deleted-principal" // a unique id IAM left in place of a deleted principal; matches nobody
+	KindAnyone        PrincipalKind = "anyone"            // any principal of any account, anonymous callers included
+	KindNetwork       PrincipalKind = "network"           // any principal, but only from a fixed network (IP range, VPC, VPC endpoint)
+	KindAccount       PrincipalKind = "account"           // one external AWS account (or a principal ARN inside it)
+	KindOrganization  PrincipalKind = "organization"      // the accounts of an AWS Organizations organization
+	KindService       PrincipalKind = "service"           // an AWS service principal
+	KindFederated     PrincipalKind = "federated"         // users of a web identity, OIDC or SAML provider
+	KindOwner         PrincipalKind = "owner"             // the owner account or one of its principals
+	KindCanonicalUser PrincipalKind = "canonical-user"    // an S3 canonical user id (account unknown)
+	KindPrincipalID   PrincipalKind = "principal-id"      // a unique principal id (aws:userid) or an ARN whose account is not an account id
+	KindDeleted       PrincipalKind = "deleted-principal" // a unique id IAM left in place of a deleted principal; matches nobody
 )
 
 // AnyService is Grant.Via for a "*" principal pinned only by
@@ -146,7 +150,7 @@ type Grant struct {
 	// service principal, a federated provider, or a principal ARN.
 	Principal string `json:"principal"`
 	// PrincipalKind is one of the Kind* constants.
-	PrincipalKind string `json:"principal_kind"`
+	PrincipalKind PrincipalKind `json:"principal_kind"`
 	// Via names the service principal when a service acts for an account
 	// (aws:SourceAccount / aws:SourceArn pinning), e.g. "s3.amazonaws.com";
 	// AnyService ("*") when the statement's principal is "*" and only the
@@ -170,6 +174,10 @@ type Grant struct {
 	// Conditions lists residual conditions that do not restrict who, such as
 	// sts:ExternalId, aws:SecureTransport or an IP block-list left by a Deny.
 	Conditions []string `json:"conditions,omitempty"`
+	// Guards classifies the grant's conditions (pins and residual alike) by
+	// what they demand of a caller: an ExternalId, MFA, a source network ...
+	// Sorted; empty when no condition is of a known guard kind.
+	Guards []Guard `json:"guards,omitempty"`
 	// Statements are the Allow statements responsible for the grant.
 	Statements []StatementRef `json:"statements"`
 	// NarrowedBy are the Deny statements that narrowed the grant.

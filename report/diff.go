@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 )
 
 // DiffResult is what changed between two reports: entry points,
@@ -25,13 +26,13 @@ import (
 // a principal or action added that no wildcard already granted, recognized
 // → unrecognized, severity or risk up, a suppression gone.
 type DiffResult struct {
-	Old         DiffSide                          `json:"old"`
-	New         DiffSide                          `json:"new"`
-	EntryPoints DiffSection[analyzers.EntryPoint] `json:"entry_points"`
-	Boundaries  DiffSection[analyzers.Crossing]   `json:"boundaries"`
-	Threats     DiffSection[analyzers.Threat]     `json:"threats"`
-	Findings    DiffSection[analyzers.Finding]    `json:"findings"`
-	Regressions []string                          `json:"regressions"`
+	Old         DiffSide                        `json:"old"`
+	New         DiffSide                        `json:"new"`
+	EntryPoints DiffSection[results.EntryPoint] `json:"entry_points"`
+	Boundaries  DiffSection[results.Crossing]   `json:"boundaries"`
+	Threats     DiffSection[results.Threat]     `json:"threats"`
+	Findings    DiffSection[analyzers.Finding]  `json:"findings"`
+	Regressions []string                        `json:"regressions"`
 }
 
 // DiffSide names one of the two reports.
@@ -88,7 +89,7 @@ func Diff(old, new *Report) DiffResult {
 	suppressed := suppressedEntryPoints(new)
 
 	d.EntryPoints = diffItems(old.EntryPoints, new.EntryPoints,
-		func(e analyzers.EntryPoint) string { return e.ID }, analyzers.CompareEntryPoints, changeEntryPoint)
+		func(e results.EntryPoint) string { return e.ID }, results.CompareEntryPoints, changeEntryPoint)
 	for _, e := range d.EntryPoints.Added {
 		if !e.Recognized && !suppressed[e.ID] {
 			d.Regressions = append(d.Regressions, fmt.Sprintf("new entry point %s (%s): %s access to %s via %s for %s",
@@ -96,7 +97,7 @@ func Diff(old, new *Report) DiffResult {
 		}
 	}
 	d.Boundaries = diffItems(old.Boundaries, new.Boundaries,
-		func(c analyzers.Crossing) string { return c.ID }, analyzers.CompareCrossings, changeCrossing)
+		func(c results.Crossing) string { return c.ID }, results.CompareCrossings, changeCrossing)
 	for _, c := range d.Boundaries.Added {
 		if !c.Recognized && !suppressed[c.EntryPoint] {
 			d.Regressions = append(d.Regressions, fmt.Sprintf("new unrecognized trust-boundary crossing %s: %s —%s→ %s (%s → %s)",
@@ -104,7 +105,7 @@ func Diff(old, new *Report) DiffResult {
 		}
 	}
 	d.Threats = diffItems(old.Threats, new.Threats,
-		func(t analyzers.Threat) string { return t.ID }, analyzers.CompareThreats, changeThreat)
+		func(t results.Threat) string { return t.ID }, results.CompareThreats, changeThreat)
 	for _, t := range d.Threats.Added {
 		if !t.Recognized && !suppressed[t.EntryPoint] {
 			d.Regressions = append(d.Regressions, fmt.Sprintf("new threat %s (risk %d, %s): %s", t.ID, t.Risk, t.Severity, t.Title))
@@ -122,8 +123,7 @@ func Diff(old, new *Report) DiffResult {
 		mirrored[c.ID] = true
 	}
 	for _, f := range d.Findings.Added {
-		ep, _ := f.Details["entry_point"].(string)
-		bx, _ := f.Details["crossing"].(string)
+		ep, bx := f.EntryPointID(), f.CrossingID()
 		if !f.Recognized && f.Suppressed == nil && !mirrored[ep] && !mirrored[bx] {
 			d.Regressions = append(d.Regressions, fmt.Sprintf("new finding %s (%s): %s on %s", f.ID, f.Severity, f.Title, f.Resource))
 		}
@@ -156,7 +156,7 @@ func suppressedEntryPoints(r *Report) map[string]bool {
 		if f.Suppressed == nil {
 			continue
 		}
-		if ep, ok := f.Details["entry_point"].(string); ok {
+		if ep := f.EntryPointID(); ep != "" {
 			s[ep] = true
 		}
 	}
@@ -246,25 +246,25 @@ func (f *fields) result(id, subject string) (ItemChange, bool) {
 	return c, len(f.list) > 0
 }
 
-func changeEntryPoint(a, b analyzers.EntryPoint) (ItemChange, bool) {
+func changeEntryPoint(a, b results.EntryPoint) (ItemChange, bool) {
 	var f fields
-	f.value("exposure", a.Exposure, b.Exposure, exposureRank(b.Exposure) > exposureRank(a.Exposure))
+	f.value("exposure", string(a.Exposure), string(b.Exposure), b.Exposure.Rank() > a.Exposure.Rank())
 	f.set("principals", a.Principals, b.Principals)
 	f.set("actions", a.Actions, b.Actions)
 	f.recognized(a.Recognized, b.Recognized)
 	f.value("severity", string(a.Severity), string(b.Severity), b.Severity.Rank() > a.Severity.Rank())
-	return f.result(b.ID, b.ResourceARN+" via "+b.Via)
+	return f.result(b.ID, b.ResourceARN+" via "+string(b.Via))
 }
 
-func changeCrossing(a, b analyzers.Crossing) (ItemChange, bool) {
+func changeCrossing(a, b results.Crossing) (ItemChange, bool) {
 	var f fields
-	f.value("exposure", a.Exposure, b.Exposure, exposureRank(b.Exposure) > exposureRank(a.Exposure))
+	f.value("exposure", string(a.Exposure), string(b.Exposure), b.Exposure.Rank() > a.Exposure.Rank())
 	f.set("actions", a.Actions, b.Actions)
 	f.recognized(a.Recognized, b.Recognized)
 	return f.result(b.ID, fmt.Sprintf("%s —%s→ %s", b.From, b.Kind, b.To))
 }
 
-func changeThreat(a, b analyzers.Threat) (ItemChange, bool) {
+func changeThreat(a, b results.Threat) (ItemChange, bool) {
 	var f fields
 	f.value("risk", fmt.Sprint(a.Risk), fmt.Sprint(b.Risk), b.Risk > a.Risk)
 	f.value("severity", string(a.Severity), string(b.Severity), b.Severity.Rank() > a.Severity.Rank())
@@ -280,16 +280,6 @@ func changeFinding(a, b analyzers.Finding) (ItemChange, bool) {
 	f.recognized(a.Recognized, b.Recognized)
 	f.value("suppressed", yesNo(a.Suppressed != nil), yesNo(b.Suppressed != nil), a.Suppressed != nil && b.Suppressed == nil)
 	return f.result(b.ID, b.Title+" on "+b.Resource)
-}
-
-func exposureRank(e string) int {
-	switch e {
-	case "public":
-		return 2
-	case "cross-account":
-		return 1
-	}
-	return 0
 }
 
 func setDiff(old, new []string) (added, removed []string) {

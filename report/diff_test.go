@@ -3,25 +3,29 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/internal/reporttest"
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
 
-func ep(id, exposure string, sev analyzers.Severity, recognized bool, principals ...string) analyzers.EntryPoint {
-	return analyzers.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + id, Via: "bucket-policy", Exposure: exposure,
+func ep(id string, exposure policy.Verdict, sev results.Severity, recognized bool, principals ...string) results.EntryPoint {
+	return results.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + id, Via: "bucket-policy", Exposure: exposure,
 		Principals: principals, Actions: []string{"s3:GetObject"}, Severity: sev, Recognized: recognized}
 }
 
 func TestDiffJudgesWhatGotWorse(t *testing.T) {
 	base := &report.Report{
-		EntryPoints: []analyzers.EntryPoint{ep("same", "public", analyzers.SevHigh, false, "*"), ep("narrowed", "public", analyzers.SevHigh, false, "*"),
-			ep("unrecognized", "cross-account", analyzers.SevMedium, true, "111122223333")},
-		Threats: []analyzers.Threat{{ID: "T-down", Risk: 15, Severity: analyzers.SevHigh}, {ID: "T-up", Risk: 6, Severity: analyzers.SevMedium}},
+		EntryPoints: []results.EntryPoint{ep("same", "public", results.SevHigh, false, "*"), ep("narrowed", "public", results.SevHigh, false, "*"),
+			ep("unrecognized", "cross-account", results.SevMedium, true, "111122223333")},
+		Threats: []results.Threat{{ID: "T-down", Risk: 15, Severity: results.SevHigh}, {ID: "T-up", Risk: 6, Severity: results.SevMedium}},
 	}
 	cases := []struct {
 		name        string
@@ -31,18 +35,18 @@ func TestDiffJudgesWhatGotWorse(t *testing.T) {
 	}{
 		{"the same report has no differences", func(*report.Report) {}, nil, nil},
 		{"a new unrecognized entry point is a regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("fresh", "public", analyzers.SevHigh, false, "*"))
+			r.EntryPoints = append(r.EntryPoints, ep("fresh", "public", results.SevHigh, false, "*"))
 		}, []string{"new entry point fresh (high): public access"}, nil},
 		{"a new entry point the trust config recognizes is listed but is no regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("known", "cross-account", analyzers.SevMedium, true, "111122223333"))
+			r.EntryPoints = append(r.EntryPoints, ep("known", "cross-account", results.SevMedium, true, "111122223333"))
 		}, nil, nil},
 		{"a new entry point whose finding is suppressed is no regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("accepted", "public", analyzers.SevHigh, false, "*"))
-			r.Findings = append(r.Findings, analyzers.Finding{ID: "TM-EXP-001:accepted", RuleID: "TM-EXP-001", Details: map[string]any{"entry_point": "accepted"},
-				Suppressed: &analyzers.SuppressedBy{Owner: "sec", Expires: "2027-01-01"}})
+			r.EntryPoints = append(r.EntryPoints, ep("accepted", "public", results.SevHigh, false, "*"))
+			r.Findings = append(r.Findings, analyzers.Finding{ID: "TM-EXP-001:accepted", RuleID: "TM-EXP-001", Details: &analyzers.Details{EntryPoint: "accepted"},
+				Suppressed: &results.SuppressedBy{Owner: "sec", Expires: "2027-01-01"}})
 		}, nil, nil},
 		{"narrower access is a change but no regression", func(r *report.Report) {
-			r.EntryPoints[1].Exposure, r.EntryPoints[1].Principals, r.EntryPoints[1].Severity = "cross-account", []string{"111122223333"}, analyzers.SevMedium
+			r.EntryPoints[1].Exposure, r.EntryPoints[1].Principals, r.EntryPoints[1].Severity = "cross-account", []string{"111122223333"}, results.SevMedium
 		}, nil, []string{"narrowed"}},
 		{"losing recognition is a regression", func(r *report.Report) {
 			r.EntryPoints[2].Recognized = false
@@ -51,8 +55,8 @@ func TestDiffJudgesWhatGotWorse(t *testing.T) {
 			r.EntryPoints[0].Actions = []string{"s3:GetObject", "s3:PutObject"}
 		}, []string{"entry point same got worse (arn:aws:s3:::same via bucket-policy): actions +s3:PutObject"}, []string{"same"}},
 		{"risk going up is a regression, going down is not", func(r *report.Report) {
-			r.Threats[0].Risk, r.Threats[0].Severity = 8, analyzers.SevMedium
-			r.Threats[1].Risk, r.Threats[1].Severity = 12, analyzers.SevHigh
+			r.Threats[0].Risk, r.Threats[0].Severity = 8, results.SevMedium
+			r.Threats[1].Risk, r.Threats[1].Severity = 12, results.SevHigh
 		}, []string{"threat T-up got worse"}, nil},
 	}
 	for _, tc := range cases {
@@ -85,7 +89,7 @@ func TestDiffJudgesWhatGotWorse(t *testing.T) {
 }
 
 func TestDiffOfTheFixtureAgainstItselfIsEmptyInEveryFormat(t *testing.T) {
-	in := viewsInput(t)
+	in := reporttest.Input(t, filepath.Join("testdata", "views.yaml"))
 	d := report.Diff(in.Report, in.Report)
 	if !d.Empty() || d.Worse() {
 		t.Fatalf("a report differs from itself: %+v", d)
@@ -94,12 +98,20 @@ func TestDiffOfTheFixtureAgainstItselfIsEmptyInEveryFormat(t *testing.T) {
 		"text": func(b *bytes.Buffer) error { return report.WriteDiffText(b, d) },
 		"md":   func(b *bytes.Buffer) error { return report.WriteDiffMarkdown(b, d) },
 	} {
-		if out := string(render(t, write)); !strings.Contains(strings.ToLower(out), "no differences") {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if out := buf.String(); !strings.Contains(strings.ToLower(out), "no differences") {
 			t.Errorf("%s output does not say there are no differences:\n%s", name, out)
 		}
 	}
 	var back report.DiffResult
-	if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return report.WriteDiffJSON(b, d) }), &back); err != nil {
+	var doc bytes.Buffer
+	if err := report.WriteDiffJSON(&doc, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
 	if back.EntryPoints.Added == nil || back.Regressions == nil {

@@ -1,15 +1,10 @@
 package report
 
-import (
-	_ "embed"
-	"fmt"
-	"html/template"
-	"strings"
-	"time"
-)
+import "time"
 
 // This file holds the scan-history part of the report: the History
-// section of report.json (schema 1.1) and its Markdown and HTML views. The
+// section of report.json (schema 1.2) and its Markdown view (the HTML view
+// is report/html/history.go). The
 // history comes in with the Report (cmd fills it from the store); writers
 // never read a store.
 
@@ -121,18 +116,18 @@ func writeHistoryMarkdown(p *printer, r *Report) {
 				if it.Reopened {
 					detail += " (back after being resolved)"
 				}
-				p.f("| %s | %s | `%s` | %s | %s |\n", kindWord(it.Kind), it.ID, md(it.Subject), md(detail), it.FirstSeen.UTC().Format("2006-01-02"))
+				p.f("| %s | %s | %s | %s | %s |\n", KindWord(it.Kind), it.ID, code(it.Subject), md(detail), it.FirstSeen.UTC().Format("2006-01-02"))
 			}
 		}
 	}
 	if len(h.EntryPoints) > 0 {
 		arn := map[string]string{}
 		for _, ep := range r.EntryPoints {
-			arn[ep.ID] = ep.ResourceARN + " via " + ep.Via
+			arn[ep.ID] = ep.ResourceARN + " via " + string(ep.Via)
 		}
 		p.f("\n### Age of the entry points\n\n| Entry point | Resource | First seen | Age (days) | Reopened |\n|---|---|---|---|---|\n")
 		for _, a := range h.EntryPoints {
-			p.f("| %s | `%s` | %s | %d | %d |\n", a.ID, md(arn[a.ID]), a.FirstSeen.UTC().Format("2006-01-02"), a.AgeDays, a.Reopened)
+			p.f("| %s | %s | %s | %d | %d |\n", a.ID, code(arn[a.ID]), a.FirstSeen.UTC().Format("2006-01-02"), a.AgeDays, a.Reopened)
 		}
 	}
 	for _, t := range h.Trend {
@@ -154,7 +149,8 @@ func completeWord(c bool) string {
 	return "incomplete"
 }
 
-func kindWord(k string) string {
+// KindWord names an item kind of the history for people.
+func KindWord(k string) string {
 	switch k {
 	case "entry_point":
 		return "entry point"
@@ -162,99 +158,4 @@ func kindWord(k string) string {
 		return "boundary crossing"
 	}
 	return k
-}
-
-//go:embed history.tmpl
-var historyHTML string
-
-// The HTML history section is its own template ("history"), called from
-// html.tmpl.
-var _ = template.Must(htmlTmpl.Funcs(template.FuncMap{
-	"trendChart": trendChart,
-	"kindWord":   kindWord,
-	"dateOnly":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-	"dateTime":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"epSubject": func(r *Report, id string) string {
-		for _, ep := range r.EntryPoints {
-			if ep.ID == id {
-				return ep.ResourceARN + " via " + ep.Via
-			}
-		}
-		return ""
-	},
-}).New("history").Parse(historyHTML))
-
-// trendView is one account's trend chart, laid out for the template.
-type trendView struct {
-	Account      string
-	W, H         int
-	Left, Bottom int
-	Right, Top   int
-	Series       []trendSeries
-	YTicks       []trendTick
-	XLabels      []trendTick
-}
-
-type trendSeries struct {
-	Name, Class string
-	Points      string // polyline points
-	Dots        []trendDot
-}
-
-type trendDot struct {
-	X, Y  int
-	Title string
-}
-
-type trendTick struct {
-	X, Y  int
-	Label string
-}
-
-// trendChart lays out the counts of public, cross-account and
-// unrecognized entry points per scan as lines on a small chart.
-func trendChart(t AccountTrend) trendView {
-	v := trendView{Account: t.Account, W: 520, H: 170, Left: 40, Bottom: 140, Right: 500, Top: 14}
-	hi := 1
-	for _, p := range t.Points {
-		hi = max(hi, p.Public, p.CrossAccount, p.Unrecognized)
-	}
-	n := len(t.Points)
-	x := func(i int) int {
-		if n == 1 {
-			return (v.Left + v.Right) / 2
-		}
-		return v.Left + 10 + i*(v.Right-v.Left-20)/(n-1)
-	}
-	y := func(c int) int { return v.Bottom - c*(v.Bottom-v.Top)/hi }
-	for _, c := range []int{0, (hi + 1) / 2, hi} {
-		v.YTicks = append(v.YTicks, trendTick{X: v.Left - 6, Y: y(c), Label: fmt.Sprint(c)})
-	}
-	for i, p := range t.Points {
-		if i == 0 || i == n-1 || (n > 4 && i == n/2) {
-			v.XLabels = append(v.XLabels, trendTick{X: x(i), Y: v.Bottom + 18, Label: p.ScannedAt.UTC().Format("01-02")})
-		}
-	}
-	for _, s := range []struct {
-		name, class string
-		get         func(TrendPoint) int
-	}{
-		{"public", "t-public", func(p TrendPoint) int { return p.Public }},
-		{"cross-account", "t-cross", func(p TrendPoint) int { return p.CrossAccount }},
-		{"unrecognized", "t-unrec", func(p TrendPoint) int { return p.Unrecognized }},
-	} {
-		ser := trendSeries{Name: s.name, Class: s.class}
-		var pts []string
-		for i, p := range t.Points {
-			pts = append(pts, fmt.Sprintf("%d,%d", x(i), y(s.get(p))))
-			title := fmt.Sprintf("%s: %d %s (scan %s)", p.ScannedAt.UTC().Format("2006-01-02 15:04"), s.get(p), s.name, p.ScanID)
-			if !p.Complete {
-				title += ", incomplete"
-			}
-			ser.Dots = append(ser.Dots, trendDot{X: x(i), Y: y(s.get(p)), Title: title})
-		}
-		ser.Points = strings.Join(pts, " ")
-		v.Series = append(v.Series, ser)
-	}
-	return v
 }

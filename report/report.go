@@ -8,33 +8,48 @@ import (
 	"time"
 
 	"github.com/trustmap/trustmap/analyzers"
-	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 )
 
 // SchemaVersion is the version of report.json. Fields may be added within
 // a version; none is renamed or removed without bumping it. 1.1 added
-// history (history.go).
-const SchemaVersion = "1.1"
+// typed evidence (evidence.grants, guards, authorizer) and analyzer
+// failures as coverage entries with status "analyzer-error".
+// 1.2 added history (history.go), from the scan-history store.
+const SchemaVersion = "1.2"
+
+// StatusAnalyzerError is the coverage status of an analyzer that failed:
+// what it would have found is missing from the report.
+const StatusAnalyzerError = "analyzer-error"
 
 // Report is report.json.
 type Report struct {
-	SchemaVersion    string                 `json:"schema_version"`
-	Tool             graph.Tool             `json:"tool"`
-	ScannedAt        time.Time              `json:"scanned_at"`
-	Complete         bool                   `json:"complete"`
-	IncompleteReason string                 `json:"incomplete_reason,omitempty"`
-	Accounts         []string               `json:"accounts"`
-	Regions          []string               `json:"regions"`
-	Summary          Summary                `json:"summary"`
-	Coverage         []Coverage             `json:"coverage"`
-	EntryPoints      []analyzers.EntryPoint `json:"entry_points"`
-	Boundaries       []analyzers.Crossing   `json:"boundaries"`
-	Findings         []analyzers.Finding    `json:"findings"`
-	Threats          []analyzers.Threat     `json:"threats"`
-	AttackPaths      []analyzers.AttackPath `json:"attack_paths"`
-	Notes            []graph.Note           `json:"notes"`
-	History          *History               `json:"history,omitempty"` // from the history store (history.go); since 1.1
+	SchemaVersion    string               `json:"schema_version"`
+	Tool             graph.Tool           `json:"tool"`
+	ScannedAt        time.Time            `json:"scanned_at"`
+	Complete         bool                 `json:"complete"`
+	IncompleteReason string               `json:"incomplete_reason,omitempty"`
+	Accounts         []string             `json:"accounts"`
+	Regions          []string             `json:"regions"`
+	Summary          Summary              `json:"summary"`
+	Coverage         []Coverage           `json:"coverage"`
+	EntryPoints      []results.EntryPoint `json:"entry_points"`
+	Boundaries       []results.Crossing   `json:"boundaries"`
+	Findings         []analyzers.Finding  `json:"findings"`
+	Threats          []results.Threat     `json:"threats"`
+	AttackPaths      []results.AttackPath `json:"attack_paths"`
+	Notes            []graph.Note         `json:"notes"`
+	// History comes from the history store (history.go); since 1.2.
+	History *History `json:"history,omitempty"`
+	// Analyzers documents the analyzers that ran, for writers that describe
+	// rules (SARIF, ASFF). Not part of report.json.
+	Analyzers []AnalyzerDoc `json:"-"`
+}
+
+// AnalyzerDoc is what writers say about an analyzer.
+type AnalyzerDoc struct {
+	Name, Doc, URL string
 }
 
 // Summary counts what the report holds.
@@ -88,48 +103,57 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 		Accounts:         nonNil(s.Accounts),
 		Regions:          nonNil(s.Regions),
 		Coverage:         []Coverage{},
-		EntryPoints:      []analyzers.EntryPoint{},
-		Boundaries:       []analyzers.Crossing{},
+		EntryPoints:      []results.EntryPoint{},
+		Boundaries:       []results.Crossing{},
 		Findings:         []analyzers.Finding{},
-		Threats:          []analyzers.Threat{},
-		AttackPaths:      []analyzers.AttackPath{},
+		Threats:          []results.Threat{},
+		AttackPaths:      []results.AttackPath{},
 		Notes:            nonNil(g.Notes),
 	}
 	for _, gp := range s.Coverage {
 		r.Coverage = append(r.Coverage, Coverage{Account: gp.Account, Service: gp.Service, Region: gp.Region, API: gp.API, Resource: gp.Resource, Status: string(gp.Status), Error: gp.Error})
 	}
 	if res != nil {
-		if eps, ok := res.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint); ok {
-			r.EntryPoints = append(r.EntryPoints, eps...)
+		// A failed analyzer is a gap in the analysis, as a failed API call
+		// is a gap in what was collected: listed, and the report incomplete.
+		for _, f := range res.Failures {
+			r.Coverage = append(r.Coverage, Coverage{Service: "trustmap", API: "analyzer " + f.Analyzer, Status: StatusAnalyzerError, Error: f.Error})
+			r.Complete = false
+			r.IncompleteReason = joinReason(r.IncompleteReason, "analyzer "+f.Analyzer+" failed")
+		}
+		for _, a := range res.Analyzers {
+			r.Analyzers = append(r.Analyzers, AnalyzerDoc{Name: a.Name, Doc: a.Doc, URL: a.URL})
 		}
 		r.Findings = append(r.Findings, res.Findings...)
-		for a, v := range res.ResultOf {
+		for _, v := range res.ResultOf {
 			switch x := v.(type) {
-			case []analyzers.Threat:
+			case []results.EntryPoint:
+				r.EntryPoints = append(r.EntryPoints, x...)
+			case []results.Threat:
 				r.Threats = append(r.Threats, x...)
-			case []analyzers.AttackPath:
+			case []results.AttackPath:
 				r.AttackPaths = append(r.AttackPaths, x...)
-			case []analyzers.Crossing:
+			case []results.Crossing:
 				r.Boundaries = append(r.Boundaries, x...)
 			}
-			_ = a
 		}
 	}
-	slices.SortFunc(r.Threats, analyzers.CompareThreats)
-	slices.SortFunc(r.AttackPaths, analyzers.ComparePaths)
-	slices.SortFunc(r.Boundaries, analyzers.CompareCrossings)
+	slices.SortFunc(r.EntryPoints, results.CompareEntryPoints)
+	slices.SortFunc(r.Threats, results.CompareThreats)
+	slices.SortFunc(r.AttackPaths, results.ComparePaths)
+	slices.SortFunc(r.Boundaries, results.CompareCrossings)
 	r.Summary = summarize(g, r)
 	return r
 }
 
 func summarize(g *graph.Graph, r *Report) Summary {
-	sum := Summary{BySeverity: map[string]int{}, CoverageGaps: len(r.Coverage), Threats: len(r.Threats), AttackPaths: len(r.AttackPaths), APICalls: g.Snapshot.Calls, HighestSeverity: string(analyzers.SevInfo)}
+	sum := Summary{BySeverity: map[string]int{}, CoverageGaps: len(r.Coverage), Threats: len(r.Threats), AttackPaths: len(r.AttackPaths), APICalls: g.Snapshot.Calls, HighestSeverity: string(results.SevInfo)}
 	for _, n := range g.Nodes {
 		if !n.Kind.IsPrincipal() && n.Kind != graph.KindAccount && !(n.Account != "" && !g.Scanned[n.Account]) {
 			sum.Resources++
 		}
 	}
-	highest := analyzers.SevInfo
+	highest := results.SevInfo
 	for _, ep := range r.EntryPoints {
 		sum.EntryPoints++
 		switch ep.Exposure {
@@ -159,6 +183,13 @@ func summarize(g *graph.Graph, r *Report) Summary {
 	}
 	sum.HighestSeverity = string(highest)
 	return sum
+}
+
+func joinReason(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 func nonNil[T any](s []T) []T {

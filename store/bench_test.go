@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -25,7 +26,7 @@ import (
 
 func largeScan(d, resources int) *report.Report {
 	n := resources / 10
-	var eps []analyzers.EntryPoint
+	var eps []results.EntryPoint
 	for i := 0; i < n; i++ {
 		idx := i
 		if i%200 == d%200 { // replaced: a new bucket takes its place
@@ -44,7 +45,7 @@ func largeScan(d, resources int) *report.Report {
 	r := scanOf(day(d), eps...)
 	for i := 0; i < n; i++ {
 		r.Findings = append(r.Findings, analyzers.Finding{ID: fmt.Sprintf("TM-TOK-003:arn:aws:iam::%s:user/u%07d/access-key/1", acct, i), RuleID: "TM-TOK-003",
-			Title: "long-lived access key", Severity: analyzers.SevMedium, Resource: fmt.Sprintf("arn:aws:iam::%s:user/u%07d", acct, i), Account: acct})
+			Title: "long-lived access key", Severity: results.SevMedium, Resource: fmt.Sprintf("arn:aws:iam::%s:user/u%07d", acct, i), Account: acct})
 	}
 	r.Summary.Resources = resources
 	return r

@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -26,7 +26,7 @@ import (
 // manyBuckets is a scan of day d with n buckets; every third changes
 // exposure from day to day, and the bucket set shifts by d.
 func manyBuckets(d, n int) *report.Report {
-	var eps []analyzers.EntryPoint
+	var eps []results.EntryPoint
 	for i := d; i < d+n; i++ {
 		exp, who := "cross-account", "111122223333"
 		if (i+d)%3 == 0 {

@@ -127,9 +127,9 @@ func FromReport(r *report.Report, o RecordOptions) *Record {
 		}
 		st := ep
 		st.Principals, st.Actions = sorted(ep.Principals), sorted(ep.Actions)
-		st.Zones, st.Access, st.Evidence = nil, nil, zero(ep.Evidence)
+		st.Zones, st.Access, st.Guards, st.Evidence = zero(ep.Zones), zero(ep.Access), zero(ep.Guards), zero(ep.Evidence)
 		rec.Items = append(rec.Items, Item{Kind: KindEntryPoint, ID: ep.ID, Account: sc.account, Region: sc.region,
-			Subject: ep.ResourceARN + " via " + ep.Via, State: canonical(st)})
+			Subject: fmt.Sprintf("%s via %s", ep.ResourceARN, ep.Via), State: canonical(st)})
 	}
 	for _, c := range r.Boundaries {
 		sc, ok := byEP[c.EntryPoint]
@@ -142,7 +142,7 @@ func FromReport(r *report.Report, o RecordOptions) *Record {
 		}
 		byBX[c.ID] = sc
 		st := c
-		st.Actions, st.Conditions, st.Evidence = sorted(c.Actions), nil, ""
+		st.Actions, st.Conditions, st.Guards, st.Grants, st.Evidence = sorted(c.Actions), nil, zero(c.Guards), zero(c.Grants), zero(c.Evidence)
 		rec.Items = append(rec.Items, Item{Kind: KindCrossing, ID: c.ID, Account: sc.account, Region: sc.region,
 			Subject: fmt.Sprintf("%s —%s→ %s", c.From, c.Kind, c.To), State: canonical(st)})
 	}
@@ -156,8 +156,7 @@ func FromReport(r *report.Report, o RecordOptions) *Record {
 		rec.Items = append(rec.Items, Item{Kind: KindThreat, ID: t.ID, Account: sc.account, Region: sc.region, Subject: t.Title, State: canonical(st)})
 	}
 	for _, f := range r.Findings {
-		ep, _ := f.Details["entry_point"].(string)
-		bx, _ := f.Details["crossing"].(string)
+		ep, bx := f.EntryPointID(), f.CrossingID()
 		sc, ok := byEP[ep]
 		if !ok {
 			sc, ok = byBX[bx]
@@ -170,16 +169,7 @@ func FromReport(r *report.Report, o RecordOptions) *Record {
 			}
 		}
 		st := f
-		st.Evidence, st.Message, st.Remediation, st.Details = nil, "", "", nil
-		if ep != "" || bx != "" {
-			st.Details = map[string]any{}
-			if ep != "" {
-				st.Details["entry_point"] = ep
-			}
-			if bx != "" {
-				st.Details["crossing"] = bx
-			}
-		}
+		st.Evidence, st.Message, st.Remediation = zero(f.Evidence), "", ""
 		rec.Items = append(rec.Items, Item{Kind: KindFinding, ID: f.ID, Account: sc.account, Region: sc.region,
 			Subject: f.Title + " on " + f.Resource, State: canonical(st)})
 	}

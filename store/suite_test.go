@@ -17,6 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -107,7 +109,7 @@ func day(n int) time.Time { return day0.Add(time.Duration(n) * 24 * time.Hour) }
 // scanOf builds a report of account acct over us-east-1 and eu-west-1
 // holding these entry points (each with a crossing, a threat and a
 // finding, as the analyzers pair them).
-func scanOf(at time.Time, eps ...analyzers.EntryPoint) *report.Report {
+func scanOf(at time.Time, eps ...results.EntryPoint) *report.Report {
 	r := &report.Report{SchemaVersion: report.SchemaVersion, ScannedAt: at, Complete: true, Accounts: []string{acct},
 		Regions: []string{"eu-west-1", "us-east-1"}, Coverage: []report.Coverage{}}
 	r.Tool.Name, r.Tool.Version = "trustmap", "test"
@@ -119,15 +121,15 @@ func scanOf(at time.Time, eps ...analyzers.EntryPoint) *report.Report {
 			ep.Via = "bucket-policy"
 		}
 		if ep.Severity == "" {
-			ep.Severity = analyzers.SevHigh
+			ep.Severity = results.SevHigh
 		}
 		r.EntryPoints = append(r.EntryPoints, ep)
-		r.Boundaries = append(r.Boundaries, analyzers.Crossing{ID: "BX-" + ep.ID[3:], From: "internet", To: ep.ResourceARN, FromZone: "internet",
+		r.Boundaries = append(r.Boundaries, results.Crossing{ID: "BX-" + ep.ID[3:], From: "internet", To: ep.ResourceARN, FromZone: "internet",
 			ToZone: "account:" + acct, Kind: "can-read", Exposure: ep.Exposure, EntryPoint: ep.ID})
-		r.Threats = append(r.Threats, analyzers.Threat{ID: "T-" + ep.ID[3:11], Title: "data read from " + ep.ResourceARN, ResourceARN: ep.ResourceARN,
+		r.Threats = append(r.Threats, results.Threat{ID: "T-" + ep.ID[3:11], Title: "data read from " + ep.ResourceARN, ResourceARN: ep.ResourceARN,
 			Likelihood: 4, Impact: 3, Risk: 12, Severity: ep.Severity, EntryPoint: ep.ID})
 		r.Findings = append(r.Findings, analyzers.Finding{ID: "TM-EXP-001:" + ep.ID, RuleID: "TM-EXP-001", Title: "exposed", Severity: ep.Severity,
-			Resource: ep.ResourceARN, Account: acct, Region: ep.Region, Details: map[string]any{"entry_point": ep.ID}})
+			Resource: ep.ResourceARN, Account: acct, Region: ep.Region, Details: &analyzers.Details{EntryPoint: ep.ID}})
 		r.Summary.EntryPoints++
 		switch ep.Exposure {
 		case "public":
@@ -142,14 +144,14 @@ func scanOf(at time.Time, eps ...analyzers.EntryPoint) *report.Report {
 	return r
 }
 
-func bucket(name, exposure string, principals ...string) analyzers.EntryPoint {
+func bucket(name, exposure string, principals ...string) results.EntryPoint {
 	id := fmt.Sprintf("EP-%012x", hash(name))
-	return analyzers.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + name, ResourceType: "S3Bucket", Region: "us-east-1",
-		Exposure: exposure, Principals: principals, Actions: []string{"s3:GetObject"}}
+	return results.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + name, ResourceType: "S3Bucket", Region: "us-east-1",
+		Exposure: policy.Verdict(exposure), Principals: principals, Actions: []string{"s3:GetObject"}}
 }
 
-func role(name string, principals ...string) analyzers.EntryPoint {
-	return analyzers.EntryPoint{ID: fmt.Sprintf("EP-%012x", hash("role/"+name)), ResourceARN: "arn:aws:iam::" + acct + ":role/" + name,
+func role(name string, principals ...string) results.EntryPoint {
+	return results.EntryPoint{ID: fmt.Sprintf("EP-%012x", hash("role/"+name)), ResourceARN: "arn:aws:iam::" + acct + ":role/" + name,
 		ResourceType: "IAMRole", Exposure: "cross-account", Principals: principals, Actions: []string{"sts:AssumeRole"}, Via: "trust-policy"}
 }
 
@@ -326,7 +328,7 @@ func aWeek() ([]*report.Report, []string) {
 	a, b, c := bucket("a", "public", "*"), bucket("b", "cross-account", "111122223333"), role("r", "444455556666")
 	b2 := b
 	b2.Principals = []string{"111122223333", "777788889999"}
-	days := [][]analyzers.EntryPoint{{a, c}, {a, b, c}, {b2, c}, {b2}, {a, b2, c}, {a, c}, {c}}
+	days := [][]results.EntryPoint{{a, c}, {a, b, c}, {b2, c}, {b2}, {a, b2, c}, {a, c}, {c}}
 	var rs []*report.Report
 	for i, eps := range days {
 		r := scanOf(day(i), eps...)
@@ -339,7 +341,7 @@ func aWeek() ([]*report.Report, []string) {
 		rs = append(rs, r)
 	}
 	var ids []string
-	for _, ep := range []analyzers.EntryPoint{a, b, c} {
+	for _, ep := range []results.EntryPoint{a, b, c} {
 		ids = append(ids, ep.ID, "BX-"+ep.ID[3:], "T-"+ep.ID[3:11], "TM-EXP-001:"+ep.ID)
 	}
 	return rs, ids

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Analyzer finds trust-boundary crossings.
@@ -21,7 +22,7 @@ var Analyzer = &analyzers.Analyzer{
 	Doc:        "trust-boundary crossings: every edge between two trust zones, recognized or not",
 	URL:        "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#boundaries",
 	Requires:   []*analyzers.Analyzer{exposure.Analyzer},
-	ResultType: reflect.TypeFor[[]analyzers.Crossing](),
+	ResultType: reflect.TypeFor[[]results.Crossing](),
 	Run:        run,
 }
 
@@ -56,30 +57,38 @@ func Vendor(account string) string { return vendors[account] }
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
-	eps := analyzers.ResultFor[[]analyzers.EntryPoint](pass, exposure.Analyzer)
-	epByKey := map[string]analyzers.EntryPoint{}
-	for _, ep := range eps {
-		epByKey[ep.ResourceARN+"|"+ep.Via] = ep
+	eps := analyzers.ResultFor[[]results.EntryPoint](pass, exposure.Analyzer)
+	type epKey struct {
+		resource string
+		via      graph.Via
 	}
-	var out []analyzers.Crossing
+	epByKey := map[epKey]results.EntryPoint{}
+	for _, ep := range eps {
+		epByKey[epKey{ep.ResourceARN, ep.Via}] = ep
+	}
+	out := []results.Crossing{}
 	for i := range g.Edges {
 		e := &g.Edges[i]
 		fromZ, toZ := g.Zone(e.From), g.Zone(e.To)
 		if fromZ == toZ {
 			continue
 		}
-		if e.Kind.IsAccess() && e.Exposure == "internal" {
+		if e.Kind.IsAccess() && e.Exposure == policy.Internal {
 			continue
 		}
-		c := analyzers.Crossing{
-			ID: crossingID(e), From: e.From, To: e.To, FromZone: string(fromZ), ToZone: string(toZ),
-			Kind: string(e.Kind), Via: e.Via, Exposure: e.Exposure, Principal: e.Principal, Actions: e.Actions,
-			Conditions: e.Conditions, Certain: e.Certainty == graph.True, Evidence: e.Evidence.Source,
+		c := results.Crossing{
+			ID: crossingID(e), From: e.From, To: e.To, FromZone: fromZ, ToZone: toZ,
+			Kind: e.Kind, Via: e.Via, Exposure: e.Exposure, Principal: e.Principal, Actions: e.Actions,
+			Conditions: e.Conditions, Guards: e.Guards, Authorizer: e.Authorizer, Certain: e.Certainty == graph.True,
+			Grants: e.Evidence,
+		}
+		if len(e.Evidence) > 0 {
+			c.Evidence = e.Evidence[0].Source
 		}
 		if acct := outsideAccount(g, e.From); acct != "" {
 			c.Label = Vendor(acct)
 		}
-		if ep, ok := epByKey[e.To+"|"+e.Via]; ok {
+		if ep, ok := epByKey[epKey{e.To, e.Via}]; ok {
 			c.EntryPoint = ep.ID
 			c.Recognized, c.RecognizedBy = ep.Recognized, ep.RecognizedBy
 		} else {
@@ -87,9 +96,9 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		out = append(out, c)
 	}
-	slices.SortFunc(out, analyzers.CompareCrossings)
+	slices.SortFunc(out, results.CompareCrossings)
 	for _, c := range out {
-		if c.Recognized || !strings.HasPrefix(c.ToZone, "account:") {
+		if c.Recognized || c.ToZone.Outside() {
 			continue
 		}
 		who := c.Principal
@@ -99,17 +108,17 @@ func run(pass *analyzers.Pass) (any, error) {
 		if c.Label != "" {
 			who += " (" + c.Label + ")"
 		}
-		sev := analyzers.SevMedium
-		if c.Exposure == "public" {
-			sev = analyzers.SevHigh
+		sev := results.SevMedium
+		if c.Exposure == policy.Public {
+			sev = results.SevHigh
 		}
-		pass.Reportf(analyzers.Finding{
+		pass.Report(analyzers.Finding{
 			ID: RuleUnrecognized + ":" + c.ID, RuleID: RuleUnrecognized, Title: "Unrecognized trust-boundary crossing",
-			Severity: sev, Confidence: confidence(c.Certain), Resource: c.To, Account: graph.AccountOfARN(c.To),
+			Severity: sev, Confidence: analyzers.ConfidenceOf(graph.TriOf(c.Certain)), Resource: c.To, Account: graph.AccountOfARN(c.To),
 			Message: fmt.Sprintf("%s (%s) %s %s (%s) via %s, and neither trustmap.yaml nor the baseline covers it",
 				who, c.FromZone, c.Kind, c.To, c.ToZone, c.Via),
 			Remediation: "if this party is expected, add it to trustmap.yaml (known_accounts, organizations or expected_public); otherwise remove the grant",
-			Details:     map[string]any{"crossing": c.ID, "from_zone": c.FromZone, "to_zone": c.ToZone},
+			Details:     &analyzers.Details{Crossing: c.ID, FromZone: c.FromZone, ToZone: c.ToZone},
 		})
 	}
 	return out, nil
@@ -117,7 +126,7 @@ func run(pass *analyzers.Pass) (any, error) {
 
 // recognizeStructural judges crossings that are not entry points (e.g. a
 // bucket notifying a queue in another account).
-func recognizeStructural(t *analyzers.Trust, g *graph.Graph, e *graph.Edge) (bool, string) {
+func recognizeStructural(t *results.Trust, g *graph.Graph, e *graph.Edge) (bool, string) {
 	if t == nil {
 		return false, ""
 	}
@@ -147,13 +156,6 @@ func outsideAccount(g *graph.Graph, id string) string {
 }
 
 func crossingID(e *graph.Edge) string {
-	sum := sha256.Sum256([]byte(e.From + "|" + e.To + "|" + string(e.Kind) + "|" + e.Via))
+	sum := sha256.Sum256([]byte(e.From + "|" + e.To + "|" + string(e.Kind) + "|" + string(e.Via)))
 	return "BX-" + hex.EncodeToString(sum[:])[:12]
-}
-
-func confidence(certain bool) string {
-	if certain {
-		return "high"
-	}
-	return "low"
 }

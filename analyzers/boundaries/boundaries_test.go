@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/boundaries"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, boundaries.Analyzer, "testdata") }
+func TestBoundaries(t *testing.T) { analyzertest.Run(t, boundaries.Analyzer, "testdata") }

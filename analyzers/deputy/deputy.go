@@ -13,18 +13,20 @@ package deputy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/boundaries"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Rule ids.
 const (
 	RuleUnpinnedService   = "TM-DEP-001"
 	RuleNoExternalID      = "TM-DEP-002"
-	externalIDKey         = "sts:externalid"
 	sourceAccountFixShape = `add "aws:SourceAccount": "%s" (and "aws:SourceArn" of the expected source) to the statement granting %s`
 )
 
@@ -40,7 +42,7 @@ func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		if !e.Kind.IsAccess() || e.Exposure != "cross-account" {
+		if !e.Kind.IsAccess() || e.Exposure != policy.CrossAccount {
 			continue
 		}
 		from, ok := g.Node(e.From)
@@ -54,30 +56,30 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		switch {
 		case from.Kind == graph.KindServicePrincipal:
-			pass.Reportf(analyzers.Finding{
+			pass.Report(analyzers.Finding{
 				ID: RuleUnpinnedService + ":" + e.To + ":" + from.Name, RuleID: RuleUnpinnedService,
 				Title:    "AWS service can act on this resource for any account (confused deputy)",
-				Severity: analyzers.SevMedium, Confidence: conf(e), Resource: e.To, Account: acct,
+				Severity: results.SevMedium, Confidence: analyzers.ConfidenceOf(e.Certainty), Resource: e.To, Account: acct,
 				Message: fmt.Sprintf("%s may %s %s via %s without aws:SourceAccount or aws:SourceArn naming the owner; another account's use of %s could reach it",
 					from.Name, strings.Join(e.Actions, ", "), e.To, e.Via, from.Name),
-				Remediation: nonEmpty(e.Evidence.Detail, fmt.Sprintf(sourceAccountFixShape, acct, from.Name)),
+				Remediation: fixes(e, fmt.Sprintf(sourceAccountFixShape, acct, from.Name)),
 				Evidence:    []graph.Edge{*e},
 			})
-		case e.Kind == graph.EdgeCanAssume && (from.Kind == graph.KindExternalAccount || from.Kind == graph.KindPrincipalARN) && !hasExternalID(e):
+		case e.Kind == graph.EdgeCanAssume && (from.Kind == graph.KindExternalAccount || from.Kind == graph.KindPrincipalARN) && !slices.Contains(e.Guards, policy.GuardExternalID):
 			outside := from.Account
 			if g.Scanned[outside] || inOrg(g, acct, outside) {
 				continue
 			}
-			sev := analyzers.SevMedium
+			sev := results.SevMedium
 			label := ""
 			if v := boundaries.Vendor(outside); v != "" {
-				sev, label = analyzers.SevHigh, " ("+v+")"
+				sev, label = results.SevHigh, " ("+v+")"
 			}
 			recognized := pass.Trust != nil && pass.Trust.KnownAccounts[outside] != ""
-			pass.Reportf(analyzers.Finding{
+			pass.Report(analyzers.Finding{
 				ID: RuleNoExternalID + ":" + e.To + ":" + outside, RuleID: RuleNoExternalID,
 				Title:    "Role trusts a third-party account without sts:ExternalId",
-				Severity: sev, Confidence: conf(e), Resource: e.To, Account: acct, Recognized: recognized,
+				Severity: sev, Confidence: analyzers.ConfidenceOf(e.Certainty), Resource: e.To, Account: acct, Recognized: recognized,
 				Message: fmt.Sprintf("account %s%s can assume %s with no sts:ExternalId condition: if it is a service that acts for many customers, another customer can make it act on this account",
 					outside, label, e.To),
 				Remediation: fmt.Sprintf(`add a condition {"StringEquals": {"sts:ExternalId": "<secret the third party gave you>"}} to the trust statement for %s`, e.Principal),
@@ -86,15 +88,6 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 	}
 	return nil, nil
-}
-
-func hasExternalID(e *graph.Edge) bool {
-	for _, c := range e.Conditions {
-		if strings.Contains(strings.ToLower(c), externalIDKey) {
-			return true
-		}
-	}
-	return false
 }
 
 // inOrg says whether outside is a member of the organization of acct, as
@@ -112,16 +105,17 @@ func inOrg(g *graph.Graph, acct, outside string) bool {
 	return false
 }
 
-func conf(e *graph.Edge) string {
-	if e.Certainty == graph.True {
-		return "high"
+// fixes joins the policy engine's fixes for the edge's grants, or gives
+// def when the engine had none.
+func fixes(e *graph.Edge, def string) string {
+	var out []string
+	for _, ev := range e.Evidence {
+		if ev.Fix != "" && !slices.Contains(out, ev.Fix) {
+			out = append(out, ev.Fix)
+		}
 	}
-	return "low"
-}
-
-func nonEmpty(a, b string) string {
-	if a != "" {
-		return a
+	if len(out) == 0 {
+		return def
 	}
-	return b
+	return strings.Join(out, "; ")
 }

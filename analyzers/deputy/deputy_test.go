@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/deputy"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, deputy.Analyzer, "testdata") }
+func TestDeputy(t *testing.T) { analyzertest.Run(t, deputy.Analyzer, "testdata") }

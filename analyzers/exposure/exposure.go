@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Analyzer finds entry points.
@@ -18,7 +21,7 @@ var Analyzer = &analyzers.Analyzer{
 	Name:       "exposure",
 	Doc:        "entry points: every way into a resource from outside its account, with who, what and why",
 	URL:        "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#exposure",
-	ResultType: reflect.TypeFor[[]analyzers.EntryPoint](),
+	ResultType: reflect.TypeFor[[]results.EntryPoint](),
 	Run:        run,
 }
 
@@ -32,7 +35,10 @@ const (
 	RuleIneffective     = "TM-EXP-006"
 )
 
-type key struct{ resource, via string }
+type key struct {
+	resource string
+	via      graph.Via
+}
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
@@ -40,7 +46,7 @@ func run(pass *analyzers.Pass) (any, error) {
 	var keys []key
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		if !e.Kind.IsAccess() || e.Exposure == "" || e.Exposure == "internal" {
+		if !e.Kind.IsAccess() || e.Exposure == "" || e.Exposure == policy.Internal {
 			continue
 		}
 		k := key{e.To, e.Via}
@@ -49,11 +55,11 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		groups[k] = append(groups[k], e)
 	}
-	var eps []analyzers.EntryPoint
+	eps := []results.EntryPoint{}
 	for _, k := range keys {
 		eps = append(eps, entryPoint(pass, k, groups[k]))
 	}
-	slices.SortFunc(eps, analyzers.CompareEntryPoints)
+	slices.SortFunc(eps, results.CompareEntryPoints)
 
 	for _, ep := range eps {
 		report(pass, ep)
@@ -65,80 +71,103 @@ func run(pass *analyzers.Pass) (any, error) {
 }
 
 // ID returns the stable id of the entry point into resource via a way in.
-func ID(resource, via string) string {
-	sum := sha256.Sum256([]byte(resource + "|" + via))
+func ID(resource string, via graph.Via) string {
+	sum := sha256.Sum256([]byte(resource + "|" + string(via)))
 	return "EP-" + hex.EncodeToString(sum[:])[:12]
 }
 
-func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) analyzers.EntryPoint {
+// entryPoint gathers the access edges into one resource through one way in.
+// Every piece of evidence of every edge is kept (Evidence.Grants); the
+// conditions and guards shown are those of the least restricted edge, since
+// any one grant lets its principal in; the fixes are all of them, since
+// closing the way in takes every one.
+func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryPoint {
 	g := pass.Graph
-	ep := analyzers.EntryPoint{ID: ID(k.resource, k.via), ResourceARN: k.resource, Via: k.via, Certain: true, Exposure: "cross-account"}
+	ep := results.EntryPoint{ID: ID(k.resource, k.via), ResourceARN: k.resource, Via: k.via, Certain: true, Exposure: policy.CrossAccount}
 	if n, ok := g.Node(k.resource); ok {
-		ep.ResourceType = string(n.Kind)
+		ep.ResourceType = n.Kind
 		ep.Name = n.Name
 		ep.Account = n.Account
 		ep.Region = n.Region
 	} else {
 		ep.Account = graph.AccountOfARN(k.resource)
 	}
-	principals, zones, actions, access := set{}, set{}, set{}, set{}
-	ev := &ep.Evidence
+	principals, actions := set[string]{}, set[string]{}
+	zones, access := set[graph.Zone]{}, set[graph.EdgeKind]{}
+	var grants []graph.Evidence
+	least := edges[0]
 	for _, e := range edges {
-		if e.Exposure == "public" {
-			ep.Exposure = "public"
+		if e.Exposure.Rank() > ep.Exposure.Rank() {
+			ep.Exposure = e.Exposure
 		}
 		if e.Certainty != graph.True {
 			ep.Certain = false
 		}
-		principals.add(e.Principal)
-		zones.add(string(g.Zone(e.From)))
-		actions.add(e.Actions...)
-		access.add(string(e.Kind))
-		ev.Source = e.Evidence.Source
-		ev.Statements = append(ev.Statements, e.Evidence.Statements...)
-		ev.Sids = append(ev.Sids, e.Evidence.Sids...)
-		ev.Conditions = append(ev.Conditions, e.Conditions...)
-		if e.Evidence.Detail != "" {
-			if strings.HasPrefix(e.Evidence.Detail, "add ") || strings.HasPrefix(e.Evidence.Detail, "remove ") || strings.Contains(e.Evidence.Detail, "statement") {
-				ev.Fix = append(ev.Fix, e.Evidence.Detail)
-			} else {
-				ev.Details = append(ev.Details, e.Evidence.Detail)
-			}
+		if len(e.Conditions) < len(least.Conditions) {
+			least = e
 		}
+		ep.Authorizer = cmp.Or(ep.Authorizer, e.Authorizer)
+		principals.add(e.Principal)
+		zones.add(g.Zone(e.From))
+		actions.add(e.Actions...)
+		access.add(e.Kind)
+		grants = append(grants, e.Evidence...)
 	}
 	ep.Principals, ep.Zones, ep.Actions, ep.Access = principals.sorted(), zones.sorted(), actions.sorted(), access.sorted()
-	ev.Statements = sortedInts(ev.Statements)
-	ev.Sids, ev.Conditions, ev.Details, ev.Fix = uniq(ev.Sids), uniq(ev.Conditions), uniq(ev.Details), uniq(ev.Fix)
+	ep.Guards = least.Guards
+	ep.Evidence = summarise(grants, least)
 	ep.Severity = severity(ep)
 	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep, g.OrgIDs[ep.Account])
 	return ep
 }
 
+// summarise keeps every piece of evidence and the flat fields report.json
+// 1.0 readers use, read from the pieces' typed fields.
+func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
+	slices.SortFunc(grants, graph.CompareEvidence)
+	grants = slices.CompactFunc(grants, func(a, b graph.Evidence) bool { return graph.CompareEvidence(a, b) == 0 })
+	ev := results.EPEvidence{Grants: grants, Conditions: least.Conditions}
+	sources, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}
+	idx := set[int]{}
+	for _, gr := range grants {
+		sources.add(gr.Source)
+		for _, st := range gr.Statements {
+			idx[st.Index] = true // 0 is a statement index too
+			sids.add(st.Sid)
+		}
+		details.add(gr.Detail)
+		fixes.add(gr.Fix)
+	}
+	if s := sources.sorted(); len(s) > 0 {
+		ev.Source = s[0]
+	}
+	ev.Statements, ev.Sids, ev.Details, ev.Fix = nilIfEmpty(idx.sorted()), nilIfEmpty(sids.sorted()), nilIfEmpty(details.sorted()), nilIfEmpty(fixes.sorted())
+	return ev
+}
+
 // severity: public write or administration is critical; public read,
-// invoke or send is high; cross-account write/administer or assume is
-// high; other cross-account access is medium. A recognized entry point is
-// reported at its severity but sorted after the unrecognized ones.
-func severity(ep analyzers.EntryPoint) analyzers.Severity {
-	strong := slices.ContainsFunc(ep.Access, func(a string) bool {
-		return a == string(graph.EdgeCanWrite) || a == string(graph.EdgeCanAdminister)
-	})
-	if ep.Exposure == "public" && strings.HasSuffix(ep.Via, "-authorizer") {
+// invoke or send is high; behind an authorizer one step lower;
+// cross-account write/administer or assume is high; other cross-account
+// access is medium. A recognized entry point is reported at its severity
+// but sorted after the unrecognized ones.
+func severity(ep results.EntryPoint) results.Severity {
+	strong := ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanAdminister)
+	switch {
+	case ep.Exposure == policy.Public && ep.Authorizer != "":
 		// Internet-facing, but behind an authorizer.
 		if strong {
-			return analyzers.SevHigh
+			return results.SevHigh
 		}
-		return analyzers.SevMedium
-	}
-	if ep.Exposure == "public" {
+		return results.SevMedium
+	case ep.Exposure == policy.Public:
 		if strong {
-			return analyzers.SevCritical
+			return results.SevCritical
 		}
-		return analyzers.SevHigh
+		return results.SevHigh
+	case strong || ep.HasAccess(graph.EdgeCanAssume):
+		return results.SevHigh
 	}
-	if strong || slices.Contains(ep.Access, string(graph.EdgeCanAssume)) {
-		return analyzers.SevHigh
-	}
-	return analyzers.SevMedium
+	return results.SevMedium
 }
 
 // recognized says whether the user's trust config or baseline covers ep.
@@ -146,18 +175,19 @@ func severity(ep analyzers.EntryPoint) analyzers.Severity {
 // The organization the resource's own account belongs to counts as
 // recognized: granting one's own organization is the usual way to share
 // inside it (Access Analyzer with the organization as zone of trust).
-func recognized(t *analyzers.Trust, ep analyzers.EntryPoint, ownOrg string) (bool, string) {
+func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string) (bool, string) {
 	if t == nil {
 		return false, ""
 	}
 	if t.Known(ep.ID, ep.ResourceARN) {
 		return true, "baseline " + t.BaselineName
 	}
-	if ep.Exposure == "public" {
-		for pattern, reason := range t.ExpectedPublic {
-			if ok, _ := path.Match(pattern, ep.ResourceARN); ok || pattern == ep.ResourceARN {
-				return true, "expected public: " + reason
-			}
+	// Anyone ("*"), public or held back only by a network condition, is
+	// recognized by expected_public alone: what is fine for anyone is fine
+	// for every narrower principal beside it.
+	if ep.Exposure == policy.Public || slices.Contains(ep.Principals, "*") {
+		if reason, ok := expectedPublic(t, ep.ResourceARN); ok {
+			return true, "expected public: " + reason
 		}
 		return false, ""
 	}
@@ -184,45 +214,72 @@ func recognized(t *analyzers.Trust, ep analyzers.EntryPoint, ownOrg string) (boo
 	return true, "known: " + strings.Join(uniq(names), ", ")
 }
 
-func report(pass *analyzers.Pass, ep analyzers.EntryPoint) {
+// expectedPublic returns the reason of the expected_public entry that
+// covers resource: its exact ARN, else the first matching glob in sorted
+// order, so the answer never depends on map order.
+func expectedPublic(t *results.Trust, resource string) (string, bool) {
+	if reason, ok := t.ExpectedPublic[resource]; ok {
+		return reason, true
+	}
+	patterns := make([]string, 0, len(t.ExpectedPublic))
+	for p := range t.ExpectedPublic {
+		patterns = append(patterns, p)
+	}
+	slices.Sort(patterns)
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, resource); ok {
+			return t.ExpectedPublic[p], true
+		}
+	}
+	return "", false
+}
+
+func report(pass *analyzers.Pass, ep results.EntryPoint) {
 	rule, title := RuleCrossAccount, "Reachable from other AWS accounts"
-	if ep.Exposure == "public" {
+	if ep.Exposure == policy.Public {
 		rule, title = RulePublic, "Reachable by anyone"
 	}
-	conf := "high"
+	conf := results.ConfidenceHigh
 	if !ep.Certain {
-		conf = "low"
+		conf = results.ConfidenceLow
 	}
 	who := strings.Join(ep.Principals, ", ")
 	var verbs []string
 	for _, a := range ep.Access {
-		verbs = append(verbs, strings.TrimPrefix(a, "can-"))
+		verbs = append(verbs, strings.TrimPrefix(string(a), "can-"))
 	}
 	msg := fmt.Sprintf("%s %s is %s through its %s: %s can %s (%s)", ep.ResourceType, nameOr(ep), ep.Exposure, ep.Via, who,
 		strings.Join(verbs, "/"), strings.Join(ep.Actions, ", "))
-	fix := strings.Join(ep.Evidence.Fix, "; ")
-	pass.Reportf(analyzers.Finding{
+	pass.Report(analyzers.Finding{
 		ID: rule + ":" + ep.ID, RuleID: rule, Title: title, Severity: ep.Severity, Confidence: conf,
-		Resource: ep.ResourceARN, Account: ep.Account, Region: ep.Region, Message: msg, Remediation: fix,
-		Recognized: ep.Recognized, Details: map[string]any{"entry_point": ep.ID, "via": ep.Via},
+		Resource: ep.ResourceARN, Account: ep.Account, Region: ep.Region, Message: msg, Remediation: strings.Join(ep.Evidence.Fix, "; "),
+		Recognized: ep.Recognized, Details: &analyzers.Details{EntryPoint: ep.ID, Via: ep.Via},
 	})
 }
 
+// noteRules says what each kind of graph note becomes: a finding of a rule,
+// or (rule "") nothing, because the note explains an absence that is the
+// right answer (a neutralised grant, an unreachable or undeployed way in)
+// and the report lists it among the notes.
+var noteRules = map[graph.NoteKind]struct {
+	rule, title string
+	sev         results.Severity
+}{
+	graph.NotePolicyUnparseable:            {RuleUnparseable, "Policy could not be parsed: exposure unknown", results.SevMedium},
+	graph.NotePolicyStatusDisagreement:     {RuleStatusDisagrees, "AWS and trustmap disagree on whether a policy is public", results.SevMedium},
+	graph.NoteUnknownExposure:              {RuleUnknown, "Exposure could not be judged: a read was denied or failed", results.SevLow},
+	graph.NoteBlockPublicPolicyIneffective: {RuleIneffective, "BlockPublicPolicy does not protect an existing public policy", results.SevLow},
+	graph.NoteNeutralised:                  {},
+	graph.NoteUnreachable:                  {},
+	graph.NoteNotDeployed:                  {},
+}
+
 func noteFinding(pass *analyzers.Pass, n graph.Note) {
-	var rule, title string
-	sev := analyzers.SevMedium
-	switch n.Kind {
-	case "policy-unparseable":
-		rule, title = RuleUnparseable, "Policy could not be parsed: exposure unknown"
-	case "policy-status-disagreement":
-		rule, title = RuleStatusDisagrees, "AWS and trustmap disagree on whether a policy is public"
-	case "unknown-exposure":
-		rule, title = RuleUnknown, "Exposure could not be judged: a read was denied or failed"
-		sev = analyzers.SevLow
-	case "block-public-policy-ineffective":
-		rule, title = RuleIneffective, "BlockPublicPolicy does not protect an existing public policy"
-		sev = analyzers.SevLow
-	default:
+	r, ok := noteRules[n.Kind]
+	if !ok {
+		panic(fmt.Sprintf("exposure: note kind %q has no rule: add it to noteRules", n.Kind))
+	}
+	if r.rule == "" {
 		return
 	}
 	acct := graph.AccountOfARN(n.Resource)
@@ -230,31 +287,33 @@ func noteFinding(pass *analyzers.Pass, n graph.Note) {
 	if node, ok := pass.Graph.Node(n.Resource); ok {
 		acct, region = node.Account, node.Region
 	}
-	pass.Reportf(analyzers.Finding{
-		ID: rule + ":" + n.Resource + ":" + n.Via, RuleID: rule, Title: title, Severity: sev, Confidence: "low",
+	pass.Report(analyzers.Finding{
+		ID: r.rule + ":" + n.Resource + ":" + string(n.Via), RuleID: r.rule, Title: r.title, Severity: r.sev, Confidence: results.ConfidenceLow,
 		Resource: n.Resource, Account: acct, Region: region, Message: n.Detail,
 	})
 }
 
-func nameOr(ep analyzers.EntryPoint) string {
+func nameOr(ep results.EntryPoint) string {
 	if ep.Name != "" {
 		return ep.Name
 	}
 	return ep.ResourceARN
 }
 
-type set map[string]bool
+type set[T cmp.Ordered] map[T]bool
 
-func (s set) add(vs ...string) {
+// add adds the values that are set (not the zero value: "" for strings).
+func (s set[T]) add(vs ...T) {
+	var zero T
 	for _, v := range vs {
-		if v != "" {
+		if v != zero {
 			s[v] = true
 		}
 	}
 }
 
-func (s set) sorted() []string {
-	out := make([]string, 0, len(s))
+func (s set[T]) sorted() []T {
+	out := make([]T, 0, len(s))
 	for k := range s {
 		out = append(out, k)
 	}
@@ -262,20 +321,18 @@ func (s set) sorted() []string {
 	return out
 }
 
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
 func uniq(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
 	out := slices.Clone(ss)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func sortedInts(is []int) []int {
-	if len(is) == 0 {
-		return nil
-	}
-	out := slices.Clone(is)
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/exposure"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, exposure.Analyzer, "testdata") }
+func TestExposure(t *testing.T) { analyzertest.Run(t, exposure.Analyzer, "testdata") }

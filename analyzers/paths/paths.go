@@ -15,7 +15,9 @@ import (
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Analyzer finds attack paths.
@@ -23,7 +25,7 @@ var Analyzer = &analyzers.Analyzer{
 	Name:       "paths",
 	Doc:        "attack paths: outside zone → entry point → compute → role → data, shortest first",
 	URL:        "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#paths",
-	ResultType: reflect.TypeFor[[]analyzers.AttackPath](),
+	ResultType: reflect.TypeFor[[]results.AttackPath](),
 	Run:        run,
 }
 
@@ -33,18 +35,18 @@ const MaxPaths = 1000
 // follows says which edges a path may take after its first hop.
 func follows(e *graph.Edge) bool {
 	switch e.Kind {
-	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs:
+	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
 		return e.Certainty != graph.False // a disabled event source mapping leads nowhere
 	}
-	return e.Via == "identity-policy" && e.Kind.IsAccess()
+	return e.Via == graph.ViaIdentityPolicy && e.Kind.IsAccess()
 }
 
 // isTarget says whether a path may end at a node: data stores, roles and
 // compute reached beyond the entry point.
 func isTarget(n *graph.Node) bool {
-	switch n.Kind {
-	case graph.KindS3Bucket, graph.KindSQSQueue, graph.KindIAMRole, graph.KindLambdaFunction:
-		return true
+	switch n.Kind.Class() {
+	case graph.ClassData, graph.ClassIdentity, graph.ClassCompute:
+		return n.Kind != graph.KindAccessKey && n.Kind != graph.KindIAMPolicy
 	}
 	return false
 }
@@ -60,11 +62,11 @@ func run(pass *analyzers.Pass) (any, error) {
 	// Keep only the best MaxPaths as they are found, so memory stays
 	// bounded on large accounts (ComparePaths ends on the unique id, so the
 	// result is the same as sorting everything).
-	var out []analyzers.AttackPath
-	keep := func(p analyzers.AttackPath) {
+	out := []results.AttackPath{}
+	keep := func(p results.AttackPath) {
 		out = append(out, p)
 		if len(out) >= 2*MaxPaths {
-			slices.SortFunc(out, analyzers.ComparePaths)
+			slices.SortFunc(out, results.ComparePaths)
 			clear(out[MaxPaths:])
 			out = out[:MaxPaths]
 		}
@@ -76,28 +78,33 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		fromStart(g, start, keep)
 	}
-	slices.SortFunc(out, analyzers.ComparePaths)
+	slices.SortFunc(out, results.ComparePaths)
 	if len(out) > MaxPaths {
 		out = slices.Clone(out[:MaxPaths])
 	}
 	return out, nil
 }
 
-// fromStart runs a breadth-first search from one outside principal and
-// hands keep one shortest path to every target reached beyond an entry point.
-func fromStart(g *graph.Graph, start *graph.Node, keep func(analyzers.AttackPath)) {
-	zone := string(g.Zone(start.ID))
-	var rec []hop
-	seen := map[string]bool{start.ID: true}
-	queue := []int{}
+// fromStart runs, for each entry point an outside principal can use, a
+// breadth-first search from it, and hands keep one shortest path to every
+// target reached beyond it. Each entry point is searched on its own, so that
+// every entry point's threat sees the worst it leads to, even where another
+// entry point reaches the same targets first.
+func fromStart(g *graph.Graph, start *graph.Node, keep func(results.AttackPath)) {
+	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
-		if !e.Kind.IsAccess() || e.Exposure == "internal" || e.Exposure == "" || seen[e.To] {
+		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
 			continue
 		}
-		seen[e.To] = true
-		rec = append(rec, hop{prev: -1, edge: e, node: e.To})
-		queue = append(queue, len(rec)-1)
+		fromEntry(g, zone, start, e, keep)
 	}
+}
+
+// fromEntry searches breadth-first from one entry edge.
+func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, keep func(results.AttackPath)) {
+	rec := []hop{{prev: -1, edge: entry, node: entry.To}}
+	seen := map[string]bool{start.ID: true, entry.To: true}
+	queue := []int{0}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
@@ -116,18 +123,18 @@ func fromStart(g *graph.Graph, start *graph.Node, keep func(analyzers.AttackPath
 	}
 }
 
-func build(g *graph.Graph, zone string, start *graph.Node, rec []hop, last int) analyzers.AttackPath {
+func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last int) results.AttackPath {
 	var edges []*graph.Edge
 	for i := last; i >= 0; i = rec[i].prev {
 		edges = append(edges, rec[i].edge)
 	}
 	slices.Reverse(edges)
-	p := analyzers.AttackPath{FromZone: zone, Target: rec[last].node}
+	p := results.AttackPath{FromZone: zone, Target: rec[last].node}
 	certain := true
 	var key strings.Builder
 	key.WriteString(start.ID)
 	for _, e := range edges {
-		p.Steps = append(p.Steps, analyzers.PathStep{From: e.From, To: e.To, Edge: string(e.Kind), Evidence: evidence(e)})
+		p.Steps = append(p.Steps, results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)})
 		key.WriteString("|" + e.To + "|" + string(e.Kind))
 		if e.Certainty != graph.True {
 			certain = false
@@ -144,13 +151,13 @@ func build(g *graph.Graph, zone string, start *graph.Node, rec []hop, last int) 
 // severity: from the open internet (or any account) to a write or
 // administration is critical, to a read high; from a named outside party
 // one step lower. An uncertain hop lowers it by one.
-func severity(first, last *graph.Edge, certain bool) analyzers.Severity {
-	strong := last.Kind == graph.EdgeCanWrite || last.Kind == graph.EdgeCanAdminister || last.Kind == graph.EdgeCanAssume
+func severity(first, last *graph.Edge, certain bool) results.Severity {
+	strong := last.Kind.Strong()
 	rank := 2
 	switch {
-	case first.Exposure == "public" && strong:
+	case first.Exposure == policy.Public && strong:
 		rank = 4
-	case first.Exposure == "public":
+	case first.Exposure == policy.Public:
 		rank = 3
 	case strong:
 		rank = 3
@@ -158,25 +165,32 @@ func severity(first, last *graph.Edge, certain bool) analyzers.Severity {
 	if !certain {
 		rank--
 	}
-	return []analyzers.Severity{analyzers.SevInfo, analyzers.SevLow, analyzers.SevMedium, analyzers.SevHigh, analyzers.SevCritical}[max(rank, 0)]
+	return results.SeverityOfRank(rank)
 }
 
-func evidence(e *graph.Edge) string {
+// Evidence renders an edge's evidence in words, for a path step: the way,
+// the source API, the statements and the actions of its first piece, and
+// its setting.
+func Evidence(e *graph.Edge) string {
 	var parts []string
 	if e.Via != "" {
-		parts = append(parts, e.Via)
+		parts = append(parts, string(e.Via))
 	}
-	if e.Evidence.Source != "" {
-		parts = append(parts, e.Evidence.Source)
+	var ev graph.Evidence
+	if len(e.Evidence) > 0 {
+		ev = e.Evidence[0]
 	}
-	if len(e.Evidence.Statements) > 0 {
-		parts = append(parts, fmt.Sprintf("statement %d", e.Evidence.Statements[0]+1))
+	if ev.Source != "" {
+		parts = append(parts, ev.Source)
+	}
+	if len(ev.Statements) > 0 {
+		parts = append(parts, fmt.Sprintf("statement %d", ev.Statements[0].Index+1))
 	}
 	if len(e.Actions) > 0 {
 		parts = append(parts, strings.Join(e.Actions, ","))
 	}
-	if e.Evidence.Detail != "" {
-		parts = append(parts, e.Evidence.Detail)
+	if ev.Detail != "" {
+		parts = append(parts, ev.Detail)
 	}
 	return strings.Join(parts, "; ")
 }

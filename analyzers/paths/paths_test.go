@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/paths"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, paths.Analyzer, "testdata") }
+func TestPaths(t *testing.T) { analyzertest.Run(t, paths.Analyzer, "testdata") }

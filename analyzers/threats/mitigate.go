@@ -5,45 +5,47 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // mitigations lists concrete changes: the policy engine's smallest fix for
 // each responsible statement first, then the setting that closes the way
 // in, then what limits the blast radius along the attack path.
-func mitigations(ep analyzers.EntryPoint, path *analyzers.AttackPath, g *graph.Graph) []string {
+func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph) []string {
 	out := slices.Clone(ep.Evidence.Fix)
 	name := ep.Name
 	if name == "" {
 		name = ep.ResourceARN
 	}
 	switch ep.Via {
-	case "bucket-policy":
+	case graph.ViaBucketPolicy:
 		out = append(out, fmt.Sprintf("turn on RestrictPublicBuckets for %s (or the account) unless public access is intended, and list it under expected_public in trustmap.yaml if it is", name))
-	case "bucket-acl":
+	case graph.ViaBucketACL:
 		out = append(out, fmt.Sprintf("set Object Ownership of %s to BucketOwnerEnforced (disables ACLs), or turn on IgnorePublicAcls", name))
-	case "function-url":
+	case graph.ViaFunctionURL:
 		out = append(out, fmt.Sprintf("set the function URL of %s to AuthType AWS_IAM, or front it with CloudFront and origin access control", name))
-	case "method-auth", "route-auth":
-		out = append(out, fmt.Sprintf("add an authorizer (AWS_IAM, Cognito or a Lambda authorizer) to %s; an API key alone is not authorization", name))
-	case "method-authorizer", "route-authorizer":
+	case graph.ViaMethodAuthorizer, graph.ViaRouteAuthorizer:
 		out = append(out, fmt.Sprintf("check that the authorizer of %s rejects tokens from outside your user pool or issuer, and that sign-up is closed", name))
-	case "queue-policy":
+	case graph.ViaQueuePolicy:
 		out = append(out, fmt.Sprintf(`pin who can send to %s with "aws:SourceArn" (the topic or bucket that should feed it) and "aws:SourceAccount"`, name))
-	case "lambda-permission":
+	case graph.ViaLambdaPermission:
 		out = append(out, fmt.Sprintf(`remove the statement granting "*" on %s, or pin it with "aws:SourceArn"/"aws:SourceAccount"`, name))
-	case "trust-policy":
+	case graph.ViaTrustPolicy:
+		if slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA) {
+			break // already guarded
+		}
 		out = append(out, fmt.Sprintf(`require "sts:ExternalId" (third parties) or "aws:MultiFactorAuthPresent" (people) in the trust policy of %s, and name the exact role ARN instead of an account root`, name))
 	}
 	if path != nil && len(path.Steps) > 1 {
 		for _, s := range path.Steps {
-			if graph.EdgeKind(s.Edge) == graph.EdgeExecutesAs {
+			if s.Edge == graph.EdgeExecutesAs {
 				out = append(out, fmt.Sprintf("narrow %s to the resources and actions the function needs (it now reaches %s)", short(s.To), short(path.Target)))
 				break
 			}
 		}
-		if slices.ContainsFunc(path.Steps, func(s analyzers.PathStep) bool { return graph.EdgeKind(s.Edge) == graph.EdgeTriggers }) {
+		if slices.ContainsFunc(path.Steps, func(s results.PathStep) bool { return s.Edge == graph.EdgeTriggers }) {
 			out = append(out, "validate the origin and shape of each event in the consumer before acting on it")
 		}
 	}
@@ -53,7 +55,7 @@ func mitigations(ep analyzers.EntryPoint, path *analyzers.AttackPath, g *graph.G
 
 // references names ATT&CK for Cloud and CAPEC entries per STRIDE category
 // and way in (shared/reference/formats.md §7.2).
-func references(stride []string, ep analyzers.EntryPoint) []string {
+func references(stride []string, ep results.EntryPoint) []string {
 	var refs []string
 	add := func(r ...string) { refs = append(refs, r...) }
 	for _, c := range stride {
@@ -66,13 +68,13 @@ func references(stride []string, ep analyzers.EntryPoint) []string {
 			}
 		case Tampering:
 			add("ATT&CK T1565 Data Manipulation")
-			if ep.Via == "queue-policy" {
+			if ep.Via == graph.ViaQueuePolicy {
 				add("CAPEC-125 Flooding")
 			}
 		case DenialOfSvc:
 			add("ATT&CK T1499 Endpoint Denial of Service", "ATT&CK T1496 Resource Hijacking")
 		case Spoofing:
-			if ep.Via == "trust-policy" {
+			if ep.Via == graph.ViaTrustPolicy {
 				add("ATT&CK T1078.004 Valid Accounts: Cloud Accounts", "ATT&CK T1199 Trusted Relationship", "CAPEC-122")
 			} else {
 				add("ATT&CK T1190 Exploit Public-Facing Application", "CAPEC-1")

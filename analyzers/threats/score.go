@@ -5,8 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // likelihood scores how easily an outsider can use the entry point
@@ -21,19 +22,16 @@ import (
 //
 // minus 1 (never below 1) when the entry point rests on a setting the scan
 // could not read.
-func likelihood(ep analyzers.EntryPoint) (int, string) {
+func likelihood(ep results.EntryPoint) (int, string) {
 	var l int
 	var why string
-	guarded := slices.ContainsFunc(ep.Evidence.Conditions, func(c string) bool {
-		lc := strings.ToLower(c)
-		return strings.Contains(lc, "sts:externalid") || strings.Contains(lc, "multifactorauth")
-	})
+	guarded := slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA)
 	switch {
-	case ep.Exposure == "public" && authenticated(ep):
-		l, why = 3, "reachable from the internet, but only with a token the authorizer accepts"
-	case ep.Exposure == "public" && slices.Contains(ep.Zones, "internet"):
+	case ep.Exposure == policy.Public && ep.Authorizer != "":
+		l, why = 3, "reachable from the internet, but only with a token the authorizer accepts ("+ep.Authorizer+")"
+	case ep.Exposure == policy.Public && ep.FromInternet():
 		l, why = 5, "anyone on the internet can use it without authenticating"
-	case ep.Exposure == "public":
+	case ep.Exposure == policy.Public:
 		l, why = 4, "any principal of any AWS account can use it with a signed request"
 	case slices.Contains(ep.Principals, "*"):
 		l, why = 2, "any principal can use it, but only from a fixed network ("+strings.Join(ep.Evidence.Conditions, "; ")+")"
@@ -61,7 +59,7 @@ func likelihood(ep analyzers.EntryPoint) (int, string) {
 //	3  read data, or run compute whose role can read data
 //	2  list or invoke with nothing further reached
 //	1  nothing beyond the resource's own metadata
-func impact(ep analyzers.EntryPoint, path *analyzers.AttackPath) (int, string) {
+func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
 	i, why := 1, "only metadata"
 	set := func(v int, w string) {
 		if v > i {
@@ -69,7 +67,7 @@ func impact(ep analyzers.EntryPoint, path *analyzers.AttackPath) (int, string) {
 		}
 	}
 	for _, a := range ep.Access {
-		switch graph.EdgeKind(a) {
+		switch a {
 		case graph.EdgeCanAdminister:
 			set(5, "can change the resource's own policy, ACL or code")
 		case graph.EdgeCanWrite:
@@ -95,8 +93,8 @@ func impact(ep analyzers.EntryPoint, path *analyzers.AttackPath) (int, string) {
 	return i, why
 }
 
-func impactOfStep(s analyzers.PathStep) int {
-	switch graph.EdgeKind(s.Edge) {
+func impactOfStep(s results.PathStep) int {
+	switch s.Edge {
 	case graph.EdgeCanAdminister:
 		return 5
 	case graph.EdgeCanWrite, graph.EdgeCanAssume:

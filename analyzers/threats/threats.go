@@ -11,7 +11,9 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/exposure"
 	"github.com/trustmap/trustmap/analyzers/paths"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Analyzer derives STRIDE threats.
@@ -20,7 +22,7 @@ var Analyzer = &analyzers.Analyzer{
 	Doc:        "STRIDE threats per entry point with attack trees, likelihood × impact risk and mitigations",
 	URL:        "https://github.com/trustmap/trustmap/blob/main/docs/scoring.md",
 	Requires:   []*analyzers.Analyzer{exposure.Analyzer, paths.Analyzer},
-	ResultType: reflect.TypeFor[[]analyzers.Threat](),
+	ResultType: reflect.TypeFor[[]results.Threat](),
 	Run:        run,
 }
 
@@ -36,33 +38,33 @@ const (
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
-	eps := analyzers.ResultFor[[]analyzers.EntryPoint](pass, exposure.Analyzer)
-	aps := analyzers.ResultFor[[]analyzers.AttackPath](pass, paths.Analyzer)
-	var out []analyzers.Threat
+	eps := analyzers.ResultFor[[]results.EntryPoint](pass, exposure.Analyzer)
+	aps := analyzers.ResultFor[[]results.AttackPath](pass, paths.Analyzer)
+	out := []results.Threat{}
 	for _, ep := range eps {
 		out = append(out, threatFor(g, ep, worstPath(ep, aps)))
 	}
-	slices.SortFunc(out, analyzers.CompareThreats)
+	slices.SortFunc(out, results.CompareThreats)
 	return out, nil
 }
 
 // worstPath returns the most severe (then shortest) attack path that enters
 // through ep, or nil.
-func worstPath(ep analyzers.EntryPoint, aps []analyzers.AttackPath) *analyzers.AttackPath {
-	var best *analyzers.AttackPath
+func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
+	var best *results.AttackPath
 	for i := range aps {
 		p := &aps[i]
 		if len(p.Steps) == 0 || p.Steps[0].To != ep.ResourceARN || p.EntryVia != ep.Via {
 			continue
 		}
-		if best == nil || analyzers.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(p.Steps[len(p.Steps)-1]) > impactOfStep(best.Steps[len(best.Steps)-1])) {
+		if best == nil || results.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(p.Steps[len(p.Steps)-1]) > impactOfStep(best.Steps[len(best.Steps)-1])) {
 			best = p
 		}
 	}
 	return best
 }
 
-func threatFor(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackPath) analyzers.Threat {
+func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) results.Threat {
 	name := ep.Name
 	if name == "" {
 		name = ep.ResourceARN
@@ -70,13 +72,15 @@ func threatFor(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackPa
 	who := describeWho(ep)
 	l, lWhy := likelihood(ep)
 	i, iWhy := impact(ep, path)
-	t := analyzers.Threat{
+	t := results.Threat{
 		ID:          threatID(ep),
 		ResourceARN: ep.ResourceARN,
+		Exposure:    ep.Exposure,
+		Access:      ep.Access,
 		Likelihood:  l,
 		Impact:      i,
 		Risk:        l * i,
-		Reasons:     analyzers.ThreatReason{Likelihood: lWhy, Impact: iWhy},
+		Reasons:     results.ThreatReason{Likelihood: lWhy, Impact: iWhy},
 		Recognized:  ep.Recognized,
 		EntryPoint:  ep.ID,
 	}
@@ -90,11 +94,11 @@ func threatFor(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackPa
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
 	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
-	root := &analyzers.AttackNode{Goal: goal(ep, path, name), Holds: "true"}
+	root := &results.AttackNode{Goal: goal(ep, path, name), Holds: graph.True}
 	for _, s := range subs {
 		root.Children = append(root.Children, s.node)
 	}
-	root.Holds = treeHolds(root)
+	root.Holds = anyHolds(root.Children)
 	t.AttackTree = root
 	t.Mitigations = mitigations(ep, path, g)
 	t.References = references(t.STRIDE, ep)
@@ -103,31 +107,31 @@ func threatFor(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackPa
 
 // Band maps a risk score (1–25) to a severity: 1–4 low, 5–9 medium,
 // 10–15 high, 16–25 critical.
-func Band(risk int) analyzers.Severity {
+func Band(risk int) results.Severity {
 	switch {
 	case risk >= 16:
-		return analyzers.SevCritical
+		return results.SevCritical
 	case risk >= 10:
-		return analyzers.SevHigh
+		return results.SevHigh
 	case risk >= 5:
-		return analyzers.SevMedium
+		return results.SevMedium
 	}
-	return analyzers.SevLow
+	return results.SevLow
 }
 
-func threatID(ep analyzers.EntryPoint) string {
-	sum := sha256.Sum256([]byte("threat|" + ep.ResourceARN + "|" + ep.Via))
+func threatID(ep results.EntryPoint) string {
+	sum := sha256.Sum256([]byte("threat|" + ep.ResourceARN + "|" + string(ep.Via)))
 	return "T-" + hex.EncodeToString(sum[:])[:8]
 }
 
-func describeWho(ep analyzers.EntryPoint) string {
+func describeWho(ep results.EntryPoint) string {
 	switch {
-	case ep.Exposure == "public" && slices.Contains(ep.Zones, "internet"):
-		if authenticated(ep) {
+	case ep.Exposure == policy.Public && ep.FromInternet():
+		if ep.Authorizer != "" {
 			return "anyone with an accepted token can"
 		}
 		return "anyone on the internet can"
-	case ep.Exposure == "public":
+	case ep.Exposure == policy.Public:
 		return "any AWS account can"
 	case slices.Contains(ep.Principals, "*"):
 		return "anyone inside the allowed network can"
@@ -135,37 +139,31 @@ func describeWho(ep analyzers.EntryPoint) string {
 	return strings.Join(ep.Principals, ", ") + " can"
 }
 
-func verb(ep analyzers.EntryPoint) string {
+func verb(ep results.EntryPoint) string {
 	switch {
-	case has(ep.Access, graph.EdgeCanAdminister):
+	case ep.HasAccess(graph.EdgeCanAdminister):
 		return "administer"
-	case has(ep.Access, graph.EdgeCanWrite):
+	case ep.HasAccess(graph.EdgeCanWrite):
 		return "write to"
-	case has(ep.Access, graph.EdgeCanSend):
+	case ep.HasAccess(graph.EdgeCanSend):
 		return "inject messages into"
-	case has(ep.Access, graph.EdgeCanAssume):
+	case ep.HasAccess(graph.EdgeCanAssume):
 		return "assume"
-	case has(ep.Access, graph.EdgeCanInvoke):
+	case ep.HasAccess(graph.EdgeCanInvoke):
 		return "invoke"
-	case has(ep.Access, graph.EdgeCanReceive):
+	case ep.HasAccess(graph.EdgeCanReceive):
 		return "consume messages from"
 	}
 	return "read"
 }
 
-func goal(ep analyzers.EntryPoint, path *analyzers.AttackPath, name string) string {
+func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(last.Edge, "can-"), short(path.Target))
+		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)
 }
-
-func authenticated(ep analyzers.EntryPoint) bool {
-	return strings.HasSuffix(ep.Via, "-authorizer")
-}
-
-func has(access []string, k graph.EdgeKind) bool { return slices.Contains(access, string(k)) }
 
 func short(arn string) string {
 	if i := strings.LastIndexAny(arn, ":/"); i >= 0 && i < len(arn)-1 {
@@ -185,27 +183,13 @@ func strideOrder(cs []string) []string {
 	return out
 }
 
-// treeHolds: a goal holds when all its children hold; unknown when none
-// fails but one is unknown.
-func treeHolds(n *analyzers.AttackNode) string {
-	if len(n.Children) == 0 {
-		return n.Holds
+// anyHolds is the root goal's verdict, an OR over its sub-threats (each an
+// AND over its failure conditions, see subThreats): it holds if one of them
+// holds, is unknown if none holds but one is unknown, and fails otherwise.
+func anyHolds(subs []*results.AttackNode) graph.Tri {
+	out := graph.False
+	for _, c := range subs {
+		out = out.Or(c.Holds)
 	}
-	any := false
-	unknown := false
-	for _, c := range n.Children {
-		switch treeHolds(c) {
-		case "true":
-			any = true
-		case "unknown":
-			unknown = true
-		}
-	}
-	switch {
-	case any:
-		return "true"
-	case unknown:
-		return "unknown"
-	}
-	return "false"
+	return out
 }

@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/threats"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, threats.Analyzer, "testdata") }
+func TestThreats(t *testing.T) { analyzertest.Run(t, threats.Analyzer, "testdata") }

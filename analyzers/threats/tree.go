@@ -5,23 +5,24 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 type sub struct {
 	category string
-	node     *analyzers.AttackNode
+	node     *results.AttackNode
 }
 
-func leaf(goal, holds, condition string) *analyzers.AttackNode {
-	return &analyzers.AttackNode{Goal: goal, Holds: holds, Condition: condition}
+func leaf(goal string, holds graph.Tri, condition string) *results.AttackNode {
+	return &results.AttackNode{Goal: goal, Holds: holds, Condition: condition}
 }
 
 // reach is the failure condition every sub-threat starts with: the entry
 // point itself, with its evidence.
-func reach(ep analyzers.EntryPoint, name string) *analyzers.AttackNode {
-	ev := ep.Via
+func reach(ep results.EntryPoint, name string) *results.AttackNode {
+	ev := string(ep.Via)
 	if ep.Evidence.Source != "" {
 		ev += " (" + ep.Evidence.Source
 		if len(ep.Evidence.Statements) > 0 {
@@ -36,40 +37,34 @@ func reach(ep analyzers.EntryPoint, name string) *analyzers.AttackNode {
 	for _, d := range ep.Evidence.Details {
 		cond += "; " + d
 	}
-	holds := "true"
+	holds := graph.True
 	if !ep.Certain {
-		holds = "unknown"
+		holds = graph.Unknown
 		cond += "; a setting that could block it was not readable"
 	}
 	return leaf("get a request into "+name, holds, cond)
 }
 
 // auth is the failure condition about authentication.
-func auth(ep analyzers.EntryPoint) *analyzers.AttackNode {
+func auth(ep results.EntryPoint) *results.AttackNode {
 	switch {
-	case authenticated(ep):
-		var by []string
-		for _, c := range ep.Evidence.Conditions {
-			if strings.HasPrefix(c, "authenticated by ") {
-				by = append(by, strings.TrimPrefix(c, "authenticated by "))
-			}
-		}
-		return leaf("obtain a token the authorizer accepts", "unknown", "the method is "+strings.Join(by, ", ")+": whether outsiders can get a token (self sign-up, a weak Lambda authorizer) is not visible to the scan")
-	case ep.Exposure == "public" && slices.Contains(ep.Zones, "internet"):
-		return leaf("be accepted without credentials", "true", "no authentication: "+authDetail(ep))
-	case ep.Exposure == "public":
-		return leaf("sign the request with any AWS account", "true", "any AWS account's credentials are accepted")
+	case ep.Authorizer != "":
+		return leaf("obtain a token the authorizer accepts", graph.Unknown, "the method is authenticated by "+ep.Authorizer+": whether outsiders can get a token (self sign-up, a weak Lambda authorizer) is not visible to the scan")
+	case ep.Exposure == policy.Public && ep.FromInternet():
+		return leaf("be accepted without credentials", graph.True, "no authentication: "+authDetail(ep))
+	case ep.Exposure == policy.Public:
+		return leaf("sign the request with any AWS account", graph.True, "any AWS account's credentials are accepted")
 	}
-	return leaf("act as one of "+strings.Join(ep.Principals, ", "), "true", "the named parties' own credentials are accepted")
+	return leaf("act as one of "+strings.Join(ep.Principals, ", "), graph.True, "the named parties' own credentials are accepted")
 }
 
-func authDetail(ep analyzers.EntryPoint) string {
+func authDetail(ep results.EntryPoint) string {
 	switch ep.Via {
-	case "function-url":
+	case graph.ViaFunctionURL:
 		return "function URL AuthType NONE"
-	case "method-auth", "route-auth":
+	case graph.ViaMethodAuth, graph.ViaRouteAuth:
 		return "authorization type NONE"
-	case "bucket-acl":
+	case graph.ViaBucketACL:
 		return "ACL grant to a public group"
 	}
 	return "Principal \"*\" with no condition that pins the caller"
@@ -77,19 +72,19 @@ func authDetail(ep analyzers.EntryPoint) string {
 
 // follow turns the attack path beyond the entry point into failure
 // conditions.
-func follow(path *analyzers.AttackPath) []*analyzers.AttackNode {
+func follow(path *results.AttackPath) []*results.AttackNode {
 	if path == nil {
 		return nil
 	}
-	var out []*analyzers.AttackNode
+	var out []*results.AttackNode
 	for _, s := range path.Steps[1:] {
-		out = append(out, leaf(stepGoal(s), "true", s.Evidence))
+		out = append(out, leaf(stepGoal(s), graph.True, s.Evidence))
 	}
 	return out
 }
 
-func stepGoal(s analyzers.PathStep) string {
-	switch graph.EdgeKind(s.Edge) {
+func stepGoal(s results.PathStep) string {
+	switch s.Edge {
 	case graph.EdgeIntegratesWith, graph.EdgeRoutesTo:
 		return "have the request handled by " + short(s.To)
 	case graph.EdgeTriggers:
@@ -99,41 +94,37 @@ func stepGoal(s analyzers.PathStep) string {
 	case graph.EdgeCanAssume:
 		return "assume " + short(s.To)
 	}
-	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(s.Edge, "can-"), short(s.To))
+	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), short(s.To))
 }
 
 // subThreats breaks the threat into one sub-threat per STRIDE category
 // that applies to the entry point (STRIDE-per-element: data stores T/I/D,
 // processes S/T/I/D/E, the caller's identity S), each with its failure
 // conditions.
-func subThreats(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackPath, name string) []sub {
-	chain := func(extra ...*analyzers.AttackNode) []*analyzers.AttackNode {
-		out := []*analyzers.AttackNode{reach(ep, name), auth(ep)}
+func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, name string) []sub {
+	chain := func(extra ...*results.AttackNode) []*results.AttackNode {
+		out := []*results.AttackNode{reach(ep, name), auth(ep)}
 		return append(out, extra...)
 	}
-	node := func(goal string, children []*analyzers.AttackNode) *analyzers.AttackNode {
-		n := &analyzers.AttackNode{Goal: goal, Children: children, Holds: "true"}
+	// A sub-threat is an AND node: it holds when every failure condition
+	// does; False beats Unknown.
+	node := func(goal string, children []*results.AttackNode) *results.AttackNode {
+		n := &results.AttackNode{Goal: goal, Children: children, Holds: graph.True}
 		for _, c := range children {
-			if c.Holds == "false" {
-				n.Holds = "false"
-				break
-			}
-			if c.Holds == "unknown" {
-				n.Holds = "unknown"
-			}
+			n.Holds = n.Holds.And(c.Holds)
 		}
 		return n
 	}
 	var subs []sub
-	add := func(cat, goal string, children []*analyzers.AttackNode) {
+	add := func(cat, goal string, children []*results.AttackNode) {
 		subs = append(subs, sub{cat, node(goal, children)})
 	}
 	switch {
-	case has(ep.Access, graph.EdgeCanAssume):
+	case ep.HasAccess(graph.EdgeCanAssume):
 		add(Spoofing, "act as "+name+" from outside the account", chain())
 		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(path)...))
 	case isCompute(ep.ResourceType):
-		if !authenticated(ep) && ep.Exposure == "public" {
+		if ep.Authorizer == "" && ep.Exposure == policy.Public {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
 		add(Tampering, "send crafted input to "+name, chain())
@@ -143,14 +134,14 @@ func subThreats(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackP
 		}
 		add(DenialOfSvc, "exhaust "+name+"'s concurrency or run up its cost", chain())
 	default: // data stores: buckets, queues
-		if has(ep.Access, graph.EdgeCanRead) || has(ep.Access, graph.EdgeCanReceive) {
+		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) {
 			add(Disclosure, "read data from "+name, chain())
 		}
-		if has(ep.Access, graph.EdgeCanWrite) || has(ep.Access, graph.EdgeCanSend) || has(ep.Access, graph.EdgeCanAdminister) {
+		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
 			add(Tampering, "plant or alter data in "+name, chain(follow(path)...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
-		if has(ep.Access, graph.EdgeCanAdminister) {
+		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
 		if path != nil && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
@@ -163,10 +154,9 @@ func subThreats(g *graph.Graph, ep analyzers.EntryPoint, path *analyzers.AttackP
 	return subs
 }
 
-func isCompute(kind string) bool {
-	switch graph.Kind(kind) {
-	case graph.KindLambdaFunction, graph.KindLambdaFunctionURL, graph.KindRestAPIMethod, graph.KindHTTPAPIRoute:
-		return true
-	}
-	return false
+// isCompute says whether an entry point runs code: compute itself, or a
+// front door that hands requests to it.
+func isCompute(kind graph.Kind) bool {
+	c := kind.Class()
+	return c == graph.ClassCompute || c == graph.ClassFrontDoor
 }

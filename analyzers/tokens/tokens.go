@@ -22,17 +22,18 @@ import (
 	"time"
 
 	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Rule ids.
 const (
-	RuleAssumable      = "TM-TOK-001"
-	RuleExposedRole    = "TM-TOK-002"
-	RuleLongLivedKey   = "TM-TOK-003"
-	RuleSecretEnvName  = "TM-TOK-004"
-	MaxKeyAge          = 90 * 24 * time.Hour
-	networkBindingKeys = "aws:sourcevpc aws:sourcevpce aws:sourceip aws:viaawsservice aws:calledvia"
+	RuleAssumable     = "TM-TOK-001"
+	RuleExposedRole   = "TM-TOK-002"
+	RuleLongLivedKey  = "TM-TOK-003"
+	RuleSecretEnvName = "TM-TOK-004"
+	MaxKeyAge         = 90 * 24 * time.Hour
 )
 
 // Analyzer finds token-abuse exposure.
@@ -63,44 +64,57 @@ func run(pass *analyzers.Pass) (any, error) {
 	return nil, nil
 }
 
+// guardNames are the guards that stand between an outside caller and a
+// role, in words.
+var guardNames = map[policy.Guard]string{
+	policy.GuardExternalID: "ExternalId",
+	policy.GuardMFA:        "MFA",
+	policy.GuardSourceIP:   "source network",
+	policy.GuardSourceVPC:  "source network",
+}
+
 func assumable(pass *analyzers.Pass, n *graph.Node) {
 	g := pass.Graph
 	for _, e := range g.In(n.ID) {
-		if e.Kind != graph.EdgeCanAssume || e.Via != "trust-policy" || e.Exposure == "internal" {
+		if e.Kind != graph.EdgeCanAssume || e.Via != graph.ViaTrustPolicy || e.Exposure == policy.Internal {
 			continue
 		}
 		var guards []string
-		for _, c := range e.Conditions {
-			lc := strings.ToLower(c)
-			switch {
-			case strings.Contains(lc, "sts:externalid"):
-				guards = append(guards, "ExternalId")
-			case strings.Contains(lc, "multifactorauth"):
-				guards = append(guards, "MFA")
-			case strings.Contains(lc, "aws:sourceip") || strings.Contains(lc, "aws:sourcevpc"):
-				guards = append(guards, "source network")
+		for _, gd := range e.Guards {
+			if name, ok := guardNames[gd]; ok {
+				guards = append(guards, name)
 			}
 		}
-		for _, c := range e.Evidence.PinnedBy {
-			guards = append(guards, "pinned by "+c)
+		var fixes []string
+		for _, ev := range e.Evidence {
+			for _, c := range ev.PinnedBy {
+				guards = append(guards, "pinned by "+c)
+			}
+			if ev.Fix != "" {
+				fixes = append(fixes, ev.Fix)
+			}
 		}
-		sev := analyzers.SevHigh
+		sev := results.SevHigh
 		switch {
-		case e.Exposure == "public":
-			sev = analyzers.SevCritical
+		case e.Exposure == policy.Public:
+			sev = results.SevCritical
 		case len(guards) > 0:
-			sev = analyzers.SevMedium
+			sev = results.SevMedium
 		}
 		who := e.Principal
 		guard := "nothing but the trust policy"
 		if len(guards) > 0 {
 			guard = strings.Join(uniq(guards), ", ")
 		}
-		pass.Reportf(analyzers.Finding{
+		remedy := "limit the trust policy to the principals that need it and require sts:ExternalId or MFA"
+		if len(fixes) > 0 {
+			remedy = strings.Join(uniq(fixes), "; ")
+		}
+		pass.Report(analyzers.Finding{
 			ID: RuleAssumable + ":" + n.ID + ":" + e.Principal, RuleID: RuleAssumable, Title: "Role assumable from outside the account",
-			Severity: sev, Confidence: conf(e.Certainty), Resource: n.ID, Account: n.Account,
+			Severity: sev, Confidence: analyzers.ConfidenceOf(e.Certainty), Resource: n.ID, Account: n.Account,
 			Message:     fmt.Sprintf("%s (%s) can assume %s; standing in the way: %s", who, g.Zone(e.From), n.Name, guard),
-			Remediation: nonEmpty(e.Evidence.Detail, "limit the trust policy to the principals that need it and require sts:ExternalId or MFA"),
+			Remediation: remedy,
 			Recognized:  recognized(pass.Trust, e.Principal),
 			Evidence:    []graph.Edge{*e},
 		})
@@ -129,35 +143,35 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	strong := false
 	var evidence []graph.Edge
 	for _, e := range g.Out(role) {
-		if e.Via != "identity-policy" {
+		if e.Via != graph.ViaIdentityPolicy {
 			continue
 		}
 		grants = append(grants, fmt.Sprintf("%s %s", strings.Join(e.Actions, ","), e.To))
 		evidence = append(evidence, *e)
-		if !networkBound(e.Conditions) {
+		if !policy.NetworkBound(e.Guards) {
 			bound = false
 		}
-		if e.Kind == graph.EdgeCanWrite || e.Kind == graph.EdgeCanAdminister || e.Kind == graph.EdgeCanAssume {
+		if e.Kind.Strong() {
 			strong = true
 		}
 	}
 	if len(grants) == 0 {
 		return
 	}
-	sev := analyzers.SevMedium
+	sev := results.SevMedium
 	if strong {
-		sev = analyzers.SevHigh
+		sev = results.SevHigh
 	}
 	note := "they work from anywhere: no network condition binds them"
 	if bound {
 		note = "they are bound to a network by conditions, which limits use outside it"
-		sev = analyzers.SevLow
+		sev = results.SevLow
 	} else if strong {
-		sev = analyzers.SevCritical
+		sev = results.SevCritical
 	}
-	pass.Reportf(analyzers.Finding{
+	pass.Report(analyzers.Finding{
 		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing function's role credentials are worth stealing",
-		Severity: sev, Confidence: "medium", Resource: fn.ID, Account: fn.Account, Region: fn.Region,
+		Severity: sev, Confidence: results.ConfidenceMedium, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
 		Message: fmt.Sprintf("%s is reachable from %s; if its execution-role credentials leak (SSRF, an environment dump), they allow %s — %s",
 			fn.Name, how, strings.Join(grants, "; "), note),
 		Remediation: fmt.Sprintf("narrow %s to the resources the function needs, and add an aws:SourceVpc or aws:ViaAWSService condition where the function runs in a VPC or calls through AWS services", role),
@@ -170,29 +184,17 @@ func reachedFrom(g *graph.Graph, fn string) string {
 	var ways []string
 	for _, e := range g.In(fn) {
 		switch {
-		case e.Kind.IsAccess() && e.Exposure != "internal" && e.Exposure != "":
+		case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
 			ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
 		case e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers:
 			for _, in := range g.In(e.From) {
-				if in.Kind.IsAccess() && in.Exposure != "internal" && in.Exposure != "" {
+				if in.Kind.IsAccess() && in.Exposure != policy.Internal && in.Exposure != "" {
 					ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(in.From), in.Via, e.From))
 				}
 			}
 		}
 	}
 	return strings.Join(uniq(ways), ", ")
-}
-
-func networkBound(conds []string) bool {
-	for _, c := range conds {
-		lc := strings.ToLower(c)
-		for _, k := range strings.Fields(networkBindingKeys) {
-			if strings.Contains(lc, k) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {
@@ -209,9 +211,9 @@ func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {
 	default:
 		return
 	}
-	pass.Reportf(analyzers.Finding{
+	pass.Report(analyzers.Finding{
 		ID: RuleLongLivedKey + ":" + n.ID, RuleID: RuleLongLivedKey, Title: "Long-lived access key",
-		Severity: analyzers.SevMedium, Confidence: "high", Resource: n.ID, Account: n.Account,
+		Severity: results.SevMedium, Confidence: results.ConfidenceHigh, Resource: n.ID, Account: n.Account,
 		Message:     fmt.Sprintf("an active access key of user %s %s; a leaked long-lived key works until someone rotates it", k.User, why),
 		Remediation: fmt.Sprintf("rotate or delete the key of %s; prefer roles (IAM Identity Center, OIDC federation) over access keys", k.User),
 	})
@@ -230,15 +232,15 @@ func secretEnv(pass *analyzers.Pass, fn *graph.Node) {
 	if len(names) == 0 {
 		return
 	}
-	pass.Reportf(analyzers.Finding{
+	pass.Report(analyzers.Finding{
 		ID: RuleSecretEnvName + ":" + fn.ID, RuleID: RuleSecretEnvName, Title: "Secret-looking environment variables",
-		Severity: analyzers.SevMedium, Confidence: "medium", Resource: fn.ID, Account: fn.Account, Region: fn.Region,
+		Severity: results.SevMedium, Confidence: results.ConfidenceMedium, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
 		Message:     fmt.Sprintf("%s has environment variables named %s: values in the environment leak with any environment dump and to anyone who can read the function configuration", fn.Name, strings.Join(names, ", ")),
 		Remediation: "keep secrets in AWS Secrets Manager or SSM Parameter Store (SecureString) and read them at run time",
 	})
 }
 
-func recognized(t *analyzers.Trust, principal string) bool {
+func recognized(t *results.Trust, principal string) bool {
 	if t == nil {
 		return false
 	}
@@ -249,22 +251,8 @@ func recognized(t *analyzers.Trust, principal string) bool {
 	return t.KnownAccounts[acct] != "" || slices.Contains(t.OrgIDs, principal)
 }
 
-func conf(t graph.Tri) string {
-	if t == graph.True {
-		return "high"
-	}
-	return "low"
-}
-
 func uniq(ss []string) []string {
 	out := slices.Clone(ss)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func nonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

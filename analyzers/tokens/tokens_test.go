@@ -7,4 +7,4 @@ import (
 	"github.com/trustmap/trustmap/analyzers/tokens"
 )
 
-func TestGolden(t *testing.T) { analyzertest.Run(t, tokens.Analyzer, "testdata") }
+func TestTokens(t *testing.T) { analyzertest.Run(t, tokens.Analyzer, "testdata") }

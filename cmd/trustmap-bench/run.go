@@ -22,6 +22,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	anall "github.com/trustmap/trustmap/analyzers/all"
 	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/collectors"
 	collall "github.com/trustmap/trustmap/collectors/all"
 	"github.com/trustmap/trustmap/collectors/iam"
@@ -43,6 +44,7 @@ type options struct {
 	memProfile     string
 	verbose        bool
 	trace          string
+	snapshot       string
 }
 
 func (o *options) bind(fs *flag.FlagSet) {
@@ -70,6 +72,7 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after the scan (FILE.scanned), the resolve (FILE.resolved) and the analysis (FILE)")
 	fs.BoolVar(&o.verbose, "v", false, "log the scan's warnings to stderr")
 	fs.StringVar(&o.trace, "trace", "", "write one line per call the fake answered (seconds since start, service:Api, region, status) to this file")
+	fs.StringVar(&o.snapshot, "snapshot", "", "write the scanned snapshot to this file (for `trustmap analyze`, e.g. to look at the report of a large account)")
 }
 
 func (o *options) validate() error {
@@ -234,13 +237,18 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	snap.Complete = outcome.Complete
 	wall := time.Since(start)
 	o.phase(stderr, "scanned", peak)
+	if o.snapshot != "" {
+		if err := writeSnapshot(o.snapshot, snap); err != nil {
+			return nil, err
+		}
+	}
 
 	t1 := time.Now()
 	g := graph.Resolve(snap)
 	resolve := time.Since(t1)
 	o.phase(stderr, "resolved", peak)
 	t2 := time.Now()
-	ares, err := analyzers.Run(g, &analyzers.Trust{Now: snap.ScannedAt}, anall.Analyzers())
+	ares, err := analyzers.Run(g, &results.Trust{Now: snap.ScannedAt}, anall.Analyzers())
 	if ares == nil {
 		return nil, fmt.Errorf("analyzers: %w", err)
 	}
@@ -315,10 +323,10 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	res.ConcurrencyTermS = float64(res.MinimalCalls) * latency.Seconds() / float64(o.maxConcurrency)
 
 	// Entry points.
-	eps, _ := ares.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint)
+	eps, _ := ares.ResultOf[exposure.Analyzer].([]results.EntryPoint)
 	res.entries = map[entryKey]bool{}
 	for _, ep := range eps {
-		res.entries[entryKey{ep.ResourceARN, ep.Via}] = true
+		res.entries[entryKey{ep.ResourceARN, string(ep.Via)}] = true
 	}
 	res.EntryPoints = len(res.entries)
 	res.ExpectedEntry = len(gen.Planted)
@@ -375,4 +383,18 @@ type retryerV2 struct{ aws.Retryer }
 
 func (retryerV2) GetAttemptToken(context.Context) (func(error) error, error) {
 	return func(error) error { return nil }, nil
+}
+
+// writeSnapshot writes the snapshot as `trustmap collect -o` does, so that
+// `trustmap analyze` turns it into the report of the generated account.
+func writeSnapshot(path string, snap *graph.Snapshot) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := snap.Write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return f.Close()
 }

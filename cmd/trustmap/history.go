@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/store"
 )
@@ -401,7 +401,7 @@ func (o *sinceOptions) bind(cmd *cobra.Command) {
 }
 
 // models returns the two sides of `diff --since REF [NEW]`.
-func (o *sinceOptions) models(ctx context.Context, e env, args []string, mkTrust func() *analyzers.Trust) (old, cur *report.Report, oldName, newName string, err error) {
+func (o *sinceOptions) models(ctx context.Context, e env, args []string, mkTrust func() *results.Trust) (old, cur *report.Report, oldName, newName string, err error) {
 	if len(args) > 1 {
 		return nil, nil, "", "", usageErr("diff --since takes at most one argument (NEW)")
 	}

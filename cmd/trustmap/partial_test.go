@@ -12,6 +12,7 @@ import (
 
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/fakeaws"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // falseAbsence matches wording that claims something is absent or
@@ -130,7 +131,7 @@ func TestAPartialPermissionsScanNamesEveryDeniedCallAndClaimsNothingItCouldNotRe
 	}
 
 	t.Run("what was readable is still reported, certain", func(t *testing.T) {
-		want := map[string]string{
+		want := map[string]policy.Verdict{
 			"arn:aws:s3:::pp-public-assets":                                                       "public",
 			"arn:aws:sqs:us-east-1:123456789012:pp-partner-inbox":                                 "cross-account",
 			"arn:aws:iam::123456789012:role/pp-vendor":                                            "cross-account",

@@ -10,6 +10,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/trustmap/trustmap/analyzers"
+
+	anall "github.com/trustmap/trustmap/analyzers/all"
 )
 
 // Exit codes, documented in README.md.
@@ -44,6 +48,17 @@ type env struct {
 	// getenv reads the environment (the store's default location); nil
 	// means os.Getenv. Tests give each test its own data directory.
 	getenv func(string) string
+	// analyzers, when set, replaces the analyzer list (tests of the
+	// failure path); nil means analyzers/all.
+	analyzers []*analyzers.Analyzer
+}
+
+// analyzerList is the analyzers a run uses.
+func (e env) analyzerList() []*analyzers.Analyzer {
+	if e.analyzers != nil {
+		return e.analyzers
+	}
+	return anall.Analyzers()
 }
 
 // exitError carries an exit code through cobra.
@@ -125,8 +140,9 @@ func newRootCmd(e env) *cobra.Command {
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
-		newDiffCmd(e),    // diff.go
-		newHistoryCmd(e), // history.go
+		newDiffCmd(e),      // diff.go
+		newHistoryCmd(e),   // history.go
+		newConfigCmd(e, g), // config.go
 		newVersionCmd(e),
 	)
 	return root

@@ -13,10 +13,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustmap/trustmap/analyzers"
-	anall "github.com/trustmap/trustmap/analyzers/all"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/trustconfig"
 	"github.com/trustmap/trustmap/report"
+	"github.com/trustmap/trustmap/report/diagram"
+	"github.com/trustmap/trustmap/report/export"
+	reporthtml "github.com/trustmap/trustmap/report/html"
 )
 
 // reportOptions say what to write and how to judge.
@@ -25,7 +28,7 @@ type reportOptions struct {
 	formats   []string
 	config    string       // trustmap.yaml
 	baseline  string       // previous report.json or OTM file
-	gate      gateOptions  // --fail-on, --fail-on-new (diff.go)
+	gate      gateOptions  // --fail-on, --fail-on-new (gates.go)
 	store     storeOptions // --store, --no-store, --store-snapshots (storeflags.go)
 
 	securityHub securityHubOptions // --security-hub (securityhub.go)
@@ -38,16 +41,16 @@ var formats = []struct {
 }{
 	{"json", "report.json", report.WriteJSON},
 	{"md", "report.md", report.WriteMarkdown},
-	// Human views (report/html.go, mermaid.go, dot.go).
-	{"html", "report.html", report.WriteHTML},
-	{"mermaid", "report.mmd", report.WriteMermaid},
-	{"dot", "report.dot", report.WriteDOT},
-	// Interchange exports (report/otm.go, threatdragon.go, sarif.go, asff.go).
-	{"otm", "report.otm.json", report.WriteOTMJSON},
-	{"otm-yaml", "report.otm.yaml", report.WriteOTMYAML},
-	{"threatdragon", "report.threatdragon.json", report.WriteThreatDragon},
-	{"sarif", "report.sarif", report.WriteSARIF},
-	{"asff", "report.asff.json", report.WriteASFF},
+	// Human views (report/html; report/diagram draws Mermaid and DOT).
+	{"html", "report.html", reporthtml.WriteHTML},
+	{"mermaid", "report.mmd", diagram.WriteMermaid},
+	{"dot", "report.dot", diagram.WriteDOT},
+	// Interchange exports (report/export).
+	{"otm", "report.otm.json", export.WriteOTMJSON},
+	{"otm-yaml", "report.otm.yaml", export.WriteOTMYAML},
+	{"threatdragon", "report.threatdragon.json", export.WriteThreatDragon},
+	{"sarif", "report.sarif", export.WriteSARIF},
+	{"asff", "report.asff.json", export.WriteASFF},
 }
 
 func formatNames() []string {
@@ -64,14 +67,14 @@ func (o *reportOptions) bind(cmd *cobra.Command) {
 	f.StringSliceVar(&o.formats, "format", []string{"json", "md", "html"}, "report formats, comma-separated: "+strings.Join(formatNames(), ", "))
 	f.StringVar(&o.config, "config", "", "trust config (trustmap.yaml): known accounts, organizations, expected-public resources, suppressions")
 	f.StringVar(&o.baseline, "baseline", "", "an existing model whose entry points count as recognized: a previous report.json or an OTM file")
-	o.gate.bind(cmd)        // --fail-on, --fail-on-new (diff.go)
+	o.gate.bind(cmd)        // --fail-on, --fail-on-new (gates.go)
 	o.store.bind(cmd)       // --store, --no-store, --store-snapshots (storeflags.go)
 	o.securityHub.bind(cmd) // --security-hub (securityhub.go)
 }
 
 // trust loads the trust config and baseline named by the flags.
-func (o *reportOptions) trust() (*analyzers.Trust, error) {
-	t := &analyzers.Trust{}
+func (o *reportOptions) trust() (*results.Trust, error) {
+	t := &results.Trust{}
 	if o.config != "" {
 		c, err := trustconfig.Load(o.config)
 		if err != nil {
@@ -96,7 +99,7 @@ func (o *reportOptions) validate() error {
 	if o.outputDir == "" {
 		return usageErr("--output-dir must not be empty")
 	}
-	if err := o.gate.validate(o.baseline, !o.store.disabled); err != nil { // diff.go
+	if err := o.gate.validate(o.baseline, !o.store.disabled); err != nil { // gates.go
 		return err
 	}
 	return o.store.validate()
@@ -151,9 +154,9 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 
 // analyzeAndWrite resolves the snapshot, runs the analyzers and writes the
 // report formats and the stdout summary.
-func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *analyzers.Trust) error {
+func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *results.Trust) error {
 	trust.Now = snap.ScannedAt
-	rep, g2, err := analyze(snap, trust)
+	rep, g2, err := analyzeWith(snap, trust, e.analyzerList())
 	if err != nil {
 		return err
 	}
@@ -180,27 +183,30 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 	if err := ro.securityHub.push(ctx, e, in); err != nil { // --security-hub (securityhub.go)
 		return err
 	}
-	// CI gates (diff.go), judged once every file is written. An incomplete
+	// CI gates (gates.go), judged once every file is written. An incomplete
 	// scan keeps its own exit code and mentions the gate.
 	gateErr := ro.gate.check(e, rep, ro.baseline, hist)
 	if err := storeErr(hist, gateErr); err != nil {
 		return err
 	}
-	if !rep.Complete {
-		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped%s", rep.IncompleteReason, gateNote(gateErr))}
+	switch {
+	case !snap.Complete:
+		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped%s", snap.Incomplete, gateNote(gateErr))}
+	case !rep.Complete:
+		return &exitError{exitIncomplete, fmt.Errorf("analysis incomplete (%s): the report has what the other analyzers found; its coverage section names the failure%s", rep.IncompleteReason, gateNote(gateErr))}
 	}
 	return gateErr
 }
 
-// analyze is the offline half of the pipeline: graph → analyzers → report.
-func analyze(snap *graph.Snapshot, trust *analyzers.Trust) (*report.Report, *graph.Graph, error) {
+// analyzeWith is the offline half of the pipeline: graph → analyzers →
+// report. An analyzer that fails is in the report (coverage, status
+// analyzer-error) and makes it incomplete; only an invalid analyzer list
+// stops here.
+func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Analyzer) (*report.Report, *graph.Graph, error) {
 	g := graph.Resolve(snap)
-	res, err := analyzers.Run(g, trust, anall.Analyzers())
-	if err != nil && res == nil {
+	res, err := analyzers.Run(g, trust, as)
+	if res == nil {
 		return nil, nil, err
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "trustmap: warning:", err)
 	}
 	return report.Build(g, res), g, nil
 }

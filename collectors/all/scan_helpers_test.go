@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	anall "github.com/trustmap/trustmap/analyzers/all"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/fakeaws"
@@ -91,7 +92,7 @@ func scanWorld(t *testing.T, w *fakeaws.World, o e2eOptions) e2eScan {
 	snap := b.Freeze(graph.Tool{Name: "trustmap", Version: "test"}, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	snap.Complete, snap.Incomplete, snap.Calls = out.Complete, out.Reason, int(stats.Calls.Load())
 	g := graph.Resolve(snap)
-	res, err := analyzers.Run(g, &analyzers.Trust{Now: snap.ScannedAt}, anall.Analyzers())
+	res, err := analyzers.Run(g, &results.Trust{Now: snap.ScannedAt}, anall.Analyzers())
 	if err != nil && res == nil {
 		t.Fatalf("analyzers: %v", err)
 	}

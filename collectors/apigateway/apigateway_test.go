@@ -185,7 +185,7 @@ func TestMethodsCarryTheirAuthorizationAndIntegration(t *testing.T) {
 		var got []string
 		for _, e := range scan.Snapshot.Edges {
 			if e.Kind == graph.EdgeRoutesTo {
-				got = append(got, e.From+" -> "+e.To+": "+e.Evidence.Detail)
+				got = append(got, e.From+" -> "+e.To+": "+e.Details())
 			}
 		}
 		want := []string{d.ID + " -> " + api(apiID) + ": base path (none), stage prod; base path v2, stage dev"}

@@ -67,8 +67,7 @@ func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Bu
 		}
 	}
 
-	var edges []graph.Edge
-	at := map[string]int{} // one edge per API, naming every base path
+	var edges []graph.Edge // one per mapping; the builder merges those to one API (graph.Edge.Merge)
 	p := apigateway.NewGetBasePathMappingsPaginator(client, &apigateway.GetBasePathMappingsInput{
 		DomainName: d.DomainName, DomainNameId: d.DomainNameId, Limit: aws.Int32(pageSize),
 	})
@@ -89,13 +88,8 @@ func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Bu
 			attrs.Mappings = append(attrs.Mappings, base+" -> "+apiID+"/"+stage)
 			to, certain := ids.apiID(t.Region, apiID)
 			detail := "base path " + base + ", stage " + stage
-			if i, ok := at[to]; ok {
-				edges[i].Evidence.Detail += "; " + detail
-				continue
-			}
-			at[to] = len(edges)
 			edges = append(edges, graph.Edge{From: arn, To: to, Kind: graph.EdgeRoutesTo, Via: "base-path-mapping", Certainty: certain,
-				Evidence: graph.Evidence{Source: "apigateway:GetBasePathMappings", Detail: detail}})
+				Evidence: []graph.Evidence{{Source: "apigateway:GetBasePathMappings", Detail: detail}}})
 		}
 	}
 	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDomainName, Name: name, Account: t.Account, Region: t.Region, Domain: attrs})

@@ -57,7 +57,7 @@ func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.B
 		sid := StageARN(t.Region, id, s.StageName)
 		b.AddNode(graph.Node{ID: sid, Kind: graph.KindRestAPIStage, Name: s.StageName, Account: t.Account, Region: t.Region, Stage: s})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "apigateway:GetStages", Detail: "stage " + s.StageName}})
+			Evidence: []graph.Evidence{{Source: "apigateway:GetStages", Detail: "stage " + s.StageName}}})
 	}
 	byID := map[string]graph.Authorizer{}
 	for _, au := range authorizers {
@@ -235,13 +235,13 @@ func addMethod(t collectors.Target, b *graph.Builder, apiARN string, m *method, 
 	name := m.attrs.HTTPMethod + " " + m.attrs.Path
 	b.AddNode(graph.Node{ID: m.id, Kind: graph.KindRestAPIMethod, Name: name, Account: t.Account, Region: t.Region, Method: m.attrs})
 	b.AddEdge(graph.Edge{From: apiARN, To: m.id, Kind: graph.EdgeContains, Certainty: graph.True,
-		Evidence: graph.Evidence{Source: "apigateway:GetResources", Detail: name}})
+		Evidence: []graph.Evidence{{Source: "apigateway:GetResources", Detail: name}}})
 	if it := m.integration; it != nil {
 		in := Integration{Type: string(it.Type), URI: aws.ToString(it.Uri), ConnectionType: string(it.ConnectionType), Region: t.Region, Account: t.Account}
 		AddIntegrationEdges(b, m.id, in, vars, m.source)
 		if role := aws.ToString(it.Credentials); strings.HasPrefix(role, "arn:") && !strings.Contains(role, ":user/*") {
 			b.AddEdge(graph.Edge{From: m.id, To: role, Kind: graph.EdgeExecutesAs, Via: "integration-credentials", Certainty: graph.True,
-				Evidence: graph.Evidence{Source: m.source, Detail: "the integration calls its backend as this role"}})
+				Evidence: []graph.Evidence{{Source: m.source, Detail: "the integration calls its backend as this role"}}})
 		}
 	}
 	au, ok := authorizers[m.attrs.AuthorizerID]
@@ -253,12 +253,12 @@ func addMethod(t collectors.Target, b *graph.Builder, apiARN string, m *method, 
 	case "CUSTOM":
 		if au.Function != "" {
 			b.AddEdge(graph.Edge{From: m.id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: "lambda-authorizer", Certainty: graph.True,
-				Evidence: graph.Evidence{Source: "apigateway:GetAuthorizers", Detail: detail + "; " + au.URI}})
+				Evidence: []graph.Evidence{{Source: "apigateway:GetAuthorizers", Detail: detail + "; " + au.URI}}})
 		}
 	case "COGNITO_USER_POOLS":
 		for _, pool := range au.ProviderARNs {
 			b.AddEdge(graph.Edge{From: m.id, To: pool, Kind: graph.EdgeAuthorizedBy, Via: "cognito-authorizer", Certainty: graph.True,
-				Evidence: graph.Evidence{Source: "apigateway:GetAuthorizers", Detail: detail}})
+				Evidence: []graph.Evidence{{Source: "apigateway:GetAuthorizers", Detail: detail}}})
 		}
 	}
 }
@@ -271,7 +271,7 @@ func AddIntegrationEdges(b *graph.Builder, from string, in Integration, stages S
 			b.AddNode(graph.Node{ID: tg.ID, Kind: graph.KindExternalEndpoint, Name: hostOf(tg.ID)})
 		}
 		b.AddEdge(graph.Edge{From: from, To: tg.ID, Kind: graph.EdgeIntegratesWith, Via: "integration", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: source, Detail: tg.Detail}})
+			Evidence: []graph.Evidence{{Source: source, Detail: tg.Detail}}})
 	}
 }
 

@@ -102,7 +102,7 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 		sid := StageARN(arn, name)
 		b.AddNode(graph.Node{ID: sid, Kind: graph.KindHTTPAPIStage, Name: name, Account: t.Account, Region: t.Region, Stage: st})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "apigatewayv2:GetStages", Detail: "stage " + name}})
+			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetStages", Detail: "stage " + name}}})
 	}
 
 	ints := map[string]types.Integration{}
@@ -151,7 +151,7 @@ func addRoute(t collectors.Target, b *graph.Builder, apiARN string, r types.Rout
 	}
 	b.AddNode(graph.Node{ID: id, Kind: graph.KindHTTPAPIRoute, Name: key, Account: t.Account, Region: t.Region, Method: m})
 	b.AddEdge(graph.Edge{From: apiARN, To: id, Kind: graph.EdgeContains, Certainty: graph.True,
-		Evidence: graph.Evidence{Source: "apigatewayv2:GetRoutes", Detail: "route " + key}})
+		Evidence: []graph.Evidence{{Source: "apigatewayv2:GetRoutes", Detail: "route " + key}}})
 
 	if it != nil {
 		addIntegration(t, b, id, *it, rc.stages)
@@ -164,12 +164,12 @@ func addRoute(t collectors.Target, b *graph.Builder, apiARN string, r types.Rout
 	switch {
 	case au.Function != "":
 		b.AddEdge(graph.Edge{From: id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: "lambda-authorizer", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; " + au.URI}})
+			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; " + au.URI}}})
 	case au.JWTIssuer != "":
 		// The issuer decides who gets a token the route accepts.
 		b.AddNode(graph.Node{ID: au.JWTIssuer, Kind: graph.KindExternalEndpoint, Name: hostOf(au.JWTIssuer)})
 		b.AddEdge(graph.Edge{From: id, To: au.JWTIssuer, Kind: graph.EdgeAuthorizedBy, Via: "jwt-authorizer", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; audience " + strings.Join(au.JWTAudience, ", ")}})
+			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; audience " + strings.Join(au.JWTAudience, ", ")}}})
 	}
 }
 
@@ -187,13 +187,13 @@ func addIntegration(t collectors.Target, b *graph.Builder, routeID string, it ty
 		for param, v := range it.RequestParameters {
 			if to := serviceResource(param, v); to != "" {
 				b.AddEdge(graph.Edge{From: routeID, To: to, Kind: graph.EdgeIntegratesWith, Via: "integration", Certainty: graph.True,
-					Evidence: graph.Evidence{Source: source, Detail: fmt.Sprintf("%s integration %s, parameter %s", in.Type, sub, param)}})
+					Evidence: []graph.Evidence{{Source: source, Detail: fmt.Sprintf("%s integration %s, parameter %s", in.Type, sub, param)}}})
 			}
 		}
 	}
 	if role := aws.ToString(it.CredentialsArn); strings.HasPrefix(role, "arn:") && !strings.Contains(role, ":user/*") {
 		b.AddEdge(graph.Edge{From: routeID, To: role, Kind: graph.EdgeExecutesAs, Via: "integration-credentials", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: source, Detail: "the integration calls its backend as this role"}})
+			Evidence: []graph.Evidence{{Source: source, Detail: "the integration calls its backend as this role"}}})
 	}
 }
 

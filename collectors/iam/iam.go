@@ -111,7 +111,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 				to = "arn:aws:iam::" + t.Account + ":group/" + grp
 			}
 			b.AddEdge(graph.Edge{From: u.arn, To: to, Kind: graph.EdgeMemberOf, Certainty: graph.True,
-				Evidence: graph.Evidence{Source: "iam:GetAccountAuthorizationDetails", Detail: "group " + grp}})
+				Evidence: []graph.Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: "group " + grp}}})
 		}
 	}
 	return ctx.Err()

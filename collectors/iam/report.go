@@ -246,7 +246,7 @@ func addKey(t collectors.Target, b *graph.Builder, u *user, slot int, name strin
 	id := KeyARN(u.arn, slot)
 	b.AddNode(graph.Node{ID: id, Kind: graph.KindAccessKey, Name: name, Account: t.Account, AccessKey: k})
 	b.AddEdge(graph.Edge{From: u.arn, To: id, Kind: graph.EdgeHasKey, Certainty: graph.True,
-		Evidence: graph.Evidence{Source: source, Detail: fmt.Sprintf("access key slot %d, %s", slot, k.Status)}})
+		Evidence: []graph.Evidence{{Source: source, Detail: fmt.Sprintf("access key slot %d, %s", slot, k.Status)}}})
 }
 
 func boolean(s string) graph.Tri {

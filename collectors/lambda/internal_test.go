@@ -131,7 +131,7 @@ func TestMappingsOfOnePairMergeAndUnsettledStatesStayUnknown(t *testing.T) {
 	snap := run(t, s)
 	var got []string
 	for _, e := range snap.Edges {
-		got = append(got, fmt.Sprintf("%s -> %s %v [%s]", e.From, strings.TrimPrefix(e.To, arnPrefix), e.Certainty, e.Evidence.Detail))
+		got = append(got, fmt.Sprintf("%s -> %s %v [%s]", e.From, strings.TrimPrefix(e.To, arnPrefix), e.Certainty, e.Details()))
 	}
 	want := []string{
 		"arn:aws:kinesis:us-east-1:123456789012:stream/s -> f unknown [UUID u3, state Creating]",

@@ -171,7 +171,7 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "lambda:ListFunctions", Detail: "Role"},
+			Evidence: []graph.Evidence{{Source: "lambda:ListFunctions", Detail: "Role"}},
 		})
 	}
 	for _, u := range urls {
@@ -184,7 +184,7 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType},
+			Evidence: []graph.Evidence{{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType}},
 		})
 	}
 }

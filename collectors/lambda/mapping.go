@@ -61,7 +61,7 @@ func (c *Collector) mappings(ctx context.Context, t collectors.Target, b *graph.
 		slices.Sort(e.details)
 		b.AddEdge(graph.Edge{
 			From: k.from, To: k.to, Kind: graph.EdgeTriggers, Via: "event-source-mapping", Certainty: e.certainty,
-			Evidence: graph.Evidence{Source: "lambda:ListEventSourceMappings", Detail: strings.Join(e.details, "; ")},
+			Evidence: []graph.Evidence{{Source: "lambda:ListEventSourceMappings", Detail: strings.Join(e.details, "; ")}},
 		})
 	}
 }

@@ -66,7 +66,7 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 		}
 		b.AddEdge(graph.Edge{
 			From: arn, To: n.Target, Kind: graph.EdgeTriggers, Actions: n.Events, Via: "s3-notification",
-			Certainty: graph.True, Evidence: graph.Evidence{Source: "s3:GetBucketNotificationConfiguration", Detail: n.Type + " notification " + n.ID},
+			Certainty: graph.True, Evidence: []graph.Evidence{{Source: "s3:GetBucketNotificationConfiguration", Detail: n.Type + " notification " + n.ID}},
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/s3"
@@ -33,14 +34,14 @@ func fixture(s3section, extra string) string {
 const publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-bkt/*"}]}`
 
 // entryPoints resolves the snapshot and runs the exposure analyzer.
-func entryPoints(t *testing.T, snap *graph.Snapshot) []analyzers.EntryPoint {
+func entryPoints(t *testing.T, snap *graph.Snapshot) []results.EntryPoint {
 	t.Helper()
 	g := graph.Resolve(snap)
 	res, err := analyzers.Run(g, nil, []*analyzers.Analyzer{exposure.Analyzer})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps, _ := res.ResultOf[exposure.Analyzer].([]analyzers.EntryPoint)
+	eps, _ := res.ResultOf[exposure.Analyzer].([]results.EntryPoint)
 	return eps
 }
 
@@ -50,10 +51,10 @@ type epSummary struct {
 	Certain                 bool
 }
 
-func summarize(eps []analyzers.EntryPoint) []epSummary {
+func summarize(eps []results.EntryPoint) []epSummary {
 	var out []epSummary
 	for _, ep := range eps {
-		out = append(out, epSummary{ep.ResourceARN, ep.Via, ep.Exposure, ep.Principals, ep.Certain})
+		out = append(out, epSummary{ep.ResourceARN, string(ep.Via), string(ep.Exposure), ep.Principals, ep.Certain})
 	}
 	return out
 }

@@ -153,7 +153,7 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 	if attrs.DeadLetterQueue != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.DeadLetterQueue, Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,
-			Evidence: graph.Evidence{Source: src, Detail: "RedrivePolicy deadLetterTargetArn"},
+			Evidence: []graph.Evidence{{Source: src, Detail: "RedrivePolicy deadLetterTargetArn"}},
 		})
 	}
 }

@@ -113,7 +113,7 @@ func TestQueueAttributesAndTheDeadLetterEdge(t *testing.T) {
 	}
 	wantEdges := []graph.Edge{{
 		From: qARN + "orders", To: qARN + "orders-dlq", Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,
-		Evidence: graph.Evidence{Source: "sqs:GetQueueAttributes", Detail: "RedrivePolicy deadLetterTargetArn"},
+		Evidence: []graph.Evidence{{Source: "sqs:GetQueueAttributes", Detail: "RedrivePolicy deadLetterTargetArn"}},
 	}}
 	if diff := cmp.Diff(wantEdges, scan.Snapshot.Edges); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)

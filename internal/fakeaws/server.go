@@ -91,6 +91,19 @@ func services() map[string]*service {
 		"apigateway":    apigatewayService(),
 		"apigatewayv2":  apigatewayv2Service(),
 		"iam":           iamService(),
+
+		"sns":            snsService(),
+		"events":         eventsService(),
+		"kms":            kmsService(),
+		"secretsmanager": secretsManagerService(),
+		"ecr":            ecrService(),
+
+		// Edge and data services (issue 13).
+		"cloudfront": cloudfrontService(),
+		"wafv2":      wafv2Service(),
+		"rds":        rdsService(),
+		"eks":        eksService(),
+		"es":         opensearchService(),
 	}
 }
 

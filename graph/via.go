@@ -1,0 +1,38 @@
+package graph
+
+// Via names the mechanism an edge goes through: for an access edge, the way
+// in (which policy, ACL or auth setting lets the principal in); for a
+// structural edge, the configuration that links the two resources. With
+// the resource, it identifies an entry point.
+type Via string
+
+// Ways in: access edges from principals, derived by Resolve.
+const (
+	ViaBucketPolicy     Via = "bucket-policy"
+	ViaBucketACL        Via = "bucket-acl"
+	ViaLambdaPermission Via = "lambda-permission"
+	ViaFunctionURL      Via = "function-url"
+	ViaQueuePolicy      Via = "queue-policy"
+	ViaRestAPIPolicy    Via = "rest-api-policy"
+	ViaMethodAuth       Via = "method-auth"       // a REST method anyone can call (authorization NONE)
+	ViaMethodAuthorizer Via = "method-authorizer" // a REST method behind an authorizer
+	ViaRouteAuth        Via = "route-auth"        // an HTTP/WebSocket route anyone can call
+	ViaRouteAuthorizer  Via = "route-authorizer"  // an HTTP/WebSocket route behind an authorizer
+	ViaTrustPolicy      Via = "trust-policy"
+	ViaIdentityPolicy   Via = "identity-policy" // what a role or user's own policies allow
+)
+
+// Structural links, added by collectors.
+const (
+	ViaS3Notification         Via = "s3-notification"
+	ViaEventSourceMapping     Via = "event-source-mapping"
+	ViaRedrivePolicy          Via = "redrive-policy"
+	ViaExecutionRole          Via = "execution-role"
+	ViaIntegration            Via = "integration"
+	ViaIntegrationCredentials Via = "integration-credentials"
+	ViaLambdaAuthorizer       Via = "lambda-authorizer"
+	ViaCognitoAuthorizer      Via = "cognito-authorizer"
+	ViaJWTAuthorizer          Via = "jwt-authorizer"
+	ViaBasePathMapping        Via = "base-path-mapping"
+	ViaGroupMembership        Via = "group-membership"
+)
