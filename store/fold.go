@@ -49,16 +49,6 @@ func newScanInfo(key int64, id string, at int64, complete bool, accounts, region
 	return s
 }
 
-// touches reports whether the scan looked at any of the item's accounts.
-func (s *scanInfo) touches(account string) bool {
-	for _, a := range strings.Split(account, ",") {
-		if s.accounts[a] {
-			return true
-		}
-	}
-	return false
-}
-
 // covers reports whether the scan would have seen an item of this account
 // (comma-separated for several) and region ("" for global) had it still
 // been there: a complete scan of every service, of the account and region,

@@ -218,17 +218,15 @@ func validateRecord(r *Record) error {
 
 // itemRow is an items row with its derived history.
 type itemRow struct {
-	key                     int64
-	kind                    Kind
-	id, account, region     string
-	subject                 string
-	st                      foldState
-	baseline                *foldState
-	observed                int64 // state key in the scan being recorded
-	dirty                   bool
-	fresh                   bool
-	event                   *foldEvent
-	simpleSeen, justResolve bool
+	key                 int64
+	kind                Kind
+	id, account, region string
+	subject             string
+	st                  foldState
+	baseline            *foldState
+	observed            int64 // state key in the scan being recorded
+	fresh               bool
+	event               *foldEvent
 }
 
 const itemCols = "item_key, kind, id, account, region, subject, first_seen_scan, first_seen_at, last_seen_scan, last_seen_at, times_seen, resolved_scan, resolved_at, reopened, last_state, baseline"

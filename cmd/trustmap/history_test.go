@@ -18,13 +18,6 @@ import (
 	"github.com/trustmap/trustmap/store"
 )
 
-// runAt runs the CLI in-process at a given time, with the test's own
-// history store.
-func runAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
-	t.Helper()
-	return runWith(testGetenv(t), now, args...)
-}
-
 // runWith runs the CLI with the environment of another test (a parent's
 // history store in its subtests).
 func runWith(getenv func(string) string, now time.Time, args ...string) (int, string, string) {
