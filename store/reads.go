@@ -10,7 +10,7 @@ import (
 )
 
 const scanCols = "scan_key, id, scanned_at, started_at, recorded_at, complete, incomplete_reason, tool_name, tool_version, report_schema, accounts, regions, services, " +
-	"resources, ep_total, ep_public, ep_cross_account, ep_unrecognized, bx_total, bx_unrecognized, threats, findings, attack_paths, gaps, highest_severity, snapshot IS NOT NULL"
+	"resources, ep_total, ep_public, ep_cross_account, ep_unrecognized, bx_total, bx_unrecognized, threats, findings, attack_paths, gaps, highest_severity, snapshot IS NOT NULL, ep_new, ep_resolved"
 
 func scanScan(rows interface{ Scan(...any) error }) (int64, *Scan, error) {
 	var sc Scan
@@ -20,7 +20,7 @@ func scanScan(rows interface{ Scan(...any) error }) (int64, *Scan, error) {
 	c := &sc.Counts
 	if err := rows.Scan(&key, &sc.ID, &at, &started, &recorded, &sc.Complete, &sc.IncompleteReason, &sc.ToolName, &sc.ToolVersion, &sc.ReportSchema,
 		&accounts, &regions, &services, &c.Resources, &c.EntryPoints, &c.Public, &c.CrossAccount, &c.Unrecognized, &c.Crossings,
-		&c.UnrecognizedCrossings, &c.Threats, &c.Findings, &c.AttackPaths, &c.CoverageGaps, &c.HighestSeverity, &sc.HasSnapshot); err != nil {
+		&c.UnrecognizedCrossings, &c.Threats, &c.Findings, &c.AttackPaths, &c.CoverageGaps, &c.HighestSeverity, &sc.HasSnapshot, &sc.New, &sc.Resolved); err != nil {
 		return 0, nil, err
 	}
 	sc.ScannedAt, sc.RecordedAt = fromUS(at), fromUS(recorded)
@@ -34,8 +34,7 @@ func scanScan(rows interface{ Scan(...any) error }) (int64, *Scan, error) {
 	return key, &sc, nil
 }
 
-// scans runs a scans query and fills in the per-account counts and the
-// new and resolved entry points of each.
+// scans runs a scans query and fills in the per-account counts.
 func (s *sqlStore) scans(ctx context.Context, q querier, where string, args ...any) ([]int64, []Scan, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+scanCols+" FROM scans "+where, args...)
 	if err != nil {
@@ -69,24 +68,6 @@ func (s *sqlStore) scans(ctx context.Context, q querier, where string, args ...a
 		out[idx[k]].AccountCounts = append(out[idx[k]].AccountCounts, a)
 		return nil
 	}); err != nil {
-		return nil, nil, err
-	}
-	if err := inList(ctx, q, "SELECT e.scan_key, e.type, COUNT(*) FROM events e JOIN items i ON i.item_key = e.item_key WHERE i.kind = $1 AND e.scan_key IN (%s) GROUP BY e.scan_key, e.type",
-		[]any{string(KindEntryPoint)}, keys, func(r *sql.Rows) error {
-			var k int64
-			var typ string
-			var n int
-			if err := r.Scan(&k, &typ, &n); err != nil {
-				return err
-			}
-			switch EventType(typ) {
-			case EventAppeared, EventReopened:
-				out[idx[k]].New += n
-			case EventResolved:
-				out[idx[k]].Resolved += n
-			}
-			return nil
-		}); err != nil {
 		return nil, nil, err
 	}
 	return keys, out, nil

@@ -387,6 +387,20 @@ func (s *sqlStore) Record(ctx context.Context, r *Record) (*Scan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The per-scan counts of new and resolved entry points: this scan's,
+	// or after a late scan (which rewrites others' events) every scan's.
+	where := " WHERE scan_key = $1"
+	args := []any{key}
+	if !inOrder {
+		where, args = "", nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE scans SET
+		ep_new = (SELECT COUNT(*) FROM events e JOIN items i ON i.item_key = e.item_key
+			WHERE e.scan_key = scans.scan_key AND i.kind = 'entry_point' AND e.type IN ('appeared', 'reopened')),
+		ep_resolved = (SELECT COUNT(*) FROM events e JOIN items i ON i.item_key = e.item_key
+			WHERE e.scan_key = scans.scan_key AND i.kind = 'entry_point' AND e.type = 'resolved')`+where, args...); err != nil {
+		return nil, fmt.Errorf("counting new and resolved entry points: %w", err)
+	}
 	if testHookBeforeCommit != nil {
 		testHookBeforeCommit()
 	}

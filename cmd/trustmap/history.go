@@ -149,7 +149,7 @@ func (o *historyOptions) listScans(ctx context.Context, e env, s store.Store, wh
 			series[a.Account] = append(series[a.Account], [4]int{a.EntryPoints, a.Public, a.CrossAccount, a.Unrecognized})
 		}
 	}
-	fmt.Fprintln(w, "\ntrend, oldest to newest")
+	fmt.Fprintln(w, "\ntrend, oldest to newest (at most the last 60 scans listed)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range accounts {
 		for i, name := range []string{"entry points", "public", "cross-account", "unrecognized"} {
@@ -157,6 +157,7 @@ func (o *historyOptions) listScans(ctx context.Context, e env, s store.Store, wh
 			for _, p := range series[a] {
 				vs = append(vs, p[i])
 			}
+			vs = vs[max(0, len(vs)-60):] // the last 60 scans fit a terminal
 			label := ""
 			if i == 0 {
 				label = a
