@@ -77,6 +77,10 @@ type Node struct {
 	Name    string `json:"name,omitempty"`
 	Account string `json:"account,omitempty"`
 	Region  string `json:"region,omitempty"`
+	// Tags are the resource's tags, where the API that lists or describes
+	// it returns them without an extra call (nil when none were read: a
+	// resource whose tags trustmap does not collect has none here).
+	Tags map[string]string `json:"tags,omitempty"`
 
 	AccountInfo *AccountInfo    `json:"account_info,omitempty"`
 	Bucket      *S3Bucket       `json:"s3_bucket,omitempty"`

@@ -139,6 +139,7 @@ func newRootCmd(e env) *cobra.Command {
 		newPolicyCmd(e),
 		newDiffCmd(e),      // diff.go
 		newConfigCmd(e, g), // config.go
+		newModelCmd(e, g),  // model.go
 		newVersionCmd(e),
 	)
 	return root
