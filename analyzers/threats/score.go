@@ -86,25 +86,11 @@ func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		if v := impactOfStep(last); v > 0 {
+		if v := results.EdgeImpact(last.Edge); v > 0 {
 			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
 		}
 	}
 	return i, why
-}
-
-func impactOfStep(s results.PathStep) int {
-	switch s.Edge {
-	case graph.EdgeCanAdminister:
-		return 5
-	case graph.EdgeCanWrite, graph.EdgeCanAssume:
-		return 4
-	case graph.EdgeCanRead, graph.EdgeCanReceive, graph.EdgeCanSend:
-		return 3
-	case graph.EdgeCanInvoke, graph.EdgeExecutesAs:
-		return 2
-	}
-	return 0
 }
 
 func onlyList(actions []string) bool {
