@@ -118,3 +118,15 @@ func Absent(source string) Doc { return Doc{State: False, Source: source} }
 
 // Hidden returns a Doc whose read failed.
 func Hidden(source string) Doc { return Doc{State: Unknown, Source: source} }
+
+// TagMap returns tags as a node carries them: nil when there are none.
+func TagMap(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}

@@ -1,9 +1,12 @@
 package results
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/trustmap/trustmap/graph"
 )
 
 // Business context (PASTA's first stage, "define the objectives"): what
@@ -116,4 +119,85 @@ func firstMatch(ms []Marking, arn string) (Marking, bool) {
 		}
 	}
 	return Marking{}, false
+}
+
+// WeighImpact adjusts an impact score (1–5) for the data the outcome
+// reaches (docs/scoring.md, "Business context"): restricted data (a crown
+// jewel) one more, at most 5; confidential unchanged; reading internal
+// data one less, reading public data 1 (there is nothing to disclose);
+// writing or administering internal or public data unchanged (tampering
+// with it still matters). name names the resource in the reason.
+func (c Classification) WeighImpact(base int, read bool, name string) (int, string) {
+	switch {
+	case c.Level == DataRestricted:
+		what := name + " holds restricted data"
+		if c.CrownJewel {
+			what = name + " is a crown jewel"
+		}
+		if base >= 5 {
+			return 5, fmt.Sprintf("%s (%s): already the highest impact", what, c.Source)
+		}
+		return base + 1, fmt.Sprintf("raised by 1: %s (%s)", what, c.Source)
+	case c.Level == DataInternal && read && base > 1:
+		return base - 1, fmt.Sprintf("lowered by 1: reading %s discloses internal data only (%s)", name, c.Source)
+	case c.Level == DataPublic && read && base > 1:
+		return 1, fmt.Sprintf("lowered to 1: %s holds public data only (%s)", name, c.Source)
+	}
+	return base, fmt.Sprintf("%s holds %s data (%s): unchanged", name, c.Level, c.Source)
+}
+
+// WeighSeverity adjusts an attack path's severity for the data it ends
+// at: one band higher at restricted data (a crown jewel), one lower for
+// reading public data; otherwise unchanged.
+func (c Classification) WeighSeverity(s Severity, read bool) Severity {
+	switch {
+	case c.Level == DataRestricted:
+		return SeverityOfRank(min(s.Rank()+1, SevCritical.Rank()))
+	case c.Level == DataPublic && read:
+		return SeverityOfRank(max(s.Rank()-1, SevLow.Rank()))
+	}
+	return s
+}
+
+// Reads reports whether an access or path edge discloses data rather than
+// changing it.
+func Reads(k graph.EdgeKind) bool { return k == graph.EdgeCanRead || k == graph.EdgeCanReceive }
+
+// Business is the business context an analysis weighs outcomes by: the
+// user's markings and the resources' tags. Its zero value (nil) weighs
+// nothing, which is what an analysis gets when nothing is marked.
+type Business struct {
+	trust *Trust
+	g     *graph.Graph
+}
+
+// BusinessOf returns the business context of an analysis, nil when
+// nothing is marked: no crown jewel, no classified resource in
+// trustmap.yaml and no resource carrying the classification tag with a
+// level. Scores are then exactly those without business context.
+func BusinessOf(t *Trust, g *graph.Graph) *Business {
+	if t.Marked() {
+		return &Business{t, g}
+	}
+	key := t.ClassTag()
+	for i := range g.Nodes {
+		if v, ok := g.Nodes[i].Tags[key]; ok {
+			if _, ok := ParseDataLevel(v); ok {
+				return &Business{t, g}
+			}
+		}
+	}
+	return nil
+}
+
+// Classify classifies a resource of the graph.
+func (b *Business) Classify(id string) (Classification, bool) {
+	if b == nil {
+		return Classification{}, false
+	}
+	var tags map[string]string
+	if n, ok := b.g.Node(id); ok {
+		tags = n.Tags
+	}
+	return b.trust.Classify(id, tags)
 }
