@@ -41,7 +41,7 @@ func (d *Drift) contradictions(zc map[string]zoneClass) {
 			}
 			z := d.model.Zone(e.Zone)
 			d.Contradictions = append(d.Contradictions, Contradiction{Kind: ContradictsZone, Element: d.ref(e), Resource: ep.ResourceARN,
-				Model:    fmt.Sprintf("%s is in trust zone %q (%s: %s)", e.Label(), oneLineName(z.Name), c.Exposure, c.Why),
+				Model:    fmt.Sprintf("%s is in trust zone %q, which %s", e.Label(), oneLineName(z.Name), zoneReading(c, z)),
 				Account:  fmt.Sprintf("%s is %s: %s", inv.displayName(ep.ResourceARN), ep.Exposure, strings.TrimPrefix(who(ep), "the account ")),
 				Evidence: epEvidence(ep)})
 			break // the worst way in says enough
@@ -79,6 +79,18 @@ func (d *Drift) contradictions(zc map[string]zoneClass) {
 		}
 	}
 	d.mitigations()
+}
+
+// zoneReading says why a zone reads as it does, without repeating its name.
+func zoneReading(c zoneClass, z *Zone) string {
+	why := strings.Replace(c.Why, fmt.Sprintf("zone %q ", oneLineName(z.Name)), "", 1)
+	switch {
+	case strings.HasPrefix(why, "reads as"):
+		return why
+	case strings.HasPrefix(why, "has "):
+		return why
+	}
+	return fmt.Sprintf("reads as %s (%s)", c.Exposure, why)
 }
 
 // openWayIn returns an entry point that lets anyone in without
@@ -186,6 +198,7 @@ var claims = []claim{
 	{"access logging", []string{"access log", "access-log", "request log"}, checkAccessLogs},
 	{"encryption at rest", []string{"encrypt"}, checkEncryption},
 	{"blocking public access", []string{"block public access", "public access block", "not public", "private bucket"}, checkNotPublic},
+	{"resource policy that admits only named callers", []string{"admits only", "allows only", "only our", "restricted to", "restrict the queue policy", "restrict the bucket policy"}, checkNotPublic},
 	{"external id or MFA condition on the role", []string{"external id", "externalid", "external-id", "mfa"}, checkExternalID},
 }
 

@@ -95,8 +95,12 @@ func match(m *Model, inv *inventory) *Matching {
 	for _, e := range m.Elements {
 		if e.ARN != "" {
 			if id, note := inv.resolveARN(e.ARN); id != "" {
+				verb := "is"
+				if e.ARNFrom == "description" {
+					verb = "names"
+				}
 				add(&Match{Element: e, Resource: id, Method: ByARN, Confidence: 1,
-					Reason: fmt.Sprintf("%s is %s%s", e.ARNFrom, e.ARN, note)})
+					Reason: fmt.Sprintf("%s %s %s%s", e.ARNFrom, verb, e.ARN, note)})
 			}
 			continue
 		}
@@ -445,7 +449,8 @@ func tokens(s string) []string {
 	for i, r := range rs {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if i > 0 && unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if i > 0 && unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(rs[i-1]) || (nextLower && (unicode.IsUpper(rs[i-1]) || unicode.IsDigit(rs[i-1])))) {
 				flush()
 			}
 			cur = append(cur, r)

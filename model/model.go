@@ -2,10 +2,12 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -297,30 +299,44 @@ func at(name string, err error) error {
 // problems collects what is wrong with a file, each at its position.
 type problems struct {
 	file string
-	errs []string
+	errs []problem
+}
+
+type problem struct {
+	at  pos
+	msg string
 }
 
 const maxProblems = 10
 
 func (p *problems) add(n node, path, format string, args ...any) {
 	where := p.file
+	var at pos
 	if n != nil {
-		if ps := n.at(); ps.Line > 0 {
-			where += ":" + ps.String()
+		if at = n.at(); at.Line > 0 {
+			where += ":" + at.String()
 		}
 	}
 	msg := fmt.Sprintf(format, args...)
 	if path != "" {
 		msg = path + ": " + msg
 	}
-	p.errs = append(p.errs, where+": "+oneLine(msg))
+	p.errs = append(p.errs, problem{at, where + ": " + oneLine(msg)})
 }
 
+// err is every problem in one line, in the order of the file.
 func (p *problems) err() error {
 	if len(p.errs) == 0 {
 		return nil
 	}
-	errs, more := p.errs, ""
+	slices.SortStableFunc(p.errs, func(a, b problem) int {
+		return cmp.Or(cmp.Compare(a.at.Line, b.at.Line), cmp.Compare(a.at.Col, b.at.Col))
+	})
+	var errs []string
+	for _, e := range p.errs {
+		errs = append(errs, e.msg)
+	}
+	more := ""
 	if len(errs) > maxProblems {
 		more = fmt.Sprintf("; and %d more", len(errs)-maxProblems)
 		errs = errs[:maxProblems]

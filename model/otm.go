@@ -164,7 +164,10 @@ func otmThreat(def, inst node, on string, mits map[string]*Mitigation) *Threat {
 		for _, mi := range list(inst, "mitigations") {
 			ref := MitigationRef{ID: str(mi, "mitigation"), State: str(mi, "state")}
 			if mt := mits[ref.ID]; mt != nil {
-				ref.Name, ref.Text = mt.Name, strings.TrimSpace(mt.Name+"\n"+mt.Description)
+				ref.Name, ref.Text = mt.Name, mt.Name
+				if d := strings.TrimSpace(mt.Description); d != "" && d != mt.Name {
+					ref.Text += "\n" + d
+				}
 			}
 			t.Mitigations = append(t.Mitigations, ref)
 		}

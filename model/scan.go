@@ -150,14 +150,18 @@ func newInventory(s *Scan) *inventory {
 				add(st.To, nil)
 			}
 		}
-		// Without a graph, a method's API is known from its ARN.
-		for id, x := range inv.byID {
-			if api := apiOfARN(id); api != "" && api != id {
-				if _, ok := inv.byID[api]; ok {
-					inv.setParent(id, api)
-				}
+		// Without a graph, what contains a method, route, stage or function
+		// URL is known from its ARN.
+		for _, id := range sortedIDs(inv.byID) {
+			parent := apiOfARN(id)
+			if base, ok := strings.CutSuffix(id, "#url"); ok {
+				parent = base
 			}
-			_ = x
+			if parent == "" || parent == id {
+				continue
+			}
+			add(parent, nil)
+			inv.setParent(id, parent)
 		}
 	}
 	for id, x := range inv.byID {
@@ -188,6 +192,15 @@ func (inv *inventory) own(text string) bool {
 		}
 	}
 	return false
+}
+
+func sortedIDs(m map[string]*resource) []string {
+	out := make([]string, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (inv *inventory) setParent(child, parent string) {

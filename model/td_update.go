@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 )
 
 // tdEditor writes an update into a Threat Dragon model, in the version it
@@ -15,12 +16,13 @@ import (
 // text Threat Dragon shows for every cell. New cells are placed in finish
 // (tdplace.go).
 type tdEditor struct {
-	m       *Model
-	v1      bool
-	diagram *Diagram
-	zIndex  int
-	number  int // the highest threat number in the model
-	added   []*tdNew
+	m        *Model
+	v1       bool
+	diagram  *Diagram
+	zIndex   int
+	number   int // the highest threat number in the model
+	added    []*tdNew
+	newFlows []*Flow
 }
 
 // tdNew is a cell an update added, to be placed.
@@ -29,6 +31,7 @@ type tdNew struct {
 	zone *Zone // for an element: its zone; for a box: itself
 	box  bool
 	elem *Element
+	kind graph.Kind
 	w, h float64
 }
 
@@ -170,7 +173,7 @@ func (ed *tdEditor) addElement(ne newElement) *Element {
 		e.ARN, e.ARNFrom = r.ID, "data.principal"
 	}
 	ed.m.Elements = append(ed.m.Elements, e)
-	ed.added = append(ed.added, &tdNew{n: n, zone: ed.m.Zone(ne.zone), elem: e, w: sz[0], h: sz[1]})
+	ed.added = append(ed.added, &tdNew{n: n, zone: ed.m.Zone(ne.zone), elem: e, kind: r.Kind, w: sz[0], h: sz[1]})
 	return e
 }
 
@@ -200,6 +203,7 @@ func (ed *tdEditor) addFlow(nf newFlow) *Flow {
 	n := ed.cells().add(cell)
 	f := &Flow{ID: nf.id, Name: nf.name, Description: nf.desc, Source: nf.from.ID, Destination: nf.to.ID, Diagram: ed.diagram.Index, n: n}
 	ed.m.Flows = append(ed.m.Flows, f)
+	ed.newFlows = append(ed.newFlows, f)
 	return f
 }
 

@@ -1,7 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"math"
+
+	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/report/diagram"
 )
 
 // Placing what an update adds to a Threat Dragon diagram, without moving
@@ -13,7 +17,9 @@ import (
 //     shape and no box nested in that box;
 //   - what does not fit, and the elements of new zones, go to the right of
 //     everything drawn, each zone a new box (a box named "... (continued)"
-//     for a zone whose own box is full), its elements on a grid inside.
+//     for a zone whose own box is full), laid out by the layout engine of
+//     trustmap's own diagrams (report/diagram: layers along the flows,
+//     bends along the free gaps of its grid) and moved there as a block.
 //
 // Nothing new overlaps anything old, and every new element lies inside the
 // box of its zone (tdplace_test.go checks both on every fixture).
@@ -23,11 +29,6 @@ const (
 	placeStep   = 10  // scan step inside a box
 	placePad    = 30  // between a box's border and its shapes
 	placeHeader = 40  // a box's title band
-	placeGapX   = 60  // between grid columns
-	placeGapY   = 40  // between grid rows
-	placeCellW  = 160 // a grid cell: the widest default shape
-	placeCellH  = 100
-	placeRows   = 5
 	placeAway   = 120 // between the drawing and the new boxes
 )
 
@@ -116,66 +117,99 @@ func (ed *tdEditor) place() error {
 		groupOf(z, false).elems = append(groupOf(z, false).elems, a)
 	}
 
-	// Then: the rest to the right of the drawing, a box per zone.
-	x, y := maxX+placeAway, minY
-	if len(obs) == 0 {
-		x = 40
-	}
-	colTop, colW := y, 0.0
-	stack := func(n int, withBox bool) (Rect, []Rect) {
-		cols := int(math.Ceil(float64(n) / placeRows))
-		rows := min(n, placeRows)
-		cols, rows = max(cols, 1), max(rows, 1)
-		w := 2*placePad + float64(cols)*placeCellW + float64(cols-1)*placeGapX
-		h := placeHeader + placePad + float64(rows)*placeCellH + float64(rows-1)*placeGapY
-		if !withBox {
-			w, h = float64(cols)*placeCellW+float64(cols-1)*placeGapX, float64(rows)*placeCellH+float64(rows-1)*placeGapY
-		}
-		if y > colTop && y+h > colTop+1200 { // a new column of boxes
-			x += colW + placeAway
-			y, colW = colTop, 0
-		}
-		box := Rect{x, y, w, h}
-		var cells []Rect
-		for i := range n {
-			cx, cy := x+float64(i/placeRows)*(placeCellW+placeGapX), y+float64(i%placeRows)*(placeCellH+placeGapY)
-			if withBox {
-				cx, cy = cx+placePad, cy+placeHeader
-			}
-			cells = append(cells, Rect{cx, cy, placeCellW, placeCellH})
-		}
-		y += h + placeGapY
-		colW = math.Max(colW, w)
-		return box, cells
-	}
+	// Then: the rest to the right of the drawing, a box per zone, laid out
+	// by the layout engine of trustmap's diagrams (report/diagram) and
+	// moved into place.
+	var block []*group
 	for _, g := range groups {
-		if g.cont && len(g.elems) == 0 {
-			continue
-		}
-		withBox := !ed.v1
-		box, cells := stack(len(g.elems), withBox)
-		if withBox {
-			z := g.zone
-			if g.cont {
-				z = ed.addZone(newZone{id: stableUUID("td-zone-continued", g.zone.ID), name: oneLineName(g.zone.Name) + " (continued)",
-					desc: "Continues the box \"" + oneLineName(g.zone.Name) + "\": what trustmap added that did not fit in it."})
-				z.Attributes = g.zone.Attributes
-			}
-			ed.setBox(z, box)
-		}
-		for i, a := range g.elems {
-			c := cells[i]
-			ed.setPlace(a, Rect{c.X + (c.W-a.w)/2, c.Y + (c.H-a.h)/2, a.w, a.h})
+		if len(g.elems) > 0 || (!g.cont && !ed.v1) {
+			block = append(block, g)
 		}
 	}
 	if len(loose) > 0 {
-		_, cells := stack(len(loose), false)
-		for i, a := range loose {
-			c := cells[i]
-			ed.setPlace(a, Rect{c.X + (c.W-a.w)/2, c.Y + (c.H-a.h)/2, a.w, a.h})
+		block = append(block, &group{elems: loose})
+	}
+	if len(block) == 0 {
+		return nil
+	}
+	dm := &diagram.Model{}
+	nodeOf := map[*tdNew]*diagram.Node{}
+	byID := map[string]*diagram.Node{}
+	for i, g := range block {
+		z := &diagram.Zone{ID: graph.Zone(fmt.Sprintf("block-%d", i)), Rank: i}
+		if g.zone != nil {
+			z.Name, z.Outside = oneLineName(g.zone.Name), ed.outside(g.zone)
+		}
+		dm.Zones = append(dm.Zones, z)
+		for _, a := range g.elems {
+			n := &diagram.Node{ID: a.elem.ID, Kind: a.kind, Name: a.elem.Name, Zone: z}
+			z.Nodes = append(z.Nodes, n)
+			dm.Nodes = append(dm.Nodes, n)
+			nodeOf[a], byID[a.elem.ID] = n, n
+		}
+	}
+	for _, f := range ed.newFlows {
+		if a, b := byID[f.Source], byID[f.Destination]; a != nil && b != nil {
+			dm.Edges = append(dm.Edges, &diagram.Edge{From: a, To: b})
+		}
+	}
+	lay := diagram.Place(dm, placeGrid)
+	x0, y0 := int(maxX)+placeAway, int(minY)
+	if len(obs) == 0 {
+		x0, y0 = 40, 40
+	}
+	at := func(r diagram.Rect) Rect {
+		return Rect{float64(r.X + x0), float64(r.Y + y0), float64(r.W), float64(r.H)}
+	}
+	for i, g := range block {
+		if g.zone != nil && !ed.v1 {
+			z := g.zone
+			if g.cont {
+				z = ed.addZone(newZone{id: stableUUID("td-zone-continued", g.zone.ID), name: oneLineName(g.zone.Name) + " (continued)",
+					desc: "Continues the box \"" + oneLineName(g.zone.Name) + "\": what trustmap added that did not fit in it." + ed.noteOf(g.zone)})
+			}
+			ed.setBox(z, at(lay.Boxes[dm.Zones[i]]))
+		}
+		for _, a := range g.elems {
+			c := at(lay.Nodes[nodeOf[a].ID])
+			ed.setPlace(a, Rect{math.Round(c.X + (c.W-a.w)/2), math.Round(c.Y + (c.H-a.h)/2), a.w, a.h})
+		}
+	}
+	// Flows between two cells placed together take the engine's bends.
+	for _, f := range ed.newFlows {
+		if byID[f.Source] == nil || byID[f.Destination] == nil || f.n == nil {
+			continue
+		}
+		if bends := lay.Route(f.Source, f.Destination); len(bends) > 0 {
+			var vs []any
+			for _, b := range bends {
+				vs = append(vs, omap{{"x", b.X + x0}, {"y", b.Y + y0}})
+			}
+			f.n.set("vertices", vs)
 		}
 	}
 	return nil
+}
+
+// placeGrid is the layout engine's grid for the block of new cells: cells
+// as large as Threat Dragon's largest default shape, with room around.
+var placeGrid = diagram.Grid{NodeW: 180, NodeH: 110, GapX: 60, GapY: 40, Pad: 30, Header: 40, ZoneGap: 120, Margin: 0, Rows: 5}
+
+// outside reports whether a zone is outside the account, for the layout.
+func (ed *tdEditor) outside(z *Zone) bool {
+	return classifyZone(z, func(string) bool { return false }).Outside
+}
+
+// noteOf repeats a zone's exposure note (update.go, zoneNote) for its
+// continuation box, so both read the same.
+func (ed *tdEditor) noteOf(z *Zone) string {
+	if sm := zoneNoteRE.FindString(z.Description); sm != "" {
+		return " " + sm
+	}
+	if v := z.Attributes["exposure"]; v != "" {
+		return " (trustmap: exposure " + v + ")"
+	}
+	return ""
 }
 
 // freeSpot finds room for a w×h shape inside box b.

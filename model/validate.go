@@ -331,11 +331,13 @@ func who(ep *results.EntryPoint) string {
 func whoText(ep *results.EntryPoint) string {
 	switch {
 	case ep.Exposure == policy.Public && ep.FromInternet() && ep.Authorizer != "":
-		return "anyone with a token " + ep.Authorizer + " accepts"
+		return "anyone holding a token the authorizer accepts (" + ep.Authorizer + ")"
 	case ep.Exposure == policy.Public && ep.FromInternet():
 		return "anyone on the internet"
 	case ep.Exposure == policy.Public:
 		return "any AWS account"
+	case slices.Contains(ep.Principals, "*"):
+		return "anyone inside the allowed network"
 	}
 	return strings.Join(ep.Principals, ", ")
 }

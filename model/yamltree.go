@@ -22,7 +22,13 @@ type ydoc struct {
 	doc    *yaml.Node // the document node
 	indent int
 	dirty  bool
+	// replaced maps a value an edit set to the value it replaced; deleted
+	// lists the members an edit removed (ysplice.go reads both).
+	replaced map[*yaml.Node]*yaml.Node
+	deleted  []ydel
 }
+
+type ydel struct{ key, value *yaml.Node }
 
 type ynode struct {
 	d *ydoc
@@ -44,7 +50,7 @@ func parseYAML(data []byte) (*ydoc, error) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, fmt.Errorf("the file holds no YAML document")
 	}
-	return &ydoc{src: data, doc: &root, indent: yamlIndent(data)}, nil
+	return &ydoc{src: data, doc: &root, indent: yamlIndent(data), replaced: map[*yaml.Node]*yaml.Node{}}, nil
 }
 
 var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace
@@ -75,6 +81,9 @@ func (d *ydoc) changed() bool { return d.dirty }
 func (d *ydoc) bytes() ([]byte, error) {
 	if !d.dirty {
 		return slices.Clone(d.src), nil
+	}
+	if out, ok := d.splice(); ok {
+		return out, nil
 	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
@@ -175,6 +184,10 @@ func (y *ynode) set(key string, v any) bool {
 			nv := buildYAML(v)
 			nv.LineComment, nv.FootComment = old.LineComment, old.FootComment
 			y.n.Content[i+1] = nv
+			if prev := y.d.replaced[old]; prev != nil {
+				old = prev // replaced twice: the source value is the first one
+			}
+			y.d.replaced[nv] = old
 			y.d.dirty = true
 			return true
 		}
@@ -203,6 +216,9 @@ func (y *ynode) add(v any) node {
 func (y *ynode) unset(key string) bool {
 	for i := 0; i+1 < len(y.n.Content); i += 2 {
 		if y.n.Content[i].Value == key {
+			if y.n.Content[i].Line > 0 {
+				y.d.deleted = append(y.d.deleted, ydel{y.n.Content[i], y.n.Content[i+1]})
+			}
 			y.n.Content = slices.Delete(y.n.Content, i, i+2)
 			y.d.dirty = true
 			return true
