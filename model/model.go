@@ -346,6 +346,9 @@ func (p *problems) err() error {
 
 // want checks that member key of n, when present, is of one of the kinds.
 func (p *problems) want(n node, path, key string, kinds ...nkind) {
+	if n == nil {
+		return
+	}
 	m := n.get(key)
 	if m == nil {
 		return
@@ -365,6 +368,9 @@ func (p *problems) want(n node, path, key string, kinds ...nkind) {
 // need checks that member key of n is present and a scalar (an id or a
 // name may be written as a number in YAML).
 func (p *problems) need(n node, path, key string) {
+	if n == nil {
+		return
+	}
 	m := n.get(key)
 	switch {
 	case m == nil:

@@ -37,6 +37,9 @@ type yedit struct {
 	col     int
 	value   string
 	remove  bool // remove the line
+	// indent is the column of inserted text: at one line, the text of an
+	// inner collection goes before that of the one around it.
+	indent int
 }
 
 // splice returns the source with the edits of the tree applied, and false
@@ -68,7 +71,13 @@ func (d *ydoc) splice() ([]byte, bool) {
 		if a.line != b.line {
 			return b.line - a.line
 		}
-		return boolRank(a.replace || a.remove) - boolRank(b.replace || b.remove)
+		if d := boolRank(a.replace || a.remove) - boolRank(b.replace || b.remove); d != 0 {
+			return d
+		}
+		// Each insertion goes right after the line, before those applied
+		// earlier: apply the outer collection's first, so the inner's
+		// text ends up above it.
+		return a.indent - b.indent
 	})
 	out := slices.Clone(lines)
 	for _, e := range sp.edits {
@@ -187,6 +196,10 @@ func (sp *splicer) walk(n *yaml.Node) {
 	}
 	switch n.Kind {
 	case yaml.SequenceNode:
+		if sp.flow(n) && !untouched(n) && !allBuilt(n) {
+			sp.ok = false // an edit inside […]: re-encode
+			return
+		}
 		var added []*yaml.Node
 		for _, c := range n.Content {
 			if c.Line == 0 {
@@ -202,6 +215,10 @@ func (sp *splicer) walk(n *yaml.Node) {
 			sp.walk(c)
 		}
 	case yaml.MappingNode:
+		if sp.flow(n) && !untouched(n) {
+			sp.ok = false // an edit inside {…}: re-encode
+			return
+		}
 		var added []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -224,6 +241,17 @@ func (sp *splicer) walk(n *yaml.Node) {
 			sp.appendMembers(n, added)
 		}
 	}
+}
+
+// untouched reports whether no edit reached inside a source collection:
+// every node under it comes from the file, and no value was replaced.
+func untouched(n *yaml.Node) bool {
+	for _, c := range n.Content {
+		if c.Line == 0 || !untouched(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // allBuilt reports whether every item or member of n was added by an edit.
@@ -258,7 +286,8 @@ func (sp *splicer) appendItems(seq *yaml.Node, items []*yaml.Node) {
 		return
 	}
 	text := sp.render(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}, seq.Column-1)
-	sp.edits = append(sp.edits, yedit{line: sp.endLine(seq), text: text})
+	// Items are one step deeper than their sequence, even an indentless one.
+	sp.edits = append(sp.edits, yedit{line: sp.endLine(seq), text: text, indent: seq.Column + 1})
 }
 
 func (sp *splicer) appendMembers(m *yaml.Node, pairs []*yaml.Node) {
@@ -267,7 +296,7 @@ func (sp *splicer) appendMembers(m *yaml.Node, pairs []*yaml.Node) {
 		return
 	}
 	text := sp.render(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: pairs}, m.Column-1)
-	sp.edits = append(sp.edits, yedit{line: sp.endLine(m), text: text})
+	sp.edits = append(sp.edits, yedit{line: sp.endLine(m), text: text, indent: m.Column})
 }
 
 // replaceValue replaces the value of source key k in mapping m with the
@@ -323,7 +352,7 @@ func (sp *splicer) replaceValue(k, v, old *yaml.Node) {
 	}
 	block := &yaml.Node{Kind: v.Kind, Tag: v.Tag, Content: v.Content}
 	sp.edits = append(sp.edits, yedit{line: k.Line, replace: true, col: col, value: ""})
-	sp.edits = append(sp.edits, yedit{line: k.Line, text: sp.render(block, k.Column-1+sp.d.indent)})
+	sp.edits = append(sp.edits, yedit{line: k.Line, text: sp.render(block, k.Column-1+sp.d.indent), indent: k.Column + sp.d.indent})
 }
 
 // removal deletes the line of a removed member whose value sat on it.
