@@ -3,8 +3,10 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -85,6 +87,12 @@ var fixtures = []string{
 	"../report/export/testdata/pipeline.otm.json.golden",
 	"../report/export/testdata/pipeline.otm.yaml.golden",
 	"../report/export/testdata/pipeline.threatdragon.json.golden",
+	"testdata/models/upstream/otm-EXAMPLE.yaml",
+	"testdata/models/upstream/td-example-open-threat-model.json",
+	"testdata/models/upstream/td-demo-threat-model.json",
+	"testdata/models/upstream/td-v2-new-model.json",
+	"testdata/models/upstream/td-test-v1-model.json",
+	"testdata/models/upstream/td-test-v2-model.json",
 }
 
 // generic reads a model file as plain data (maps, lists, scalars).
@@ -111,17 +119,14 @@ var (
 )
 
 // schemaErrors validates a model against the official schema of its
-// format kept in report/export/schema (OTM 0.2.0, Threat Dragon v2) and
+// format kept in report/export/schema (OTM 0.2.0, Threat Dragon v1 and v2) and
 // returns where it fails, as instance locations and keywords; "" entries
-// are never returned. ok is false when no schema applies (Threat Dragon v1).
-func schemaErrors(t *testing.T, m *Model, data []byte) (map[string]bool, bool) {
+// are never returned.
+func schemaErrors(t *testing.T, m *Model, data []byte) map[string]bool {
 	t.Helper()
 	file := "otm-0.2.0.schema.json"
 	if m.Format == FormatThreatDragon {
-		if m.TDMajor != 2 {
-			return nil, false
-		}
-		file = "threat-dragon-v2.schema.json"
+		file = fmt.Sprintf("threat-dragon-v%d.schema.json", m.TDMajor)
 	}
 	schemaMu.Lock()
 	s, ok := schemaCache[file]
@@ -136,6 +141,7 @@ func schemaErrors(t *testing.T, m *Model, data []byte) (map[string]bool, bool) {
 			schemaMu.Unlock()
 			t.Fatal(err)
 		}
+		nullable(doc)
 		c := jsonschema.NewCompiler()
 		if err := c.AddResource(file, doc); err != nil {
 			schemaMu.Unlock()
@@ -181,7 +187,36 @@ func schemaErrors(t *testing.T, m *Model, data []byte) (map[string]bool, bool) {
 			t.Fatal(err)
 		}
 	}
-	return out, true
+	return out
+}
+
+// nullable gives the schema the meaning Threat Dragon's own validator
+// gives it: the app checks models with Ajv (td.vue/src/service/schema/
+// ajv.js), which reads OpenAPI's "nullable": true as "null is allowed too",
+// and the app writes null where the schema says nullable (strokeDasharray).
+// JSON Schema ignores the keyword, so each such type becomes [type, "null"].
+// The file in report/export/schema stays verbatim.
+func nullable(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if x["nullable"] == true {
+			switch ty := x["type"].(type) {
+			case string:
+				x["type"] = []any{ty, "null"}
+			case []any:
+				if !slices.Contains(ty, any("null")) {
+					x["type"] = append(ty, "null")
+				}
+			}
+		}
+		for _, e := range x {
+			nullable(e)
+		}
+	case []any:
+		for _, e := range x {
+			nullable(e)
+		}
+	}
 }
 
 // jsonable turns YAML's decoded maps into ones JSON can encode.

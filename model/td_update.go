@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/trustmap/trustmap/analyzers/results"
@@ -19,6 +20,7 @@ type tdEditor struct {
 	m        *Model
 	v1       bool
 	diagram  *Diagram
+	created  bool // the update made the diagram (the model had none)
 	zIndex   int
 	number   int // the highest threat number in the model
 	added    []*tdNew
@@ -77,8 +79,39 @@ func newTDEditor(m *Model) *tdEditor {
 	return ed
 }
 
+// ensureDiagram gives a model without diagrams (Threat Dragon's "New
+// threat model" has none) one to draw the account in, shaped as the app
+// writes a new STRIDE diagram in the model's version. It is made only when
+// an update adds a cell, so a model with nothing to add is left as it was.
+func (ed *tdEditor) ensureDiagram() *Diagram {
+	if ed.diagram != nil {
+		return ed.diagram
+	}
+	const title, thumb = "AWS account (trustmap)", "./public/content/images/thumbnail.stride.jpg"
+	detail := obj(ed.m.doc.root(), "detail")
+	var n node
+	if ed.v1 {
+		n = appendIn(detail, "diagrams", omap{{"title", title}, {"thumbnail", thumb}, {"diagramType", "STRIDE"}, {"id", 0},
+			{"diagramJson", omap{{"cells", []any{}}}}})
+	} else {
+		version := str(ed.m.doc.root(), "version")
+		if version == "" {
+			version = "2.0.0"
+		}
+		n = appendIn(detail, "diagrams", omap{{"id", 0}, {"title", title}, {"diagramType", "STRIDE"},
+			{"placeholder", "What trustmap found in the account"}, {"thumbnail", thumb}, {"version", version}, {"cells", []any{}}})
+		if top, ok := num(detail, "diagramTop"); !ok || top < 1 {
+			detail.set("diagramTop", 1)
+		}
+	}
+	d := &Diagram{ID: "0", Title: title, Index: len(ed.m.Diagrams), n: n}
+	ed.m.Diagrams = append(ed.m.Diagrams, d)
+	ed.diagram, ed.created = d, true
+	return d
+}
+
 func (ed *tdEditor) cells() node {
-	d := ed.diagram
+	d := ed.ensureDiagram()
 	if d.cells == nil || d.cells.kind() != kArray {
 		if ed.v1 {
 			setIn(d.n, "diagramJson", "cells", []any{})
@@ -99,7 +132,7 @@ func (ed *tdEditor) nextZ() int {
 // addZone adds a trust-boundary box (version 2). Version 1 has no boxes:
 // the zone only groups the new cells where they are placed.
 func (ed *tdEditor) addZone(nz newZone) *Zone {
-	z := &Zone{ID: nz.id, Name: nz.name, Type: "trust-boundary-box", Description: nz.desc, Diagram: ed.diagram.Index,
+	z := &Zone{ID: nz.id, Name: nz.name, Type: "trust-boundary-box", Description: nz.desc, Diagram: ed.ensureDiagram().Index,
 		Attributes: map[string]string{"exposure": string(nz.exposure)}, Box: &Rect{}}
 	if ed.v1 {
 		ed.added = append(ed.added, &tdNew{zone: z, box: true})
@@ -165,7 +198,7 @@ func (ed *tdEditor) addElement(ne newElement) *Element {
 			{"visible", true}, {"shape", ne.shape}, {"id", ne.id}, {"zIndex", ed.nextZ()}, {"data", props}}
 	}
 	n := ed.cells().add(cell)
-	e := &Element{ID: ne.id, Name: ne.name, Type: typ, Shape: ne.shape, Description: ne.desc, Zone: ne.zone, Diagram: ed.diagram.Index,
+	e := &Element{ID: ne.id, Name: ne.name, Type: typ, Shape: ne.shape, Description: ne.desc, Zone: ne.zone, Diagram: ed.ensureDiagram().Index,
 		Box: &Rect{W: sz[0], H: sz[1]}, n: n}
 	if strings.HasPrefix(r.ID, "arn:") {
 		e.ARN, e.ARNFrom = r.ID, "data.arn"
@@ -201,7 +234,7 @@ func (ed *tdEditor) addFlow(nf newFlow) *Flow {
 		}
 	}
 	n := ed.cells().add(cell)
-	f := &Flow{ID: nf.id, Name: nf.name, Description: nf.desc, Source: nf.from.ID, Destination: nf.to.ID, Diagram: ed.diagram.Index, n: n}
+	f := &Flow{ID: nf.id, Name: nf.name, Description: nf.desc, Source: nf.from.ID, Destination: nf.to.ID, Diagram: ed.ensureDiagram().Index, n: n}
 	ed.m.Flows = append(ed.m.Flows, f)
 	ed.newFlows = append(ed.newFlows, f)
 	return f
@@ -337,5 +370,19 @@ func (ed *tdEditor) finish(p *planner) error {
 			}
 		}
 	}
-	return ed.place()
+	if err := ed.place(); err != nil {
+		return err
+	}
+	if ed.created && ed.v1 {
+		// A version 1 diagram has the size of its canvas (the schema
+		// requires it, at least 50 by 50): the drawing and a margin.
+		w, h := 50.0, 50.0
+		for _, c := range ed.cells().items() {
+			if r := tdRect(c); r != nil {
+				w, h = max(w, r.X+r.W+placePad), max(h, r.Y+r.H+placePad)
+			}
+		}
+		ed.diagram.n.set("size", omap{{"height", int(math.Ceil(h))}, {"width", int(math.Ceil(w))}})
+	}
+	return nil
 }

@@ -54,6 +54,9 @@ func readTD(m *Model, root node, p *problems) {
 		}
 		readCells(m, d, path+".cells", cells.items(), p)
 	}
+	if len(m.Diagrams) == 0 && strings.HasPrefix(m.Version, "1.") {
+		m.TDMajor = 1 // no diagram to tell: a new model, saved by Threat Dragon 1.x
+	}
 	for _, e := range m.Elements {
 		e.Zone = innermostBox(m.Zones, e.Box, e.Diagram)
 	}

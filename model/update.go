@@ -57,6 +57,22 @@ type Change struct {
 	What string `json:"what"`
 }
 
+// Edit reports whether the change edited the model: a skip (something not
+// added because an ambiguous element may already stand for it) is a note,
+// said again on every update until the modeler resolves it.
+func (c Change) Edit() bool { return c.Kind != "skip" }
+
+// Edits counts the changes that edited the model.
+func Edits(cs []Change) int {
+	n := 0
+	for _, c := range cs {
+		if c.Edit() {
+			n++
+		}
+	}
+	return n
+}
+
 // staleKey is the attribute (OTM) or description line prefix (Threat
 // Dragon) of a stale mark.
 const (

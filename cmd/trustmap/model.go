@@ -304,9 +304,11 @@ func newModelUpdateCmd(e env, g *globalOptions) *cobra.Command {
 
 // writeChanges says what an update did, grouped by kind.
 func writeChanges(w io.Writer, out string, changes []model.Change) {
-	if len(changes) == 0 {
+	if model.Edits(changes) == 0 {
 		fmt.Fprintf(w, "%s: the model is up to date with the account: nothing changed\n", out)
-		return
+		if len(changes) == 0 {
+			return
+		}
 	}
 	counts := map[string]int{}
 	var order []string
@@ -320,7 +322,9 @@ func writeChanges(w io.Writer, out string, changes []model.Change) {
 	for _, k := range order {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 	}
-	fmt.Fprintf(w, "%s: %s\n", out, strings.Join(parts, ", "))
+	if model.Edits(changes) > 0 {
+		fmt.Fprintf(w, "%s: %s\n", out, strings.Join(parts, ", "))
+	}
 	for _, c := range changes {
 		fmt.Fprintf(w, "  %-13s %s\n", c.Kind, c.What)
 	}
