@@ -283,6 +283,10 @@ func listingAPI(k graph.Kind) string {
 		return "apigateway:GetApis"
 	case graph.KindIAMRole, graph.KindIAMUser, graph.KindIAMGroup:
 		return "iam:GetAccountAuthorizationDetails"
+	case graph.KindEventSource:
+		// Streams and queues outside the collected set are seen only as
+		// the sources of Lambda's event source mappings.
+		return "lambda:ListEventSourceMappings"
 	}
 	return "the listing of " + string(k)
 }
@@ -437,6 +441,7 @@ func kindNoun(k graph.Kind, n int) string {
 		graph.KindRestAPIMethod: {"REST method", "REST methods"}, graph.KindHTTPAPIRoute: {"route", "routes"},
 		graph.KindRestAPIStage: {"stage", "stages"}, graph.KindHTTPAPIStage: {"stage", "stages"},
 		graph.KindIAMRole: {"role", "roles"}, graph.KindIAMUser: {"user", "users"}, graph.KindIAMGroup: {"group", "groups"},
+		graph.KindEventSource: {"event source", "event sources"},
 	}
 	w, ok := nouns[k]
 	if !ok {

@@ -514,6 +514,13 @@ func (inv *inventory) listingEvidence(kinds []graph.Kind, account, region, arn s
 		} else if k != graph.KindS3Bucket && !strings.HasPrefix(string(k), "IAM") {
 			where += ", regions " + strings.Join(inv.scan.Report.Regions, ", ")
 		}
+		if n == 0 {
+			// A snapshot does not say which services were read: with no
+			// resource of the kind, the listing may have found none or
+			// not have run (a build without that collector).
+			out = append(out, fmt.Sprintf("the scan holds no %s (%s): %s found none, or the scan did not call it", kindNoun(k, 2)[2:], where, api))
+			continue
+		}
 		if arn != "" {
 			out = append(out, fmt.Sprintf("%s (%s) listed %s, none of them %s", api, where, kindNoun(k, n), arn))
 		} else {

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,8 +20,16 @@ import (
 
 func TestValidatingTheDemoOTMModelFindsDriftBothWays(t *testing.T) {
 	d := Validate(readModel(t, "../testdata/models/demo.otm.yaml"), demoScan(t, nil))
-	want := DriftSummary{Elements: 14, Matched: 12, ByARN: 3, ByName: 9, Unmodeled: 13, Stale: 2, Flows: 2, Contradictions: 5, NotJudged: 0}
-	if diff := cmp.Diff(want, d.Summary); diff != "" {
+	// The unmodeled count grows with every resource the demo account gains
+	// (other branches add services); what is asserted is what this model's
+	// own elements make of the account.
+	want := DriftSummary{Elements: 14, Matched: 12, ByARN: 3, ByName: 9, Stale: 2, Flows: 2, Contradictions: 5, NotJudged: 0}
+	got := d.Summary
+	if got.Unmodeled < 13 {
+		t.Errorf("%d unmodeled ways in, want at least the 13 of the demo account this model was written against", got.Unmodeled)
+	}
+	got.Unmodeled = 0
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	if !d.Drifted() {
@@ -54,11 +63,11 @@ func TestValidatingTheDemoOTMModelFindsDriftBothWays(t *testing.T) {
 		}
 		q := got["legacy-queue"]
 		if q.Resource != "arn:aws:sqs:us-east-1:123456789012:acme-legacy-orders" || q.Element.At != "../testdata/models/demo.otm.yaml:156:5" ||
-			!slices.Equal(q.Evidence, []string{"sqs:ListQueues (account 123456789012, us-east-1) listed 2 queues, none of them arn:aws:sqs:us-east-1:123456789012:acme-legacy-orders"}) {
+			len(q.Evidence) != 1 || !regexp.MustCompile(`^sqs:ListQueues \(account 123456789012, us-east-1\) listed \d+ queues, none of them arn:aws:sqs:us-east-1:123456789012:acme-legacy-orders$`).MatchString(q.Evidence[0]) {
 			t.Errorf("legacy-queue: %+v", q)
 		}
 		r := got["reports"]
-		if r.What != "no resource of the scan has its name and kind" || !slices.Equal(r.Evidence, []string{"s3:ListBuckets (accounts 123456789012) listed 11 buckets, none named like it"}) {
+		if r.What != "no resource of the scan has its name and kind" || len(r.Evidence) != 1 || !regexp.MustCompile(`^s3:ListBuckets \(accounts 123456789012\) listed \d+ buckets, none named like it$`).MatchString(r.Evidence[0]) {
 			t.Errorf("reports: %+v", r)
 		}
 	})
@@ -135,8 +144,13 @@ func findUnmodeled(t *testing.T, d *Drift, res string) Unmodeled {
 
 func TestValidatingTheDemoThreatDragonModel(t *testing.T) {
 	d := Validate(readModel(t, "../testdata/models/demo.threatdragon.json"), demoScan(t, nil))
-	want := DriftSummary{Elements: 12, Matched: 10, ByARN: 1, ByName: 9, Unmodeled: 15, Stale: 2, Flows: 1, Contradictions: 3}
-	if diff := cmp.Diff(want, d.Summary); diff != "" {
+	want := DriftSummary{Elements: 12, Matched: 10, ByARN: 1, ByName: 9, Stale: 2, Flows: 1, Contradictions: 3}
+	got := d.Summary
+	if got.Unmodeled < 15 {
+		t.Errorf("%d unmodeled ways in, want at least the 15 of the demo account this model was written against", got.Unmodeled)
+	}
+	got.Unmodeled = 0
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	var stale []string
@@ -148,6 +162,19 @@ func TestValidatingTheDemoThreatDragonModel(t *testing.T) {
 		"acme-reports-archive: no resource of the scan has its name and kind",
 	}, stale); diff != "" {
 		t.Errorf("stale (-want +got):\n%s", diff)
+	}
+	// A kind the scan holds none of is not said to have been listed: a
+	// snapshot does not say which services were read.
+	for _, st := range d.Stale {
+		for _, ev := range st.Evidence {
+			if strings.Contains(ev, " listed 0 ") {
+				t.Errorf("%s: %q claims a listing the snapshot cannot show", st.Element.Name, ev)
+			}
+		}
+		if st.Element.Name == "acme-reports-archive" && !slices.Contains(st.Evidence,
+			"the scan holds no event sources (accounts 123456789012, regions eu-west-1, us-east-1): lambda:ListEventSourceMappings found none, or the scan did not call it") {
+			t.Errorf("acme-reports-archive: evidence %q", st.Evidence)
+		}
 	}
 	var kinds []string
 	for _, c := range d.Contradictions {
