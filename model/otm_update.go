@@ -91,7 +91,7 @@ func (o *otmEditor) threat(e *Element, t *results.Threat, p *planner) string {
 	def := o.catalogueEntry("threats", t.ID)
 	entry := otmThreatEntry(t)
 	if def == nil {
-		def = appendIn(root, "threats", entry)
+		appendIn(root, "threats", entry)
 		note("added")
 	} else if o.setAll(def, entry) {
 		note("updated")
