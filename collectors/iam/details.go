@@ -187,13 +187,29 @@ func utc(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// tagMap is a role's or user's tags: GetAccountAuthorizationDetails returns
-// them with each role and user (RoleDetail.Tags, UserDetail.Tags), so
-// reading them costs no call.
+// tagMap is what trustmap keeps of a role's or user's tags:
+// GetAccountAuthorizationDetails returns them with each role and user
+// (RoleDetail.Tags, UserDetail.Tags), so reading them costs no call. People
+// put tokens in IAM tags (docs/SECURITY.md): only a tag whose value is a
+// data classification level (restricted, confidential, internal, public,
+// any case — what business context reads, under whatever key trustmap.yaml
+// names) is kept; every other value is dropped here.
 func tagMap(tags []types.Tag) map[string]string {
 	m := map[string]string{}
 	for _, tg := range tags {
-		m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		if v := aws.ToString(tg.Value); isDataLevel(v) {
+			m[aws.ToString(tg.Key)] = v
+		}
 	}
 	return graph.TagMap(m)
+}
+
+// isDataLevel reports whether a tag value is one of the data
+// classification levels (analyzers/results.ParseDataLevel reads them).
+func isDataLevel(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "restricted", "confidential", "internal", "public":
+		return true
+	}
+	return false
 }
