@@ -77,6 +77,10 @@ type Node struct {
 	Name    string `json:"name,omitempty"`
 	Account string `json:"account,omitempty"`
 	Region  string `json:"region,omitempty"`
+	// Tags are the resource's tags, where the API that lists or describes
+	// it returns them without an extra call (nil when none were read: a
+	// resource whose tags trustmap does not collect has none here).
+	Tags map[string]string `json:"tags,omitempty"`
 
 	AccountInfo *AccountInfo    `json:"account_info,omitempty"`
 	Bucket      *S3Bucket       `json:"s3_bucket,omitempty"`
@@ -114,3 +118,15 @@ func Absent(source string) Doc { return Doc{State: False, Source: source} }
 
 // Hidden returns a Doc whose read failed.
 func Hidden(source string) Doc { return Doc{State: Unknown, Source: source} }
+
+// TagMap returns tags as a node carries them: nil when there are none.
+func TagMap(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}

@@ -59,38 +59,68 @@ func likelihood(ep results.EntryPoint) (int, string) {
 //	3  read data, or run compute whose role can read data
 //	2  list or invoke with nothing further reached
 //	1  nothing beyond the resource's own metadata
-func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
+//
+// With business context (b non-nil: trustmap.yaml marks crown jewels or
+// data classification, or resources carry the classification tag), each
+// outcome is weighed by the data it reaches (results.WeighImpact) before
+// the worst is taken, and the reason says so. With b nil the scores and
+// reasons are those without business context.
+func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business, g *graph.Graph) (int, string) {
 	i, why := 1, "only metadata"
-	set := func(v int, w string) {
+	read := false
+	set := func(v int, w string, r bool) {
 		if v > i {
-			i, why = v, w
+			i, why, read = v, w, r
 		}
 	}
 	for _, a := range ep.Access {
 		switch a {
 		case graph.EdgeCanAdminister:
-			set(5, "can change the resource's own policy, ACL or code")
+			set(5, "can change the resource's own policy, ACL or code", false)
 		case graph.EdgeCanWrite:
-			set(4, "can write or delete data in the resource")
+			set(4, "can write or delete data in the resource", false)
 		case graph.EdgeCanAssume:
-			set(3, "gets the role's credentials")
+			set(3, "gets the role's credentials", false)
 		case graph.EdgeCanRead, graph.EdgeCanReceive:
 			if onlyList(ep.Actions) {
-				set(2, "can list the resource's contents")
+				set(2, "can list the resource's contents", true)
 			} else {
-				set(3, "can read data from the resource")
+				set(3, "can read data from the resource", true)
 			}
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
-			set(2, "can invoke it or feed it input")
+			set(2, "can invoke it or feed it input", false)
 		}
+	}
+	if c, ok := b.Classify(ep.ResourceARN); ok {
+		var note string
+		i, note = c.WeighImpact(i, read, nameOf(g, ep.ResourceARN))
+		why += "; " + note
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
 		if v := results.EdgeImpact(last.Edge); v > 0 {
-			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
+			w := fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps))
+			if c, ok := b.Classify(last.To); ok {
+				var note string
+				v, note = c.WeighImpact(v, results.Reads(last.Edge), nameOf(g, last.To))
+				w += "; " + note
+			}
+			if v > i {
+				i, why = v, w
+			}
 		}
 	}
 	return i, why
+}
+
+// nameOf is a resource's name, for reasons.
+func nameOf(g *graph.Graph, id string) string {
+	if g != nil {
+		if n, ok := g.Node(id); ok && n.Name != "" {
+			return n.Name
+		}
+	}
+	return short(id)
 }
 
 func onlyList(actions []string) bool {

@@ -143,6 +143,7 @@ func newRootCmd(e env) *cobra.Command {
 		newDiffCmd(e),      // diff.go
 		newHistoryCmd(e),   // history.go
 		newConfigCmd(e, g), // config.go
+		newModelCmd(e, g),  // model.go
 		newVersionCmd(e),
 	)
 	return root
