@@ -214,7 +214,7 @@ func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Ana
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &reportOptions{}
 	cmd := &cobra.Command{
-		Use:   "analyze SNAPSHOT",
+		Use:   "analyze SNAPSHOT|DIR",
 		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -224,6 +224,16 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			trust, err := ro.trust()
 			if err != nil {
 				return err
+			}
+			if isShardDir(args[0]) { // collect --output-dir: one directory, one unsharded scan or shard 0/1
+				snap, err := readParts(args, false)
+				if err != nil {
+					return err
+				}
+				if err := prepareOutputDir(ro.outputDir); err != nil {
+					return err
+				}
+				return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
