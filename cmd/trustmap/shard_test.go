@@ -186,3 +186,49 @@ func TestShardsNeverOverlapAndCoverEveryAccount(t *testing.T) {
 		t.Errorf("auto/4 with AWS_BATCH_JOB_ARRAY_INDEX=3: %v, %v", s, err)
 	}
 }
+
+func TestShardFilesCarryNoSecrets(t *testing.T) {
+	srv := startOrg(t, fakeaws.OrgSpec{Seed: 9, Members: 6, Resources: 30}, fakeaws.Options{Latency: -1})
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secretScanKey)
+	t.Setenv("AWS_SESSION_TOKEN", secretToken)
+	base := t.TempDir()
+	var dirs []string
+	for i := range 2 {
+		d := filepath.Join(base, fmt.Sprint(i))
+		args := append([]string{"-vv", "collect", "--shard", fmt.Sprintf("%d/2", i), "--output-dir", d, "--endpoint-url", srv.URL()}, orgScanArgs[1:]...)
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != exitOK {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+		checkNoSecret(t, "stdout and stderr", stdout+stderr)
+		dirs = append(dirs, d)
+	}
+	if code, _, stderr := runCLI(t, "", append([]string{"merge", "-o", filepath.Join(base, "org.json")}, dirs...)...); code != exitOK {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	files := 0
+	err := filepath.WalkDir(base, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		files++
+		checkNoSecret(t, path, string(data))
+		return err
+	})
+	if err != nil || files < 8 {
+		t.Fatalf("walked %d files: %v", files, err)
+	}
+}
+
+// checkNoSecret fails on the planted environment values, the scanner's
+// secret and session token, and the session tokens the fake's AssumeRole
+// hands out (they begin FwoGZXIvYXdzE).
+func checkNoSecret(t *testing.T, where, s string) {
+	t.Helper()
+	for _, secret := range []string{fakeaws.OrgSecretPrefix, secretScanKey, secretToken, "FwoGZXIvYXdzE"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("%s holds a secret (%.12s…)", where, secret)
+		}
+	}
+}

@@ -45,6 +45,9 @@ const (
 	OrgManagementAccount = "100000000000"
 	OrgManagementKey     = "AKIAORGMANAGEMENT001"
 	orgCreated           = "2024-01-07T10:00:00Z"
+	// OrgSecretPrefix begins every secret value planted in the generated
+	// organization (functions' environment values).
+	OrgSecretPrefix = "gen-secret-"
 )
 
 // OrgMemberID is the account id of member i (1-based).
@@ -208,6 +211,10 @@ func (g orgGen) account(a *Account, i, n int) {
 		arn := "arn:aws:lambda:" + region + ":" + id + ":function:" + name
 		f := &Function{Name: name, Region: region, Runtime: "python3.12", Handler: "app.handler", Role: role(j),
 			LastModified: "2024-01-07T10:00:00.000+0000"}
+		if j%13 == 0 {
+			// A value no output may carry (only the variable's name is kept).
+			f.Environment = map[string]string{"DB_PASSWORD": OrgSecretPrefix + id + "-" + name}
+		}
 		switch {
 		case j%12 == 5:
 			f.Policy = Doc(fmt.Sprintf(`{"Version":"2012-10-17","Id":"default","Statement":[{"Sid":"Member","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"lambda:InvokeFunction","Resource":"%s"}]}`, g.other(i, j), arn))
