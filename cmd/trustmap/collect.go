@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,6 +122,9 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 			if o.shard.N > 0 && (!o.org || dir == "") {
 				return usageErr("--shard needs --org and --output-dir")
 			}
+			// "{shard}" in --output-dir is the shard's index: one command
+			// line serves every pod of an Indexed Job or child of an array job.
+			dir = strings.ReplaceAll(dir, "{shard}", strconv.Itoa(o.shard.I))
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -151,7 +155,7 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	}
 	o.bind(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
-	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization)")
+	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization); {shard} in DIR is the shard index")
 	cmd.Flags().StringVar(&shard, "shard", "", "with --org: scan shard I/N of the organization's accounts (by a hash of the account id); auto/N reads I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX")
 	return cmd
 }
