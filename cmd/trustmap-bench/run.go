@@ -45,6 +45,9 @@ type options struct {
 	verbose        bool
 	trace          string
 	snapshot       string
+	orgMembers     int // org.go
+	orgResources   int
+	orgMaxAccounts int
 }
 
 func (o *options) bind(fs *flag.FlagSet) {
@@ -72,6 +75,9 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after the scan (FILE.scanned), the resolve (FILE.resolved) and the analysis (FILE)")
 	fs.BoolVar(&o.verbose, "v", false, "log the scan's warnings to stderr")
 	fs.StringVar(&o.trace, "trace", "", "write one line per call the fake answered (seconds since start, service:Api, region, status) to this file")
+	fs.IntVar(&o.orgMembers, "org-members", 0, "serve a generated organization of this many members until interrupted, for trustmap scan --org or collect --shard in other processes (org.go)")
+	fs.IntVar(&o.orgResources, "org-resources", 500, "with --org-members: mean resources per member")
+	fs.IntVar(&o.orgMaxAccounts, "org-max-accounts", 16, "with --org-members: the scanner's --max-accounts, for rounds_term_s")
 	fs.StringVar(&o.snapshot, "snapshot", "", "write the scanned snapshot to this file (for `trustmap analyze`, e.g. to look at the report of a large account)")
 }
 
@@ -117,6 +123,13 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := o.validate(); err != nil {
 		fmt.Fprintln(stderr, "trustmap-bench:", err)
 		return 2
+	}
+	if o.orgMembers > 0 {
+		if err := serveOrg(ctx, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "trustmap-bench:", err)
+			return 1
+		}
+		return 0
 	}
 	res, err := run(ctx, o, stderr)
 	if err != nil {

@@ -139,6 +139,7 @@ func newRootCmd(e env) *cobra.Command {
 		newScanCmd(e, g),
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
+		newMergeCmd(e), // shard.go, collect.go
 		newPolicyCmd(e),
 		newDiffCmd(e),      // diff.go
 		newHistoryCmd(e),   // history.go
