@@ -57,6 +57,17 @@ var kindClasses = map[Kind]Class{
 
 	KindExternalEndpoint: ClassOther,
 	KindSecurityGroup:    ClassOther,
+
+	// A distribution and an EKS cluster's API server endpoint are where calls
+	// come in; what they lead to (origins, the cluster's workloads) is reached
+	// through them. Databases, search domains and snapshots hold data. A web
+	// ACL filters what reaches a front door, and an origin access identity is
+	// the identity CloudFront reads an origin as: neither is a way in or a
+	// target of its own.
+	KindDistribution: ClassFrontDoor, KindEKSCluster: ClassFrontDoor,
+	KindDBInstance: ClassData, KindDBCluster: ClassData, KindDBSnapshot: ClassData,
+	KindDBClusterSnapshot: ClassData, KindSearchDomain: ClassData,
+	KindWebACL: ClassOther, KindOriginAccessIdentity: ClassOther,
 }
 
 // Class returns the kind's class.

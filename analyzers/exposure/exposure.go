@@ -251,6 +251,7 @@ var noteRules = map[graph.NoteKind]struct {
 	graph.NoteNeutralised:                  {},
 	graph.NoteUnreachable:                  {},
 	graph.NoteNotDeployed:                  {},
+	graph.NoteReachableThrough:             {},
 }
 
 func noteFinding(pass *analyzers.Pass, n graph.Note) {
