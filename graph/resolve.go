@@ -179,7 +179,10 @@ func (r *resolver) principal(p string, kind policy.PrincipalKind, owner string, 
 	case policy.KindCanonicalUser:
 		return r.canonical("canonical-user:"+p, "canonical user "+short(p))
 	case policy.KindPrincipalID:
-		if acct := AccountOfARN(p); acct != "" {
+		// An ARN whose account field is not an account id (a CloudFront
+		// OAI's arn:aws:iam::cloudfront:user/...) names no account: the
+		// principal is some AWS account's, which one unknown.
+		if acct := AccountOfARN(p); isAccountID(acct) {
 			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
 		}
 		return add(Node{ID: "principal-id:" + p, Kind: KindPrincipalARN, Name: p})
@@ -335,4 +338,17 @@ func EdgeKindOf(action string) EdgeKind {
 		return EdgeCanAdminister
 	}
 	return EdgeCanAccess
+}
+
+// isAccountID says whether s is a 12-digit AWS account id.
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

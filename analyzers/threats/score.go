@@ -27,6 +27,8 @@ func likelihood(ep results.EntryPoint) (int, string) {
 	var why string
 	guarded := slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA)
 	switch {
+	case ep.Exposure == policy.Public && ep.Authorizer == "" && ep.FromInternet() && onlyConnect(ep):
+		l, why = 5, "anyone on the internet can open connections to it"
 	case ep.Exposure == policy.Public && ep.Authorizer != "":
 		l, why = 3, "reachable from the internet, but only with a token the authorizer accepts ("+ep.Authorizer+")"
 	case ep.Exposure == policy.Public && ep.FromInternet():
@@ -59,7 +61,13 @@ func likelihood(ep results.EntryPoint) (int, string) {
 //	3  read data, or run compute whose role can read data
 //	2  list or invoke with nothing further reached
 //	1  nothing beyond the resource's own metadata
-func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
+//
+// Connecting (can-connect: network reachability) to a service that
+// authenticates callers itself (a database engine, a Kubernetes API
+// server) scores 3: only that service's credentials, which are out of
+// scope, stand between the caller and what it holds. A path that ends
+// routed to a data store (a distribution's origin bucket) reads it.
+func impact(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) (int, string) {
 	i, why := 1, "only metadata"
 	set := func(v int, w string) {
 		if v > i {
@@ -82,19 +90,27 @@ func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
 			}
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
 			set(2, "can invoke it or feed it input")
+		case graph.EdgeCanConnect:
+			set(3, "can reach the service's own protocol ("+strings.Join(ep.Actions, ", ")+"); only its own authentication stands before what it holds")
 		}
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		if v := impactOfStep(last); v > 0 {
+		if v := impactOfStep(g, last); v > 0 {
 			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
 		}
 	}
 	return i, why
 }
 
-func impactOfStep(s results.PathStep) int {
+func impactOfStep(g *graph.Graph, s results.PathStep) int {
 	switch s.Edge {
+	case graph.EdgeRoutesTo:
+		// A front door that serves a data store's content reads it.
+		if n, ok := g.Node(s.To); ok && n.Kind.Class() == graph.ClassData {
+			return 3
+		}
+		return 0
 	case graph.EdgeCanAdminister:
 		return 5
 	case graph.EdgeCanWrite, graph.EdgeCanAssume:
@@ -114,4 +130,10 @@ func onlyList(actions []string) bool {
 		}
 	}
 	return len(actions) > 0
+}
+
+// onlyConnect says whether the entry point gives network reachability
+// only (can-connect): the service behind it authenticates callers itself.
+func onlyConnect(ep results.EntryPoint) bool {
+	return len(ep.Access) > 0 && !slices.ContainsFunc(ep.Access, func(k graph.EdgeKind) bool { return k != graph.EdgeCanConnect })
 }

@@ -42,7 +42,7 @@ func run(pass *analyzers.Pass) (any, error) {
 	aps := analyzers.ResultFor[[]results.AttackPath](pass, paths.Analyzer)
 	out := []results.Threat{}
 	for _, ep := range eps {
-		out = append(out, threatFor(g, ep, worstPath(ep, aps)))
+		out = append(out, threatFor(g, ep, worstPath(g, ep, aps)))
 	}
 	slices.SortFunc(out, results.CompareThreats)
 	return out, nil
@@ -50,14 +50,14 @@ func run(pass *analyzers.Pass) (any, error) {
 
 // worstPath returns the most severe (then shortest) attack path that enters
 // through ep, or nil.
-func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
+func worstPath(g *graph.Graph, ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
 	var best *results.AttackPath
 	for i := range aps {
 		p := &aps[i]
 		if len(p.Steps) == 0 || p.Steps[0].To != ep.ResourceARN || p.EntryVia != ep.Via {
 			continue
 		}
-		if best == nil || results.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(p.Steps[len(p.Steps)-1]) > impactOfStep(best.Steps[len(best.Steps)-1])) {
+		if best == nil || results.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(g, p.Steps[len(p.Steps)-1]) > impactOfStep(g, best.Steps[len(best.Steps)-1])) {
 			best = p
 		}
 	}
@@ -71,7 +71,7 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	}
 	who := describeWho(ep)
 	l, lWhy := likelihood(ep)
-	i, iWhy := impact(ep, path)
+	i, iWhy := impact(g, ep, path)
 	t := results.Threat{
 		ID:          threatID(ep),
 		ResourceARN: ep.ResourceARN,
@@ -151,6 +151,8 @@ func verb(ep results.EntryPoint) string {
 		return "assume"
 	case ep.HasAccess(graph.EdgeCanInvoke):
 		return "invoke"
+	case ep.HasAccess(graph.EdgeCanConnect):
+		return "connect to"
 	case ep.HasAccess(graph.EdgeCanReceive):
 		return "consume messages from"
 	}
@@ -160,7 +162,11 @@ func verb(ep results.EntryPoint) string {
 func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
+		what := strings.TrimPrefix(string(last.Edge), "can-")
+		if !last.Edge.IsAccess() {
+			what = "reach" // routed, triggered or run by what the path went through
+		}
+		return fmt.Sprintf("use %s to %s %s", name, what, short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)
 }

@@ -48,6 +48,9 @@ func reach(ep results.EntryPoint, name string) *results.AttackNode {
 // auth is the failure condition about authentication.
 func auth(ep results.EntryPoint) *results.AttackNode {
 	switch {
+	case onlyConnect(ep):
+		return leaf("pass the service's own authentication", graph.Unknown,
+			"network reachability only ("+strings.Join(ep.Actions, ", ")+"): the service authenticates callers itself (database credentials, Kubernetes API server authentication), and who holds those credentials is out of scope")
 	case ep.Authorizer != "":
 		return leaf("obtain a token the authorizer accepts", graph.Unknown, "the method is authenticated by "+ep.Authorizer+": whether outsiders can get a token (self sign-up, a weak Lambda authorizer) is not visible to the scan")
 	case ep.Exposure == policy.Public && ep.FromInternet():
@@ -66,6 +69,8 @@ func authDetail(ep results.EntryPoint) string {
 		return "authorization type NONE"
 	case graph.ViaBucketACL:
 		return "ACL grant to a public group"
+	case graph.ViaViewerAccess:
+		return "its cache behaviors require no signed URL or cookie"
 	}
 	return "Principal \"*\" with no condition that pins the caller"
 }
@@ -124,7 +129,7 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		add(Spoofing, "act as "+name+" from outside the account", chain())
 		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(path)...))
 	case isCompute(ep.ResourceType):
-		if ep.Authorizer == "" && ep.Exposure == policy.Public {
+		if ep.Authorizer == "" && ep.Exposure == policy.Public && !onlyConnect(ep) {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
 		add(Tampering, "send crafted input to "+name, chain())
@@ -133,11 +138,14 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 			add(Disclosure, "leak the function's credentials or data it reads", chain(follow(path)...))
 		}
 		add(DenialOfSvc, "exhaust "+name+"'s concurrency or run up its cost", chain())
-	default: // data stores: buckets, queues
-		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) {
+	default: // data stores: buckets, queues, databases, search domains, snapshots
+		// Connecting to a data store reaches its own protocol, which reads
+		// and writes once its authentication is passed (auth's leaf).
+		connect := ep.HasAccess(graph.EdgeCanConnect)
+		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) || connect {
 			add(Disclosure, "read data from "+name, chain())
 		}
-		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
+		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) || connect {
 			add(Tampering, "plant or alter data in "+name, chain(follow(path)...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
