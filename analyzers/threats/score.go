@@ -96,31 +96,14 @@ func impact(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) (in
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		if v := impactOfStep(g, last); v > 0 {
+		if v := results.EdgeImpact(last.Edge); v > 0 {
 			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
+		} else if n, ok := g.Node(last.To); ok && last.Edge == graph.EdgeRoutesTo && n.Kind.Class() == graph.ClassData {
+			// A front door that serves a data store's content reads it.
+			set(3, fmt.Sprintf("serves what %s holds (attack path %s, %d steps)", last.To, path.ID, len(path.Steps)))
 		}
 	}
 	return i, why
-}
-
-func impactOfStep(g *graph.Graph, s results.PathStep) int {
-	switch s.Edge {
-	case graph.EdgeRoutesTo:
-		// A front door that serves a data store's content reads it.
-		if n, ok := g.Node(s.To); ok && n.Kind.Class() == graph.ClassData {
-			return 3
-		}
-		return 0
-	case graph.EdgeCanAdminister:
-		return 5
-	case graph.EdgeCanWrite, graph.EdgeCanAssume:
-		return 4
-	case graph.EdgeCanRead, graph.EdgeCanReceive, graph.EdgeCanSend:
-		return 3
-	case graph.EdgeCanInvoke, graph.EdgeExecutesAs:
-		return 2
-	}
-	return 0
 }
 
 func onlyList(actions []string) bool {

@@ -42,22 +42,23 @@ func run(pass *analyzers.Pass) (any, error) {
 	aps := analyzers.ResultFor[[]results.AttackPath](pass, paths.Analyzer)
 	out := []results.Threat{}
 	for _, ep := range eps {
-		out = append(out, threatFor(g, ep, worstPath(g, ep, aps)))
+		out = append(out, threatFor(g, ep, worstPath(ep, aps)))
 	}
 	slices.SortFunc(out, results.CompareThreats)
 	return out, nil
 }
 
-// worstPath returns the most severe (then shortest) attack path that enters
-// through ep, or nil.
-func worstPath(g *graph.Graph, ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
+// worstPath returns the worst attack path that enters through ep
+// (results.WorsePath), or nil. The paths analyzer keeps every entry
+// point's worst path.
+func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
 	var best *results.AttackPath
 	for i := range aps {
 		p := &aps[i]
 		if len(p.Steps) == 0 || p.Steps[0].To != ep.ResourceARN || p.EntryVia != ep.Via {
 			continue
 		}
-		if best == nil || results.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(g, p.Steps[len(p.Steps)-1]) > impactOfStep(g, best.Steps[len(best.Steps)-1])) {
+		if best == nil || results.WorsePath(*p, *best) < 0 {
 			best = p
 		}
 	}
