@@ -72,7 +72,8 @@ func (r *resolver) viewerEdge(n *Node, d *Distribution, bs []CacheBehavior, via 
 			ms = []string{"GET", "HEAD"}
 		}
 		methods = append(methods, ms...)
-		shown = append(shown, fmt.Sprintf("%s → %s [%s] %s", b.Pattern(), b.TargetOriginID, strings.Join(ms, ","), b.ViewerProtocolPolicy))
+		sorted := slices.Sorted(slices.Values(ms))
+		shown = append(shown, fmt.Sprintf("%s → %s [%s] %s", b.Pattern(), b.TargetOriginID, strings.Join(sorted, ","), b.ViewerProtocolPolicy))
 	}
 	slices.Sort(methods)
 	methods = slices.Compact(methods)
