@@ -33,6 +33,16 @@ import (
 //	               without an embedded one (at most 100 per region)
 //	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations,
 //	               GetStages and GetAuthorizers per 500
+//	cloudfront     ListDistributions, ListOriginAccessControls and
+//	               ListCloudFrontOriginAccessIdentities per 100 (home region)
+//	wafv2          per region: ListWebACLs (REGIONAL) per 100; per web ACL: GetWebACL,
+//	               ListResourcesForWebACL; in us-east-1 also ListWebACLs (CLOUDFRONT) per 100
+//	               and GetWebACL per CLOUDFRONT web ACL
+//	rds            per region: DescribeDBInstances, DescribeDBClusters, DescribeDBSnapshots
+//	               and DescribeDBClusterSnapshots per 100; per manual snapshot its
+//	               Describe*SnapshotAttributes
+//	eks            per region: ListClusters per 100; DescribeCluster per cluster
+//	opensearch     per region: ListDomainNames; DescribeDomains per 5 domains
 //
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
@@ -190,8 +200,9 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "sqs", "GetQueueAttributes", queues)
 		chains = append(chains, lq+min(queues, 1))
 
-		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add))
+		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add), edgePlan(a, r, regionOf, add))
 	}
+	chains = append(chains, cloudFrontPlan(a, home, regions, add))
 	p.Chain = 2 + slices.Max(chains)
 	return p
 }
