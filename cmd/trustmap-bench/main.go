@@ -53,7 +53,7 @@
 // # Examples
 //
 //	go run ./cmd/trustmap-bench                      # the default scenario: 26,084 resources, floor 6.7 s
-//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # 130,380 resources, floor 34 s
+//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # about 130,000 resources, floor 34 s
 //	go run ./cmd/trustmap-bench --rest-apis 2000 --http-apis 2000   # API Gateway's shared 10 rps is the floor
 //	go run ./cmd/trustmap-bench --latency 200ms --max-concurrency 128
 //	go run ./cmd/trustmap-bench --functions 400 --rate lambda:GetPolicy=5/5 --rate group:lambda-control=5

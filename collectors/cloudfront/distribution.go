@@ -33,7 +33,7 @@ func addDistribution(t collectors.Target, b *graph.Builder, s types.Distribution
 	}
 	if vc := s.ViewerCertificate; vc != nil {
 		d.MinimumProtocolVersion = string(vc.MinimumProtocolVersion)
-		d.DefaultCertificate = aws.ToBool(vc.CloudFrontDefaultCertificate) || vc.CertificateSource == types.CertificateSourceCloudfront
+		d.DefaultCertificate = aws.ToBool(vc.CloudFrontDefaultCertificate)
 	} else {
 		d.DefaultCertificate = true
 	}
