@@ -255,4 +255,3 @@ func (r *resolver) externalEndpoint(host string) string {
 	}
 	return id
 }
-
