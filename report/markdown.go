@@ -35,6 +35,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	}
 
 	writeExecutive(p, r)
+	writeHistoryMarkdown(p, r) // history.go
 	writeBoundaries(p, r)
 
 	p.f("\n## Entry points\n\n")
