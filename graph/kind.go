@@ -57,6 +57,15 @@ var kindClasses = map[Kind]Class{
 
 	KindExternalEndpoint: ClassOther,
 	KindSecurityGroup:    ClassOther,
+
+	// An instance runs code with its instance profile's role. A listener is
+	// where clients connect; the load balancer and a target group only
+	// group listeners and targets (requests pass through them). Subnets,
+	// prefix lists and launch templates describe networks and launches:
+	// no way in or target of their own.
+	KindEC2Instance: ClassCompute, KindListener: ClassFrontDoor,
+	KindLoadBalancer: ClassGrouping, KindTargetGroup: ClassGrouping,
+	KindSubnet: ClassOther, KindPrefixList: ClassOther, KindLaunchTemplate: ClassOther,
 }
 
 // Class returns the kind's class.

@@ -27,6 +27,15 @@ const (
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
 	KindExternalEndpoint  Kind = "ExternalEndpoint"
 	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
+
+	// EC2 and Elastic Load Balancing (attrs_ec2.go, attrs_elb.go).
+	KindEC2Instance    Kind = "EC2Instance"
+	KindSubnet         Kind = "EC2Subnet"
+	KindPrefixList     Kind = "EC2PrefixList"
+	KindLaunchTemplate Kind = "EC2LaunchTemplate"
+	KindLoadBalancer   Kind = "ELBLoadBalancer" // Application, Network, Gateway and Classic
+	KindListener       Kind = "ELBListener"
+	KindTargetGroup    Kind = "ELBTargetGroup"
 )
 
 // Principal kinds: who can call, rather than what is called.
@@ -95,6 +104,14 @@ type Node struct {
 	AccessKey   *AccessKey      `json:"access_key,omitempty"`
 
 	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
+
+	Instance       *EC2Instance    `json:"ec2_instance,omitempty"`
+	Subnet         *Subnet         `json:"subnet,omitempty"`
+	PrefixList     *PrefixList     `json:"prefix_list,omitempty"`
+	LaunchTemplate *LaunchTemplate `json:"launch_template,omitempty"`
+	LoadBalancer   *LoadBalancer   `json:"load_balancer,omitempty"`
+	Listener       *Listener       `json:"listener,omitempty"`
+	TargetGroup    *TargetGroup    `json:"target_group,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.

@@ -76,6 +76,9 @@ var judges = []judge{
 	{KindIAMRole, (*resolver).roleTrust},
 	{KindIAMRole, (*resolver).identity},
 	{KindIAMUser, (*resolver).identity},
+	{KindEC2Instance, (*resolver).ec2Instance},
+	{KindListener, (*resolver).elbListener},
+	{KindTargetGroup, (*resolver).targetGroup},
 	// Listings left unread (resolve_unread.go).
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
@@ -94,6 +97,8 @@ type resolver struct {
 	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
 	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
 	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
+	profiles   map[string]string        // roles by instance profile ARN (resolve_ec2.go), built once
+	byIP       map[string]string        // instances by account, region, VPC and private IP (resolve_elb.go), built once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {

@@ -20,6 +20,12 @@ const (
 	ViaRouteAuthorizer  Via = "route-authorizer"  // an HTTP/WebSocket route behind an authorizer
 	ViaTrustPolicy      Via = "trust-policy"
 	ViaIdentityPolicy   Via = "identity-policy" // what a role or user's own policies allow
+
+	// Network ways in (can-connect), judged from security groups, network
+	// ACLs, routes and public addresses.
+	ViaSecurityGroup         Via = "security-group"         // an instance's open ports
+	ViaListener              Via = "listener"               // a load balancer listener, no authentication in front
+	ViaListenerAuthenticated Via = "listener-authenticated" // a listener whose every route authenticates first (OIDC, Cognito)
 )
 
 // Structural links, added by collectors.
@@ -35,4 +41,8 @@ const (
 	ViaJWTAuthorizer          Via = "jwt-authorizer"
 	ViaBasePathMapping        Via = "base-path-mapping"
 	ViaGroupMembership        Via = "group-membership"
+	ViaInstanceProfile        Via = "instance-profile" // an instance's role, through its instance profile
+	ViaLoadBalancerListener   Via = "lb-listener"      // a load balancer to its listeners
+	ViaListenerRule           Via = "listener-rule"    // a listener rule forwarding to a target group (or a Classic listener to its instances)
+	ViaTarget                 Via = "target"           // a target group to a registered target
 )
