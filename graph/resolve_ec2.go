@@ -59,7 +59,7 @@ func (r *resolver) instanceRole(n *Node) {
 	if !ok {
 		if !r.hasRoles(n.Account) {
 			r.note(n.ID, NoteUnknownExposure, ViaInstanceProfile, "instance %s runs with instance profile %s, but the account's roles were not read (iam:GetAccountAuthorizationDetails): what its credentials reach is unknown",
-				inst.InstanceID, inst.InstanceProfile)
+				nonEmpty(n.Name, inst.InstanceID), inst.InstanceProfile)
 		}
 		return
 	}

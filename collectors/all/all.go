@@ -6,6 +6,9 @@ import (
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
+	"github.com/trustmap/trustmap/collectors/ec2"
+	"github.com/trustmap/trustmap/collectors/elb"
+	"github.com/trustmap/trustmap/collectors/elbv2"
 	"github.com/trustmap/trustmap/collectors/iam"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/organizations"
@@ -23,6 +26,9 @@ func Collectors() []collectors.Collector {
 		sqs.New(),
 		apigateway.New(),
 		apigatewayv2.New(),
+		ec2.New(),
+		elbv2.New(),
+		elb.New(),
 	}
 }
 
