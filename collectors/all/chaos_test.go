@@ -120,6 +120,23 @@ func listingFailed(n graph.Node, gaps []graph.Gap) bool {
 		return has("iam", "GetAccountAuthorizationDetails", "")
 	case graph.KindIAMPolicy: // customer-managed ones come with the details, AWS-managed ones one by one
 		return has("iam", "GetAccountAuthorizationDetails", "") || hasExact(gaps, "iam", "GetPolicy", n.ID) || hasExact(gaps, "iam", "GetPolicyVersion", n.ID)
+	case graph.KindEC2Instance:
+		return has("ec2", "DescribeInstances", "")
+	case graph.KindSecurityGroup:
+		return has("ec2", "DescribeSecurityGroups", "")
+	case graph.KindSubnet:
+		return has("ec2", "DescribeSubnets", "")
+	case graph.KindPrefixList: // named by a rule, listed, then read
+		return has("ec2", "DescribeSecurityGroups", "") || has("ec2", "DescribeManagedPrefixLists", "")
+	case graph.KindLaunchTemplate:
+		return has("ec2", "DescribeLaunchTemplateVersions", "")
+	case graph.KindLoadBalancer:
+		return has("elbv2", "DescribeLoadBalancers", "") || has("elb", "DescribeLoadBalancers", "")
+	case graph.KindListener:
+		lb, _, _ := strings.Cut(n.Listener.LoadBalancer, "#")
+		return has("elbv2", "DescribeLoadBalancers", "") || has("elb", "DescribeLoadBalancers", "") || has("elbv2", "DescribeListeners", lb)
+	case graph.KindTargetGroup:
+		return has("elbv2", "DescribeTargetGroups", "")
 	case graph.KindAccessKey:
 		// Keys come from the credential report, or else user by user from
 		// ListAccessKeys; a key is lost when its user is, or both ways fail.
