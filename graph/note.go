@@ -26,10 +26,13 @@ const (
 	// NoteBlockPublicPolicyIneffective: BlockPublicPolicy is on but does not
 	// change an existing public policy.
 	NoteBlockPublicPolicyIneffective NoteKind = "block-public-policy-ineffective"
+	// NoteWeakTLS: a way in from the internet negotiates TLS versions AWS
+	// calls deprecated (TLS 1.0 or 1.1): a listener's security policy.
+	NoteWeakTLS NoteKind = "weak-tls"
 )
 
 // NoteKinds lists every note kind, for exhaustiveness tests.
 func NoteKinds() []NoteKind {
 	return []NoteKind{NotePolicyUnparseable, NotePolicyStatusDisagreement, NoteNeutralised,
-		NoteUnknownExposure, NoteUnreachable, NoteNotDeployed, NoteBlockPublicPolicyIneffective}
+		NoteUnknownExposure, NoteUnreachable, NoteNotDeployed, NoteBlockPublicPolicyIneffective, NoteWeakTLS}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -65,7 +66,24 @@ func (r *resolver) elbListener(n *Node) {
 		t.conditions = append(t.conditions, "unconfirmed: the listener's rules could not be read, only its default action")
 	}
 	r.connect(t)
+	if legacyTLS(l.SSLPolicy) {
+		r.note(n.ID, NoteWeakTLS, via, "%s uses TLS policy %s, which accepts TLS 1.0 or 1.1; clients can be downgraded to them", name, l.SSLPolicy)
+	}
 }
+
+// legacyTLS says whether an ELB security policy accepts TLS 1.0 or 1.1
+// ("Security policies for your Application Load Balancer", Elastic Load
+// Balancing User Guide: only the ELBSecurityPolicy-TLS13-1-2, -TLS13-1-3,
+// -TLS-1-2 and -FS-1-2 families start at TLS 1.2; ELBSecurityPolicy-2016-08,
+// the default for listeners created outside the console, accepts TLS 1.0).
+func legacyTLS(policy string) bool {
+	if policy == "" {
+		return false
+	}
+	return !modernTLS.MatchString(policy)
+}
+
+var modernTLS = regexp.MustCompile(`-(TLS13|TLS|FS)-1-[23](-|$)`)
 
 // listenerRoutes says whether any rule of the listener forwards requests
 // to a target, and the authorizer every such rule puts in front ("" when
