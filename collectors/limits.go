@@ -58,7 +58,6 @@ var DefaultLimits = map[string]LimitRule{
 	"STS:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// Organizations throttles under concurrency: near-serial.
 	"Organizations:*": {Bucket: "organizations:all", Limit: Limit{Rate: 2, Burst: 1}},
-	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 10}},
 	// CloudFront (global): no published control-plane call rate
 	// (CloudFront Developer Guide, "Quotas", lists resource counts only).
 	"CloudFront:*": {Limit: Limit{Rate: 10, Burst: 5}},
@@ -74,6 +73,18 @@ var DefaultLimits = map[string]LimitRule{
 	// EKS and OpenSearch Service: no published control-plane call rate.
 	"EKS:*":        {Limit: Limit{Rate: 10, Burst: 5}},
 	"OpenSearch:*": {Limit: Limit{Rate: 10, Burst: 5}},
+	// EC2: a request token bucket per account, Region and action; every
+	// non-mutating (Describe*, Get*) action holds 100 tokens refilled at 20
+	// a second (Amazon EC2 Developer Guide, "Request throttling for the
+	// Amazon EC2 API"; fakeaws.EC2DescribeRate mirrors it).
+	"EC2:*": {Limit: Limit{Rate: 20, Burst: 50}},
+	// Elastic Load Balancing: one bucket for the non-mutating (Describe*)
+	// actions of each API version, per account and Region: 40 tokens,
+	// refilled at 10 a second; v2 (Application, Network, Gateway) and v1
+	// (Classic) have their own (Elastic Load Balancing User Guide, "Request
+	// throttling for the Elastic Load Balancing API").
+	"Elastic Load Balancing v2:*": {Bucket: "elbv2:describe", Limit: Limit{Rate: 10, Burst: 20}},
+	"Elastic Load Balancing:*":    {Bucket: "elb:describe", Limit: Limit{Rate: 10, Burst: 20}},
 }
 
 // Limits hands out the token bucket for (account, region, service, action).

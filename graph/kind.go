@@ -68,6 +68,14 @@ var kindClasses = map[Kind]Class{
 	KindDBInstance: ClassData, KindDBCluster: ClassData, KindDBSnapshot: ClassData,
 	KindDBClusterSnapshot: ClassData, KindSearchDomain: ClassData,
 	KindWebACL: ClassOther, KindOriginAccessIdentity: ClassOther,
+	// An instance runs code with its instance profile's role. A listener is
+	// where clients connect; the load balancer and a target group only
+	// group listeners and targets (requests pass through them). Subnets,
+	// prefix lists and launch templates describe networks and launches:
+	// no way in or target of their own.
+	KindEC2Instance: ClassCompute, KindListener: ClassFrontDoor,
+	KindLoadBalancer: ClassGrouping, KindTargetGroup: ClassGrouping,
+	KindSubnet: ClassOther, KindPrefixList: ClassOther, KindLaunchTemplate: ClassOther,
 }
 
 // Class returns the kind's class.

@@ -83,6 +83,9 @@ var judges = []judge{
 	{KindDBClusterSnapshot, (*resolver).dbSnapshot},
 	{KindEKSCluster, (*resolver).eksCluster},
 	{KindSearchDomain, (*resolver).searchDomain},
+	{KindEC2Instance, (*resolver).ec2Instance},
+	{KindListener, (*resolver).elbListener},
+	{KindTargetGroup, (*resolver).targetGroup},
 	// Listings left unread (resolve_unread.go).
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
@@ -103,6 +106,8 @@ type resolver struct {
 	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
 	known      map[string]string        // principals whose account only the scan knows (resolve_cloudfront.go)
 	hosts      map[string]*Node         // nodes by the host names they answer on (hosts.go), built once
+	profiles   map[string]string        // roles by instance profile ARN (resolve_ec2.go), built once
+	byIP       map[string]string        // instances by account, region, VPC and private IP (resolve_elb.go), built once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {

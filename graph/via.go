@@ -27,6 +27,11 @@ const (
 	ViaPublicEndpoint     Via = "public-endpoint"      // an endpoint with a public address: EKS API server, publicly accessible RDS
 	ViaDomainAccessPolicy Via = "domain-access-policy" // an OpenSearch domain's resource-based policy
 	ViaSnapshotRestore    Via = "snapshot-restore"     // the restore attribute of an RDS snapshot
+	// Network ways in (can-connect), judged from security groups, network
+	// ACLs, routes and public addresses.
+	ViaSecurityGroup         Via = "security-group"         // an instance's open ports
+	ViaListener              Via = "listener"               // a load balancer listener, no authentication in front
+	ViaListenerAuthenticated Via = "listener-authenticated" // a listener whose every route authenticates first (OIDC, Cognito)
 )
 
 // Structural links, added by collectors.
@@ -48,4 +53,8 @@ const (
 	ViaLambdaEdge             Via = "lambda-edge"            // a Lambda@Edge function a cache behavior runs
 	ViaWebACL                 Via = "web-acl"                // a WAF web ACL associated with a resource
 	ViaClusterMember          Via = "cluster-member"         // an RDS cluster's member instance
+	ViaInstanceProfile        Via = "instance-profile"       // an instance's role, through its instance profile
+	ViaLoadBalancerListener   Via = "lb-listener"            // a load balancer to its listeners
+	ViaListenerRule           Via = "listener-rule"          // a listener rule forwarding to a target group (or a Classic listener to its instances)
+	ViaTarget                 Via = "target"                 // a target group to a registered target
 )

@@ -91,6 +91,9 @@ func impact(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) (in
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
 			set(2, "can invoke it or feed it input")
 		case graph.EdgeCanConnect:
+			if !ownAuth(ep) {
+				continue
+			}
 			set(3, "can reach the service's own protocol ("+strings.Join(ep.Actions, ", ")+"); only its own authentication stands before what it holds")
 		}
 	}
@@ -116,7 +119,17 @@ func onlyList(actions []string) bool {
 }
 
 // onlyConnect says whether the entry point gives network reachability
-// only (can-connect): the service behind it authenticates callers itself.
+// only (can-connect).
 func onlyConnect(ep results.EntryPoint) bool {
 	return len(ep.Access) > 0 && !slices.ContainsFunc(ep.Access, func(k graph.EdgeKind) bool { return k != graph.EdgeCanConnect })
+}
+
+// ownAuth says whether the entry point reaches, by network only, an
+// AWS-managed engine that authenticates callers itself (a database engine,
+// a Kubernetes API server: ViaPublicEndpoint). An instance's open port or a
+// load balancer listener reaches the account's own software instead, whose
+// authentication the scan cannot see: like a method with authorization type
+// NONE, nothing visible stands in front of it.
+func ownAuth(ep results.EntryPoint) bool {
+	return onlyConnect(ep) && ep.Via == graph.ViaPublicEndpoint
 }

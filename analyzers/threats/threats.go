@@ -92,6 +92,7 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	subs := subThreats(g, ep, path, name)
 	for _, s := range subs {
 		t.STRIDE = append(t.STRIDE, s.category)
+		t.STRIDE = append(t.STRIDE, s.also...)
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
 	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
@@ -103,6 +104,12 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	t.AttackTree = root
 	t.Mitigations = mitigations(ep, path, g)
 	t.References = references(t.STRIDE, ep)
+	for _, s := range subs {
+		t.Mitigations = append(t.Mitigations, s.mitigations...)
+		t.References = append(t.References, s.refs...)
+	}
+	slices.Sort(t.References)
+	t.References = slices.Compact(t.References)
 	return t
 }
 

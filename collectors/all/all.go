@@ -7,7 +7,10 @@ import (
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
 	"github.com/trustmap/trustmap/collectors/cloudfront"
+	"github.com/trustmap/trustmap/collectors/ec2"
 	"github.com/trustmap/trustmap/collectors/eks"
+	"github.com/trustmap/trustmap/collectors/elb"
+	"github.com/trustmap/trustmap/collectors/elbv2"
 	"github.com/trustmap/trustmap/collectors/iam"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/opensearch"
@@ -33,6 +36,9 @@ func Collectors() []collectors.Collector {
 		rds.New(),
 		eks.New(),
 		opensearch.New(),
+		ec2.New(),
+		elbv2.New(),
+		elb.New(),
 	}
 }
 

@@ -106,6 +106,10 @@ func gapService(fakeService string) string {
 		return "s3"
 	case "es": // OpenSearch's signing name
 		return "opensearch"
+	case "elasticloadbalancingv2":
+		return "elbv2"
+	case "elasticloadbalancing":
+		return "elb"
 	}
 	return fakeService
 }
@@ -119,7 +123,8 @@ func gapAPI(c fakeaws.ChaosCall) string {
 }
 
 var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true,
-	"wafv2": true, "rds": true, "eks": true, "es": true}
+	"wafv2": true, "rds": true, "eks": true, "es": true,
+	"ec2": true, "elasticloadbalancingv2": true, "elasticloadbalancing": true}
 
 // explains reports whether gap g accounts for a failed call c: same
 // account, service, API (or the whole collector, "*"), region for regional
