@@ -84,16 +84,6 @@ func evalACL(rules []ACLRule, src netip.Prefix, ports PortSet) aclVerdict {
 	return v
 }
 
-// reached is Whole plus every part's ports: what some address of the
-// source gets through on.
-func (v aclVerdict) reached() PortSet {
-	out := v.Whole
-	for _, p := range v.Parts {
-		out = out.Union(p.Ports)
-	}
-	return out
-}
-
 func (r ACLRule) describe() string {
 	verb := "denies"
 	if r.Allow {
