@@ -27,6 +27,26 @@ const (
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
 	KindExternalEndpoint  Kind = "ExternalEndpoint"
 	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
+
+	// Edge and data services (attrs_cloudfront.go, attrs_waf.go, attrs_rds.go,
+	// attrs_eks.go, attrs_opensearch.go).
+	KindDistribution         Kind = "CloudFrontDistribution"
+	KindOriginAccessIdentity Kind = "CloudFrontOriginAccessIdentity" // a legacy OAI: an identity CloudFront reads S3 origins as
+	KindWebACL               Kind = "WAFWebACL"
+	KindDBInstance           Kind = "RDSDBInstance"
+	KindDBCluster            Kind = "RDSDBCluster"
+	KindDBSnapshot           Kind = "RDSDBSnapshot"
+	KindDBClusterSnapshot    Kind = "RDSDBClusterSnapshot"
+	KindEKSCluster           Kind = "EKSCluster"
+	KindSearchDomain         Kind = "OpenSearchDomain"
+	// EC2 and Elastic Load Balancing (attrs_ec2.go, attrs_elb.go).
+	KindEC2Instance    Kind = "EC2Instance"
+	KindSubnet         Kind = "EC2Subnet"
+	KindPrefixList     Kind = "EC2PrefixList"
+	KindLaunchTemplate Kind = "EC2LaunchTemplate"
+	KindLoadBalancer   Kind = "ELBLoadBalancer" // Application, Network, Gateway and Classic
+	KindListener       Kind = "ELBListener"
+	KindTargetGroup    Kind = "ELBTargetGroup"
 )
 
 // Principal kinds: who can call, rather than what is called.
@@ -99,6 +119,21 @@ type Node struct {
 	AccessKey   *AccessKey      `json:"access_key,omitempty"`
 
 	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
+
+	Distribution   *Distribution         `json:"cloudfront_distribution,omitempty"`
+	OAI            *OriginAccessIdentity `json:"origin_access_identity,omitempty"`
+	WebACL         *WebACL               `json:"web_acl,omitempty"`
+	Database       *Database             `json:"database,omitempty"` // an RDS DB instance or cluster
+	Snapshot       *DBSnapshot           `json:"db_snapshot,omitempty"`
+	EKS            *EKSCluster           `json:"eks_cluster,omitempty"`
+	Search         *SearchDomain         `json:"opensearch_domain,omitempty"`
+	Instance       *EC2Instance          `json:"ec2_instance,omitempty"`
+	Subnet         *Subnet               `json:"subnet,omitempty"`
+	PrefixList     *PrefixList           `json:"prefix_list,omitempty"`
+	LaunchTemplate *LaunchTemplate       `json:"launch_template,omitempty"`
+	LoadBalancer   *LoadBalancer         `json:"load_balancer,omitempty"`
+	Listener       *Listener             `json:"listener,omitempty"`
+	TargetGroup    *TargetGroup          `json:"target_group,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.

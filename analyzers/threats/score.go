@@ -27,6 +27,8 @@ func likelihood(ep results.EntryPoint) (int, string) {
 	var why string
 	guarded := slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA)
 	switch {
+	case ep.Exposure == policy.Public && ep.Authorizer == "" && ep.FromInternet() && onlyConnect(ep):
+		l, why = 5, "anyone on the internet can open connections to it"
 	case ep.Exposure == policy.Public && ep.Authorizer != "":
 		l, why = 3, "reachable from the internet, but only with a token the authorizer accepts ("+ep.Authorizer+")"
 	case ep.Exposure == policy.Public && ep.FromInternet():
@@ -65,6 +67,12 @@ func likelihood(ep results.EntryPoint) (int, string) {
 // outcome is weighed by the data it reaches (results.WeighImpact) before
 // the worst is taken, and the reason says so. With b nil the scores and
 // reasons are those without business context.
+//
+// Connecting (can-connect: network reachability) to a service that
+// authenticates callers itself (a database engine, a Kubernetes API
+// server) scores 3: only that service's credentials, which are out of
+// scope, stand between the caller and what it holds. A path that ends
+// routed to a data store (a distribution's origin bucket) reads it.
 func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business, g *graph.Graph) (int, string) {
 	i, why := 1, "only metadata"
 	read := false
@@ -89,6 +97,11 @@ func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business
 			}
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
 			set(2, "can invoke it or feed it input", false)
+		case graph.EdgeCanConnect:
+			if !ownAuth(ep) {
+				continue
+			}
+			set(3, "can reach the service's own protocol ("+strings.Join(ep.Actions, ", ")+"); only its own authentication stands before what it holds", true)
 		}
 	}
 	if c, ok := b.Classify(ep.ResourceARN); ok {
@@ -103,6 +116,17 @@ func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business
 			if c, ok := b.Classify(last.To); ok {
 				var note string
 				v, note = c.WeighImpact(v, results.Reads(last.Edge), nameOf(g, last.To))
+				w += "; " + note
+			}
+			if v > i {
+				i, why = v, w
+			}
+		} else if n, ok := g.Node(last.To); ok && last.Edge == graph.EdgeRoutesTo && n.Kind.Class() == graph.ClassData {
+			// A front door that serves a data store's content reads it.
+			v, w := 3, fmt.Sprintf("serves what %s holds (attack path %s, %d steps)", last.To, path.ID, len(path.Steps))
+			if c, ok := b.Classify(last.To); ok {
+				var note string
+				v, note = c.WeighImpact(v, true, nameOf(g, last.To))
 				w += "; " + note
 			}
 			if v > i {
@@ -130,4 +154,20 @@ func onlyList(actions []string) bool {
 		}
 	}
 	return len(actions) > 0
+}
+
+// onlyConnect says whether the entry point gives network reachability
+// only (can-connect).
+func onlyConnect(ep results.EntryPoint) bool {
+	return len(ep.Access) > 0 && !slices.ContainsFunc(ep.Access, func(k graph.EdgeKind) bool { return k != graph.EdgeCanConnect })
+}
+
+// ownAuth says whether the entry point reaches, by network only, an
+// AWS-managed engine that authenticates callers itself (a database engine,
+// a Kubernetes API server: ViaPublicEndpoint). An instance's open port or a
+// load balancer listener reaches the account's own software instead, whose
+// authentication the scan cannot see: like a method with authorization type
+// NONE, nothing visible stands in front of it.
+func ownAuth(ep results.EntryPoint) bool {
+	return onlyConnect(ep) && ep.Via == graph.ViaPublicEndpoint
 }

@@ -112,6 +112,7 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, 
 	subs := subThreats(g, ep, path, name)
 	for _, s := range subs {
 		t.STRIDE = append(t.STRIDE, s.category)
+		t.STRIDE = append(t.STRIDE, s.also...)
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
 	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
@@ -123,6 +124,12 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, 
 	t.AttackTree = root
 	t.Mitigations = mitigations(ep, path, g)
 	t.References = references(t.STRIDE, ep)
+	for _, s := range subs {
+		t.Mitigations = append(t.Mitigations, s.mitigations...)
+		t.References = append(t.References, s.refs...)
+	}
+	slices.Sort(t.References)
+	t.References = slices.Compact(t.References)
 	return t
 }
 
@@ -172,6 +179,8 @@ func verb(ep results.EntryPoint) string {
 		return "assume"
 	case ep.HasAccess(graph.EdgeCanInvoke):
 		return "invoke"
+	case ep.HasAccess(graph.EdgeCanConnect):
+		return "connect to"
 	case ep.HasAccess(graph.EdgeCanReceive):
 		return "consume messages from"
 	}
@@ -181,7 +190,11 @@ func verb(ep results.EntryPoint) string {
 func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
+		what := strings.TrimPrefix(string(last.Edge), "can-")
+		if !last.Edge.IsAccess() {
+			what = "reach" // routed, triggered or run by what the path went through
+		}
+		return fmt.Sprintf("use %s to %s %s", name, what, short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)
 }

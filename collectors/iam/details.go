@@ -82,6 +82,12 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 			if bd := r.PermissionsBoundary; bd != nil {
 				role.Boundary = aws.ToString(bd.PermissionsBoundaryArn)
 			}
+			// The instance profiles that hold the role: an EC2 instance
+			// launched with one acts as the role (no extra call).
+			for _, ip := range r.InstanceProfileList {
+				role.InstanceProfiles = append(role.InstanceProfiles, aws.ToString(ip.Arn))
+			}
+			slices.Sort(role.InstanceProfiles)
 			if r.RoleLastUsed != nil {
 				role.LastUsed = utc(r.RoleLastUsed.LastUsedDate)
 			}
