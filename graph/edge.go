@@ -16,18 +16,18 @@ type EdgeKind string
 // Access edges (from a principal to a resource) come from graph.Resolve;
 // structural edges (between resources) come from collectors.
 const (
-	EdgeCanInvoke      EdgeKind = "can-invoke"
-	EdgeCanRead        EdgeKind = "can-read"
-	EdgeCanWrite       EdgeKind = "can-write"
-	EdgeCanSend        EdgeKind = "can-send"
-	EdgeCanReceive     EdgeKind = "can-receive"
-	EdgeCanAssume      EdgeKind = "can-assume"
-	EdgeCanAdminister  EdgeKind = "can-administer"
-	EdgeCanAccess      EdgeKind = "can-access" // actions that fit no narrower kind
+	EdgeCanInvoke     EdgeKind = "can-invoke"
+	EdgeCanRead       EdgeKind = "can-read"
+	EdgeCanWrite      EdgeKind = "can-write"
+	EdgeCanSend       EdgeKind = "can-send"
+	EdgeCanReceive    EdgeKind = "can-receive"
+	EdgeCanAssume     EdgeKind = "can-assume"
+	EdgeCanAdminister EdgeKind = "can-administer"
+	EdgeCanAccess     EdgeKind = "can-access" // actions that fit no narrower kind
 	// EdgeCanConnect is network reachability: a principal (the internet, an
 	// account, a prefix list) can open connections to the ports Actions
 	// names ("tcp/443"), as security groups, NACLs and routes allow.
-	EdgeCanConnect EdgeKind = "can-connect"
+	EdgeCanConnect     EdgeKind = "can-connect"
 	EdgeTriggers       EdgeKind = "triggers"
 	EdgeIntegratesWith EdgeKind = "integrates-with"
 	EdgeExecutesAs     EdgeKind = "executes-as"

@@ -44,18 +44,19 @@ var kindClasses = map[Kind]Class{
 	KindAccount: ClassGrouping,
 
 	KindS3Bucket: ClassData, KindSQSQueue: ClassData, KindSNSTopic: ClassData, KindEventSource: ClassData,
+	KindEventBus: ClassData, KindKMSKey: ClassData, KindSecret: ClassData,
 
-	KindLambdaFunction: ClassCompute,
+	KindLambdaFunction: ClassCompute, KindStateMachine: ClassCompute,
 
 	KindLambdaFunctionURL: ClassFrontDoor, KindRestAPIMethod: ClassFrontDoor, KindHTTPAPIRoute: ClassFrontDoor,
 
 	KindRestAPI: ClassGrouping, KindRestAPIStage: ClassGrouping, KindHTTPAPI: ClassGrouping,
-	KindHTTPAPIStage: ClassGrouping, KindDomainName: ClassGrouping,
+	KindHTTPAPIStage: ClassGrouping, KindDomainName: ClassGrouping, KindEventRule: ClassGrouping,
 
 	KindIAMRole: ClassIdentity, KindIAMUser: ClassIdentity, KindIAMGroup: ClassIdentity,
 	KindIAMPolicy: ClassIdentity, KindAccessKey: ClassIdentity,
 
-	KindExternalEndpoint: ClassOther,
+	KindExternalEndpoint: ClassOther, KindAPIDestination: ClassOther,
 }
 
 // Class returns the kind's class.

@@ -12,6 +12,12 @@ const (
 	KindLambdaFunctionURL Kind = "LambdaFunctionURL"
 	KindSQSQueue          Kind = "SQSQueue"
 	KindSNSTopic          Kind = "SNSTopic"
+	KindEventBus          Kind = "EventBus"
+	KindEventRule         Kind = "EventRule"
+	KindAPIDestination    Kind = "APIDestination" // an EventBridge API destination: an HTTPS endpoint outside AWS that rules send events to
+	KindStateMachine      Kind = "StateMachine"   // a Step Functions state machine a rule starts (not collected: named by its ARN)
+	KindKMSKey            Kind = "KMSKey"
+	KindSecret            Kind = "Secret"
 	KindRestAPI           Kind = "RestAPI"
 	KindRestAPIStage      Kind = "RestAPIStage"
 	KindRestAPIMethod     Kind = "RestAPIMethod"
@@ -82,6 +88,12 @@ type Node struct {
 	Function    *LambdaFunction `json:"lambda_function,omitempty"`
 	FunctionURL *FunctionURL    `json:"function_url,omitempty"`
 	Queue       *SQSQueue       `json:"sqs_queue,omitempty"`
+	Topic       *SNSTopic       `json:"sns_topic,omitempty"`
+	Bus         *EventBus       `json:"event_bus,omitempty"`
+	Rule        *EventRule      `json:"event_rule,omitempty"`
+	APIDest     *APIDestination `json:"api_destination,omitempty"`
+	Key         *KMSKey         `json:"kms_key,omitempty"`
+	Secret      *Secret         `json:"secret,omitempty"`
 	RestAPI     *RestAPI        `json:"rest_api,omitempty"`
 	Stage       *APIStage       `json:"stage,omitempty"`
 	Method      *APIMethod      `json:"method,omitempty"`

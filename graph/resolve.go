@@ -29,7 +29,8 @@ func Resolve(s *Snapshot) *Graph {
 	}
 	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
 		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]*Edge{},
-		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{}}
+		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{},
+		keyPolicies: map[*Node][]policy.Grant{}}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		r.nodes[n.ID] = n
@@ -50,6 +51,7 @@ func Resolve(s *Snapshot) *Graph {
 			}
 		}
 	}
+	r.protects()
 	for id, n := range r.principals {
 		if _, ok := r.nodes[id]; !ok {
 			g.Nodes = append(g.Nodes, n)
@@ -71,6 +73,10 @@ var judges = []judge{
 	{KindLambdaFunction, (*resolver).lambdaFunction},
 	{KindLambdaFunctionURL, (*resolver).functionURL},
 	{KindSQSQueue, (*resolver).sqsQueue},
+	{KindSNSTopic, (*resolver).snsTopic},
+	{KindEventBus, (*resolver).eventBus},
+	{KindKMSKey, (*resolver).kmsKey},
+	{KindSecret, (*resolver).secret},
 	{KindRestAPIMethod, (*resolver).restMethod},
 	{KindHTTPAPIRoute, (*resolver).httpRoute},
 	{KindIAMRole, (*resolver).roleTrust},
@@ -80,20 +86,22 @@ var judges = []judge{
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
 	{KindLambdaFunction, (*resolver).functionURLsUnread},
+	{KindEventRule, (*resolver).eventRuleUnread},
 }
 
 type resolver struct {
-	g          *Graph
-	principals map[string]Node
-	accounts   map[string]*AccountInfo
-	nodes      map[string]*Node   // the snapshot's nodes by id
-	byKind     map[Kind][]*Node   // the snapshot's nodes by kind, in id order
-	in         map[string][]*Edge // the snapshot's structural edges by target
-	added      [][]Edge           // the edges Resolve derives, in chunks (see edge)
-	probeIdx   map[probeKey]*probeIndex
-	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
-	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
-	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
+	g           *Graph
+	principals  map[string]Node
+	accounts    map[string]*AccountInfo
+	nodes       map[string]*Node   // the snapshot's nodes by id
+	byKind      map[Kind][]*Node   // the snapshot's nodes by kind, in id order
+	in          map[string][]*Edge // the snapshot's structural edges by target
+	added       [][]Edge           // the edges Resolve derives, in chunks (see edge)
+	probeIdx    map[probeKey]*probeIndex
+	parsed      map[string]parsedPolicy  // identity policy documents by text, parsed once
+	trust       map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
+	keyPolicies map[*Node][]policy.Grant // key policies' grants, analysed once (resolve_kms.go)
+	stages      map[string]int           // stages per API id (resolve_apigw.go), counted once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {
@@ -298,16 +306,23 @@ func EdgeKindOf(action string) EdgeKind {
 		return EdgeCanAssume
 	case name == "invokefunction" || name == "invokefunctionurl" || name == "invoke" || name == "invokeasync" || strings.HasPrefix(name, "invoke"):
 		return EdgeCanInvoke
-	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish":
+	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish" || name == "putevents":
+		// events:PutEvents puts events on a bus as sns:Publish puts
+		// messages on a topic: sending, not writing stored data.
 		return EdgeCanSend
-	case name == "receivemessage" || name == "deletemessage" || name == "changemessagevisibility" || name == "purgequeue":
+	case name == "receivemessage" || name == "deletemessage" || name == "changemessagevisibility" || name == "purgequeue" ||
+		(svc == "sns" && (name == "subscribe" || name == "receive")):
+		// A subscription receives every message published to the topic.
 		return EdgeCanReceive
+	case svc == "kms" && name == "decrypt":
+		// Decrypting is reading what the key protects.
+		return EdgeCanRead
 	case strings.HasPrefix(name, "get") || strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") || strings.HasPrefix(name, "head"):
 		return EdgeCanRead
 	case strings.HasPrefix(name, "put") || strings.HasPrefix(name, "delete") || strings.HasPrefix(name, "create") ||
 		strings.HasPrefix(name, "update") || strings.HasPrefix(name, "restore") || strings.HasPrefix(name, "abort") ||
 		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy"):
-		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") {
+		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") || strings.Contains(name, "grant") {
 			return EdgeCanAdminister
 		}
 		return EdgeCanWrite

@@ -20,6 +20,11 @@ const (
 	ViaRouteAuthorizer  Via = "route-authorizer"  // an HTTP/WebSocket route behind an authorizer
 	ViaTrustPolicy      Via = "trust-policy"
 	ViaIdentityPolicy   Via = "identity-policy" // what a role or user's own policies allow
+	ViaTopicPolicy      Via = "topic-policy"    // an SNS topic's access policy
+	ViaBusPolicy        Via = "bus-policy"      // an EventBridge event bus's resource policy
+	ViaKeyPolicy        Via = "key-policy"      // a KMS key policy
+	ViaKMSGrant         Via = "kms-grant"       // a KMS grant (ListGrants)
+	ViaSecretPolicy     Via = "secret-policy"   // a Secrets Manager secret's resource policy
 )
 
 // Structural links, added by collectors.
@@ -35,4 +40,14 @@ const (
 	ViaJWTAuthorizer          Via = "jwt-authorizer"
 	ViaBasePathMapping        Via = "base-path-mapping"
 	ViaGroupMembership        Via = "group-membership"
+	ViaSNSSubscription        Via = "sns-subscription"   // topic → the endpoint it delivers to
+	ViaEventBridgeRule        Via = "eventbridge-rule"   // event bus → a rule on it
+	ViaEventBridgeTarget      Via = "eventbridge-target" // rule → what it sends matching events to
+	ViaTargetRole             Via = "target-role"        // rule → the role EventBridge uses to reach a target
+	ViaAPIDestination         Via = "api-destination"    // API destination → the HTTPS endpoint outside AWS
+	ViaRotationFunction       Via = "rotation-function"  // secret → the Lambda function that rotates it
+	// ViaEncryption links a KMS key to the data it encrypts (EdgeProtects).
+	// Resolve derives it from the key each data store names
+	// (resolve_protects.go).
+	ViaEncryption Via = "encryption"
 )

@@ -45,7 +45,7 @@
 //     claim ties the token to one tenant (a `sub` naming the repository owner
 //     such as "repo:acme/*", an `aud` / `app_id`).
 //   - Only the resource's own actions count: for a typed Context (s3, sqs,
-//     sns, lambda, apigateway = execute-api, kms, secretsmanager, ecr, and
+//     sns, lambda, apigateway = execute-api, kms, secretsmanager, events, ecr, and
 //     sts for role trust) an Allow of another service's actions grants
 //     nothing on it.
 //   - Explicit Deny is subtracted exactly where it can be proven: by

@@ -92,7 +92,8 @@ func (v Verdict) Rank() int {
 // policy.
 type Context struct {
 	// ResourceType is "s3", "sqs", "sns", "lambda", "apigateway", "kms",
-	// "secretsmanager", "ecr", "iam-role-trust", or "" for a generic
+	// "secretsmanager", "events" (an EventBridge event bus), "ecr",
+	// "iam-role-trust", or "" for a generic
 	// resource policy.
 	ResourceType string
 	// OwnerAccount is the 12-digit id of the account that owns the resource.
