@@ -58,8 +58,9 @@ const (
 
 // bodyFormats says what each service (by SDK service id) answers in.
 var bodyFormats = map[string]bodyFormat{
-	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML,
+	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML, "SNS": bodyXML,
 	"Lambda": bodyJSON, "API Gateway": bodyJSON, "ApiGatewayV2": bodyJSON, "SQS": bodyJSON, "Organizations": bodyJSON,
+	"EventBridge": bodyJSON, "KMS": bodyJSON, "Secrets Manager": bodyJSON,
 }
 
 // s3Payloads are S3 operations whose body is not an XML document: the
@@ -140,7 +141,7 @@ func (bodyCheck) HandleDeserialize(ctx context.Context, in middleware.Deserializ
 		}
 		want := ""
 		switch svc {
-		case "IAM", "STS", "EC2":
+		case "IAM", "STS", "EC2", "SNS":
 			want = op + "Response"
 		case "S3":
 			want = s3Roots[op]

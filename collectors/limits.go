@@ -59,6 +59,33 @@ var DefaultLimits = map[string]LimitRule{
 	// Organizations throttles under concurrency: near-serial.
 	"Organizations:*": {Bucket: "organizations:all", Limit: Limit{Rate: 2, Burst: 1}},
 	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 10}},
+	// SNS: ListTopics and ListSubscriptionsByTopic are "throttled at 30
+	// transactions per second (TPS)" each (SNS API Reference, both
+	// actions). GetTopicAttributes has no published rate: it gets the same
+	// 30 in a bucket of its own.
+	"SNS:ListTopics":               {Bucket: "sns:ListTopics", Limit: Limit{Rate: 30, Burst: 15}},
+	"SNS:ListSubscriptionsByTopic": {Bucket: "sns:ListSubscriptionsByTopic", Limit: Limit{Rate: 30, Burst: 15}},
+	"SNS:*":                        {Limit: Limit{Rate: 30, Burst: 15}},
+	// EventBridge: "All EventBridge APIs other than PutEvents are limited to
+	// 50 requests per second by default", one budget per account and Region
+	// (EventBridge User Guide, "Amazon EventBridge quotas", the quota table
+	// before the Service Quotas rewrite; the current page lists no read
+	// rate).
+	"EventBridge:*": {Bucket: "events:control", Limit: Limit{Rate: 50, Burst: 25}},
+	// KMS: DescribeKey and GetKeyPolicy 1,000 requests per second each;
+	// ListKeys, ListAliases and ListGrants 100 each (KMS Developer Guide,
+	// "Request quotas", table "Request quotas for each AWS KMS API
+	// operation").
+	"KMS:DescribeKey":  {Bucket: "kms:DescribeKey", Limit: Limit{Rate: 1000, Burst: 500}},
+	"KMS:GetKeyPolicy": {Bucket: "kms:GetKeyPolicy", Limit: Limit{Rate: 1000, Burst: 500}},
+	"KMS:*":            {Limit: Limit{Rate: 100, Burst: 50}},
+	// Secrets Manager: ListSecrets 100 per second ("AWS Secrets Manager
+	// increases API requests per second limits", What's New, 2022-11-11);
+	// GetResourcePolicy 50 per second, shared with Put/Delete/
+	// ValidateResourcePolicy (Secrets Manager User Guide, "AWS Secrets
+	// Manager quotas"), writes the scanner never makes.
+	"Secrets Manager:GetResourcePolicy": {Bucket: "secretsmanager:GetResourcePolicy", Limit: Limit{Rate: 50, Burst: 25}},
+	"Secrets Manager:*":                 {Limit: Limit{Rate: 100, Burst: 50}},
 }
 
 // Limits hands out the token bucket for (account, region, service, action).

@@ -317,6 +317,10 @@ func EdgeKindOf(action string) EdgeKind {
 	case svc == "kms" && name == "decrypt":
 		// Decrypting is reading what the key protects.
 		return EdgeCanRead
+	case svc == "kms" && (name == "encrypt" || strings.HasPrefix(name, "generatedatakey") || strings.HasPrefix(name, "reencrypt")):
+		// Using the key to encrypt (kms:GenerateDataKey* and kms:ReEncrypt*
+		// are how AWS services write data under it): not administering it.
+		return EdgeCanAccess
 	case strings.HasPrefix(name, "get") || strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") || strings.HasPrefix(name, "head"):
 		return EdgeCanRead
 	case strings.HasPrefix(name, "put") || strings.HasPrefix(name, "delete") || strings.HasPrefix(name, "create") ||

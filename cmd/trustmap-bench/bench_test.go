@@ -124,16 +124,20 @@ func TestASequentialScanFindsTheSameEntryPoints(t *testing.T) {
 // sdkServices maps an SDK client package to its service id (what the
 // scanner's limits are keyed by) and the fake's service name.
 var sdkServices = map[string][2]string{
-	"github.com/aws/aws-sdk-go-v2/service/s3":            {"S3", "s3"},
-	"github.com/aws/aws-sdk-go-v2/service/s3control":     {"S3 Control", "s3control"},
-	"github.com/aws/aws-sdk-go-v2/service/lambda":        {"Lambda", "lambda"},
-	"github.com/aws/aws-sdk-go-v2/service/sqs":           {"SQS", "sqs"},
-	"github.com/aws/aws-sdk-go-v2/service/apigateway":    {"API Gateway", "apigateway"},
-	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2":  {"ApiGatewayV2", "apigatewayv2"},
-	"github.com/aws/aws-sdk-go-v2/service/iam":           {"IAM", "iam"},
-	"github.com/aws/aws-sdk-go-v2/service/organizations": {"Organizations", "organizations"},
-	"github.com/aws/aws-sdk-go-v2/service/sts":           {"STS", "sts"},
-	"github.com/aws/aws-sdk-go-v2/service/ec2":           {"EC2", "ec2"},
+	"github.com/aws/aws-sdk-go-v2/service/s3":             {"S3", "s3"},
+	"github.com/aws/aws-sdk-go-v2/service/s3control":      {"S3 Control", "s3control"},
+	"github.com/aws/aws-sdk-go-v2/service/lambda":         {"Lambda", "lambda"},
+	"github.com/aws/aws-sdk-go-v2/service/sqs":            {"SQS", "sqs"},
+	"github.com/aws/aws-sdk-go-v2/service/apigateway":     {"API Gateway", "apigateway"},
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2":   {"ApiGatewayV2", "apigatewayv2"},
+	"github.com/aws/aws-sdk-go-v2/service/iam":            {"IAM", "iam"},
+	"github.com/aws/aws-sdk-go-v2/service/organizations":  {"Organizations", "organizations"},
+	"github.com/aws/aws-sdk-go-v2/service/sts":            {"STS", "sts"},
+	"github.com/aws/aws-sdk-go-v2/service/ec2":            {"EC2", "ec2"},
+	"github.com/aws/aws-sdk-go-v2/service/sns":            {"SNS", "sns"},
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge":    {"EventBridge", "events"},
+	"github.com/aws/aws-sdk-go-v2/service/kms":            {"KMS", "kms"},
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager": {"Secrets Manager", "secretsmanager"},
 }
 
 // TestFakeLimitsAgreeWithScanner checks, for every API a collector or the

@@ -18,19 +18,31 @@ import (
 // burst no larger than the fake's.
 //
 // Published (per account and Region, fixed):
+//
 //   - API Gateway: GetResources 5 requests per 2 s; every other control-plane
 //     operation, REST (v1) and HTTP/WebSocket (v2) alike, shares 10 rps with
 //     a burst of 40.
+//
 //   - Lambda: GetFunction 100 rps; GetPolicy 15 rps; every other
 //     control-plane call (ListFunctions, ListFunctionUrlConfigs,
 //     ListEventSourceMappings, ...) shares 15 rps. AWS gives no burst; the
 //     fake allows one second's worth.
 //
+//   - SNS, KMS and Secrets Manager: the rates fakeaws.DocumentedRates
+//     gathers with their sources (SNS ListTopics and ListSubscriptionsByTopic
+//     30 TPS; KMS DescribeKey and GetKeyPolicy 1,000, ListKeys, ListAliases
+//     and ListGrants 100; Secrets Manager ListSecrets 100, GetResourcePolicy
+//     50).
+//
+//   - EventBridge: every API but PutEvents shares 50 rps (EventBridge User
+//     Guide, "Amazon EventBridge quotas").
+//
 // Unpublished (AWS throttles, but says neither rate nor burst): S3 and SQS
 // reads 100 rps per action, S3 Control, STS and EC2 20 rps per action, IAM
-// 10 rps for the whole account, Organizations 2 rps for the whole account.
+// 10 rps for the whole account, Organizations 2 rps for the whole account,
+// SNS GetTopicAttributes 30 rps (SNS's rate for its list reads).
 func awsThrottle() fakeaws.Throttle {
-	return fakeaws.Throttle{
+	t := fakeaws.Throttle{
 		APIs: map[string]fakeaws.Rate{
 			"apigateway:GetResources": {Rate: 2.5, Burst: 5},
 			"lambda:GetFunction":      {Rate: 100, Burst: 100},
@@ -40,14 +52,20 @@ func awsThrottle() fakeaws.Throttle {
 			"s3control:*":             {Rate: 20, Burst: 20},
 			"sts:*":                   {Rate: 20, Burst: 20},
 			"ec2:*":                   {Rate: 20, Burst: 20},
+			"sns:*":                   {Rate: 30, Burst: 30},
+			"kms:*":                   {Rate: 100, Burst: 100},
+			"secretsmanager:*":        {Rate: 100, Burst: 100},
 		},
 		Groups: map[string]fakeaws.ThrottleGroup{
 			"apigateway-control": {Rate: 10, Burst: 40, APIs: []string{"apigateway:*", "apigatewayv2:*"}},
 			"lambda-control":     {Rate: 15, Burst: 15, APIs: []string{"lambda:*"}},
 			"iam":                {Rate: 10, Burst: 10, APIs: []string{"iam:*"}},
 			"organizations":      {Rate: 2, Burst: 2, APIs: []string{"organizations:*"}},
+			"events-control":     {Rate: 50, Burst: 50, APIs: []string{"events:*"}},
 		},
 	}
+	maps.Copy(t.APIs, fakeaws.DocumentedRates())
+	return t
 }
 
 // scaled returns t with every rate multiplied by scale (bursts unchanged).

@@ -6,10 +6,14 @@ import (
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
+	"github.com/trustmap/trustmap/collectors/eventbridge"
 	"github.com/trustmap/trustmap/collectors/iam"
+	"github.com/trustmap/trustmap/collectors/kms"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/s3"
+	"github.com/trustmap/trustmap/collectors/secretsmanager"
+	"github.com/trustmap/trustmap/collectors/sns"
 	"github.com/trustmap/trustmap/collectors/sqs"
 )
 
@@ -23,6 +27,10 @@ func Collectors() []collectors.Collector {
 		sqs.New(),
 		apigateway.New(),
 		apigatewayv2.New(),
+		sns.New(),
+		eventbridge.New(),
+		kms.New(),
+		secretsmanager.New(),
 	}
 }
 

@@ -48,6 +48,8 @@ var collectedKinds = map[graph.Kind]bool{
 	graph.KindRestAPI: true, graph.KindRestAPIStage: true, graph.KindRestAPIMethod: true, graph.KindHTTPAPI: true,
 	graph.KindHTTPAPIRoute: true, graph.KindHTTPAPIStage: true, graph.KindDomainName: true, graph.KindIAMRole: true,
 	graph.KindIAMUser: true, graph.KindIAMGroup: true, graph.KindIAMPolicy: true, graph.KindAccessKey: true,
+	graph.KindSNSTopic: true, graph.KindEventBus: true, graph.KindEventRule: true, graph.KindAPIDestination: true,
+	graph.KindKMSKey: true, graph.KindSecret: true,
 }
 
 func resources(s *graph.Snapshot) map[string]graph.Node {

@@ -115,7 +115,8 @@ func gapAPI(c fakeaws.ChaosCall) string {
 	return c.API
 }
 
-var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true}
+var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true,
+	"sns": true, "events": true, "kms": true, "secretsmanager": true}
 
 // explains reports whether gap g accounts for a failed call c: same
 // account, service, API (or the whole collector, "*"), region for regional
