@@ -59,6 +59,12 @@ type hop struct {
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
+	protected := map[string]bool{} // data a KMS key protects
+	for i := range g.Edges {
+		if g.Edges[i].Kind == graph.EdgeProtects {
+			protected[g.Edges[i].To] = true
+		}
+	}
 	// Keep only the best MaxPaths as they are found, so memory stays
 	// bounded on large accounts (ComparePaths ends on the unique id, so the
 	// result is the same as sorting everything).
@@ -76,7 +82,7 @@ func run(pass *analyzers.Pass) (any, error) {
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
 			continue
 		}
-		fromStart(g, start, keep)
+		fromStart(g, start, protected, keep)
 	}
 	slices.SortFunc(out, results.ComparePaths)
 	if len(out) > MaxPaths {
@@ -90,18 +96,18 @@ func run(pass *analyzers.Pass) (any, error) {
 // target reached beyond it. Each entry point is searched on its own, so that
 // every entry point's threat sees the worst it leads to, even where another
 // entry point reaches the same targets first.
-func fromStart(g *graph.Graph, start *graph.Node, keep func(results.AttackPath)) {
+func fromStart(g *graph.Graph, start *graph.Node, protected map[string]bool, keep func(results.AttackPath)) {
 	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
 		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
 			continue
 		}
-		fromEntry(g, zone, start, e, keep)
+		fromEntry(g, zone, start, e, protected, keep)
 	}
 }
 
 // fromEntry searches breadth-first from one entry edge.
-func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, keep func(results.AttackPath)) {
+func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, protected map[string]bool, keep func(results.AttackPath)) {
 	rec := []hop{{prev: -1, edge: entry, node: entry.To}}
 	seen := map[string]bool{start.ID: true, entry.To: true}
 	queue := []int{0}
@@ -117,13 +123,13 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
-				keep(build(g, zone, start, rec, idx))
+				keep(build(g, zone, start, rec, idx, protected))
 			}
 		}
 	}
 }
 
-func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last int) results.AttackPath {
+func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last int, protected map[string]bool) results.AttackPath {
 	var edges []*graph.Edge
 	for i := last; i >= 0; i = rec[i].prev {
 		edges = append(edges, rec[i].edge)
@@ -134,7 +140,11 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 	var key strings.Builder
 	key.WriteString(start.ID)
 	for _, e := range edges {
-		p.Steps = append(p.Steps, results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)})
+		step := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
+		if protected[e.To] {
+			step.Key = keyUse(g, e)
+		}
+		p.Steps = append(p.Steps, step)
 		key.WriteString("|" + e.To + "|" + string(e.Kind))
 		if e.Certainty != graph.True {
 			certain = false
@@ -143,9 +153,34 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 	sum := sha256.Sum256([]byte(key.String()))
 	p.ID = "AP-" + hex.EncodeToString(sum[:])[:12]
 	p.Severity = severity(edges[0], edges[len(edges)-1], certain)
+	if k := p.Steps[len(p.Steps)-1].Key; k != nil && k.Access == graph.False {
+		// The data at the end is ciphertext to the attacker: worth less.
+		p.Severity = results.SeverityOfRank(max(1, p.Severity.Rank()-1))
+	}
 	p.EntryVia = edges[0].Via
 	p.Certain = certain
 	return p
+}
+
+// keyUse says whether the principal taking an access hop to protected data
+// may use the key: kms:Decrypt to read or receive it, kms:GenerateDataKey to
+// write or send it. Other hops (invoking, assuming, administering) need no
+// key of the data.
+func keyUse(g *graph.Graph, e *graph.Edge) *graph.KeyUse {
+	var action string
+	switch e.Kind {
+	case graph.EdgeCanRead, graph.EdgeCanReceive:
+		action = "kms:Decrypt"
+	case graph.EdgeCanWrite, graph.EdgeCanSend:
+		action = "kms:GenerateDataKey"
+	default:
+		return nil
+	}
+	u, ok := g.KeyAccess(e.From, e.To, action)
+	if !ok {
+		return nil
+	}
+	return &u
 }
 
 // severity: from the open internet (or any account) to a write or

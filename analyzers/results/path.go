@@ -24,6 +24,11 @@ type PathStep struct {
 	Edge     graph.EdgeKind `json:"edge"`
 	Via      graph.Via      `json:"via,omitempty"`
 	Evidence string         `json:"evidence,omitempty"` // the hop's evidence in words
+	// Key is set when the hop reaches data a KMS key protects: whether the
+	// principal taking the hop may use the key as the access needs
+	// (kms:Decrypt to read, kms:GenerateDataKey to write). Data it cannot
+	// decrypt is ciphertext to it.
+	Key *graph.KeyUse `json:"key,omitempty"`
 }
 
 // ComparePaths orders by severity (highest first), length, then id.

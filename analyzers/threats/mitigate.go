@@ -32,6 +32,16 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 		out = append(out, fmt.Sprintf(`pin who can send to %s with "aws:SourceArn" (the topic or bucket that should feed it) and "aws:SourceAccount"`, name))
 	case graph.ViaLambdaPermission:
 		out = append(out, fmt.Sprintf(`remove the statement granting "*" on %s, or pin it with "aws:SourceArn"/"aws:SourceAccount"`, name))
+	case graph.ViaTopicPolicy:
+		out = append(out, fmt.Sprintf(`limit the topic policy of %s to the accounts that publish and subscribe, and pin AWS services with "aws:SourceArn" and "aws:SourceAccount"`, name))
+	case graph.ViaBusPolicy:
+		out = append(out, fmt.Sprintf(`limit who may put events on %s to named accounts or your organization ("aws:PrincipalOrgID"), and make the rules that act on them match the sending "account"`, name))
+	case graph.ViaKeyPolicy:
+		out = append(out, fmt.Sprintf(`limit the key policy of %s to the owner's root and named principals, and pin every "*" statement with "kms:CallerAccount" (and "kms:ViaService")`, name))
+	case graph.ViaKMSGrant:
+		out = append(out, fmt.Sprintf("retire the grants on %s that no partner still needs, and give the rest encryption-context constraints", name))
+	case graph.ViaSecretPolicy:
+		out = append(out, fmt.Sprintf(`remove the statements of %s's resource policy that reach outside the account, or pin them with "aws:PrincipalOrgID"; put policies with BlockPublicPolicy`, name))
 	case graph.ViaTrustPolicy:
 		if slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA) {
 			break // already guarded
@@ -49,6 +59,12 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 			out = append(out, "validate the origin and shape of each event in the consumer before acting on it")
 		}
 	}
+	if path != nil {
+		if last := path.Steps[len(path.Steps)-1]; last.Key != nil && last.Key.Access == graph.True {
+			out = append(out, fmt.Sprintf("if %s need not %s %s, take %s on KMS key %s away from it: the data is then ciphertext to it",
+				short(last.From), strings.TrimPrefix(string(last.Edge), "can-"), short(last.To), last.Key.Action, short(last.Key.Key)))
+		}
+	}
 	slices.Sort(out[len(ep.Evidence.Fix):])
 	return slices.Compact(out)
 }
@@ -61,9 +77,12 @@ func references(stride []string, ep results.EntryPoint) []string {
 	for _, c := range stride {
 		switch c {
 		case Disclosure:
-			if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::") {
+			switch {
+			case strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::"):
 				add("ATT&CK T1530 Data from Cloud Storage", "CAPEC-1")
-			} else {
+			case ep.ResourceType == graph.KindSecret:
+				add("ATT&CK T1555.006 Credentials from Password Stores: Cloud Secrets Management Stores")
+			default:
 				add("ATT&CK T1552 Unsecured Credentials")
 			}
 		case Tampering:

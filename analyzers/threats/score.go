@@ -59,7 +59,7 @@ func likelihood(ep results.EntryPoint) (int, string) {
 //	3  read data, or run compute whose role can read data
 //	2  list or invoke with nothing further reached
 //	1  nothing beyond the resource's own metadata
-func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
+func impact(ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse) (int, string) {
 	i, why := 1, "only metadata"
 	set := func(v int, w string) {
 		if v > i {
@@ -75,10 +75,14 @@ func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
 		case graph.EdgeCanAssume:
 			set(3, "gets the role's credentials")
 		case graph.EdgeCanRead, graph.EdgeCanReceive:
-			if onlyList(ep.Actions) {
+			switch {
+			case onlyList(ep.Actions):
 				set(2, "can list the resource's contents")
-			} else {
-				set(3, "can read data from the resource")
+			case key != nil && key.Access == graph.False:
+				set(2, fmt.Sprintf("can fetch the resource's data, but it is encrypted with KMS key %s, which the outside principals may not use for kms:Decrypt (%s): ciphertext only, worth less",
+					short(key.Key), key.Evidence))
+			default:
+				set(3, "can read data from the resource"+keyReason(results.PathStep{Edge: a, Key: key}))
 			}
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
 			set(2, "can invoke it or feed it input")
@@ -87,13 +91,50 @@ func impact(ep results.EntryPoint, path *results.AttackPath) (int, string) {
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
 		if v := impactOfStep(last); v > 0 {
-			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps)))
+			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)%s", last.Edge, last.To, path.ID, len(path.Steps), keyReason(last)))
 		}
 	}
 	return i, why
 }
 
+// keyReason says what the KMS key protecting a step's data means for it.
+func keyReason(s results.PathStep) string {
+	k := s.Key
+	if k == nil {
+		return ""
+	}
+	switch k.Access {
+	case graph.True:
+		return fmt.Sprintf("; KMS key %s does not stand in the way: %s", short(k.Key), k.Evidence)
+	case graph.False:
+		if reads(s.Edge) {
+			return fmt.Sprintf("; but the data is encrypted with KMS key %s and %s may not use it for %s (%s): the attacker gets ciphertext only, worth less",
+				short(k.Key), short(s.From), k.Action, k.Evidence)
+		}
+		return fmt.Sprintf("; but KMS key %s encrypts the data and %s may not use it for %s (%s): writes fail, deletes do not, worth less",
+			short(k.Key), short(s.From), k.Action, k.Evidence)
+	}
+	return fmt.Sprintf("; whether KMS key %s lets it %s is unknown (%s)", short(k.Key), k.Action, k.Evidence)
+}
+
+func reads(k graph.EdgeKind) bool { return k == graph.EdgeCanRead || k == graph.EdgeCanReceive }
+
+// impactOfStep scores what the last hop of a path reaches. Data the
+// principal cannot decrypt is ciphertext to it: a read of it counts as a
+// list (2), and a write it cannot encrypt counts one lower (it can still
+// delete).
 func impactOfStep(s results.PathStep) int {
+	v := edgeImpact(s)
+	if s.Key != nil && s.Key.Access == graph.False && v > 0 {
+		if reads(s.Edge) {
+			return min(v, 2)
+		}
+		return v - 1
+	}
+	return v
+}
+
+func edgeImpact(s results.PathStep) int {
 	switch s.Edge {
 	case graph.EdgeCanAdminister:
 		return 5

@@ -71,7 +71,8 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	}
 	who := describeWho(ep)
 	l, lWhy := likelihood(ep)
-	i, iWhy := impact(ep, path)
+	key := entryKey(g, ep)
+	i, iWhy := impact(ep, path, key)
 	t := results.Threat{
 		ID:          threatID(ep),
 		ResourceARN: ep.ResourceARN,
@@ -88,7 +89,7 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 		t.AttackPath = path.ID
 	}
 	t.Severity = Band(t.Risk)
-	subs := subThreats(g, ep, path, name)
+	subs := subThreats(g, ep, path, key, name)
 	for _, s := range subs {
 		t.STRIDE = append(t.STRIDE, s.category)
 	}
@@ -103,6 +104,31 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	t.Mitigations = mitigations(ep, path, g)
 	t.References = references(t.STRIDE, ep)
 	return t
+}
+
+// entryKey says whether the outside principals an entry point lets read
+// its data may use the KMS key that protects it (nil when no key does or
+// the entry point gives no read): the best answer over its principals,
+// since any one of them reading is enough.
+func entryKey(g *graph.Graph, ep results.EntryPoint) *graph.KeyUse {
+	if !ep.HasAccess(graph.EdgeCanRead) && !ep.HasAccess(graph.EdgeCanReceive) {
+		return nil
+	}
+	var best *graph.KeyUse
+	rank := map[graph.Tri]int{graph.False: 0, graph.Unknown: 1, graph.True: 2}
+	for _, e := range g.In(ep.ResourceARN) {
+		if e.Via != ep.Via || (e.Kind != graph.EdgeCanRead && e.Kind != graph.EdgeCanReceive) || e.Exposure == policy.Internal || e.Exposure == "" {
+			continue
+		}
+		u, ok := g.KeyAccess(e.From, ep.ResourceARN, "kms:Decrypt")
+		if !ok {
+			return nil
+		}
+		if best == nil || rank[u.Access] > rank[best.Access] {
+			best = &u
+		}
+	}
+	return best
 }
 
 // Band maps a risk score (1–25) to a severity: 1–4 low, 5–9 medium,

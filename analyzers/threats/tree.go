@@ -71,14 +71,20 @@ func authDetail(ep results.EntryPoint) string {
 }
 
 // follow turns the attack path beyond the entry point into failure
-// conditions.
+// conditions; a hop into data a KMS key protects adds the key as one more
+// (the entry hop's too: the entry point itself may be such data).
 func follow(path *results.AttackPath) []*results.AttackNode {
 	if path == nil {
 		return nil
 	}
 	var out []*results.AttackNode
-	for _, s := range path.Steps[1:] {
-		out = append(out, leaf(stepGoal(s), graph.True, s.Evidence))
+	for i, s := range path.Steps {
+		if i > 0 {
+			out = append(out, leaf(stepGoal(s), graph.True, s.Evidence))
+		}
+		if k := s.Key; k != nil {
+			out = append(out, leaf(fmt.Sprintf("use KMS key %s (%s) as %s", short(k.Key), k.Action, short(s.From)), k.Access, k.Evidence))
+		}
 	}
 	return out
 }
@@ -101,7 +107,7 @@ func stepGoal(s results.PathStep) string {
 // that applies to the entry point (STRIDE-per-element: data stores T/I/D,
 // processes S/T/I/D/E, the caller's identity S), each with its failure
 // conditions.
-func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, name string) []sub {
+func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse, name string) []sub {
 	chain := func(extra ...*results.AttackNode) []*results.AttackNode {
 		out := []*results.AttackNode{reach(ep, name), auth(ep)}
 		return append(out, extra...)
@@ -135,7 +141,11 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		add(DenialOfSvc, "exhaust "+name+"'s concurrency or run up its cost", chain())
 	default: // data stores: buckets, queues
 		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) {
-			add(Disclosure, "read data from "+name, chain())
+			var decrypt []*results.AttackNode
+			if key != nil {
+				decrypt = append(decrypt, leaf("decrypt it with KMS key "+short(key.Key), key.Access, key.Evidence))
+			}
+			add(Disclosure, "read data from "+name, chain(decrypt...))
 		}
 		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
 			add(Tampering, "plant or alter data in "+name, chain(follow(path)...))

@@ -57,6 +57,10 @@ func run(pass *analyzers.Pass) (any, error) {
 		case graph.KindLambdaFunction:
 			exposedRole(pass, n)
 			secretEnv(pass, n)
+		default:
+			if n.Kind.Class() == graph.ClassCompute {
+				exposedRole(pass, n)
+			}
 		case graph.KindAccessKey:
 			longLived(pass, n, now)
 		}
@@ -179,20 +183,38 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	})
 }
 
-// reachedFrom says how a function is reachable from outside ("" if not).
+// maxHops bounds how far back reachedFrom walks from compute: an entry
+// point, then up to this many structural hops (topic → queue → function,
+// bus → rule → function, method → integration → function).
+const maxHops = 4
+
+// reachedFrom says how a function (or other compute) is reachable from
+// outside ("" if not): an access edge from outside into it, or into
+// something that leads to it along structural edges (routes-to,
+// integrates-with, triggers) that are not inert.
 func reachedFrom(g *graph.Graph, fn string) string {
 	var ways []string
-	for _, e := range g.In(fn) {
-		switch {
-		case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
-			ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
-		case e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers:
-			for _, in := range g.In(e.From) {
-				if in.Kind.IsAccess() && in.Exposure != policy.Internal && in.Exposure != "" {
-					ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(in.From), in.Via, e.From))
+	seen := map[string]bool{fn: true}
+	frontier := []string{fn}
+	for hop := 0; hop <= maxHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, id := range frontier {
+			for _, e := range g.In(id) {
+				switch {
+				case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
+					if id == fn {
+						ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
+					} else {
+						ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(e.From), e.Via, id))
+					}
+				case (e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers) &&
+					e.Certainty != graph.False && !seen[e.From]:
+					seen[e.From] = true
+					next = append(next, e.From)
 				}
 			}
 		}
+		frontier = next
 	}
 	return strings.Join(uniq(ways), ", ")
 }
