@@ -57,6 +57,7 @@ var kindClasses = map[Kind]Class{
 	KindIAMPolicy: ClassIdentity, KindAccessKey: ClassIdentity,
 
 	KindExternalEndpoint: ClassOther, KindAPIDestination: ClassOther,
+	KindSecurityGroup: ClassOther,
 }
 
 // Class returns the kind's class.

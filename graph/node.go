@@ -32,6 +32,7 @@ const (
 	KindAccessKey         Kind = "AccessKey"
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
 	KindExternalEndpoint  Kind = "ExternalEndpoint"
+	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
 )
 
 // Principal kinds: who can call, rather than what is called.
@@ -104,6 +105,8 @@ type Node struct {
 	Group       *IAMGroup       `json:"iam_group,omitempty"`
 	Policy      *IAMPolicy      `json:"iam_policy,omitempty"`
 	AccessKey   *AccessKey      `json:"access_key,omitempty"`
+
+	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.

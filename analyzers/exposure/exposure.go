@@ -182,11 +182,12 @@ func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string) (bool, s
 	if t.Known(ep.ID, ep.ResourceARN) {
 		return true, "baseline " + t.BaselineName
 	}
-	if ep.Exposure == policy.Public {
-		for pattern, reason := range t.ExpectedPublic {
-			if ok, _ := path.Match(pattern, ep.ResourceARN); ok || pattern == ep.ResourceARN {
-				return true, "expected public: " + reason
-			}
+	// Anyone ("*"), public or held back only by a network condition, is
+	// recognized by expected_public alone: what is fine for anyone is fine
+	// for every narrower principal beside it.
+	if ep.Exposure == policy.Public || slices.Contains(ep.Principals, "*") {
+		if reason, ok := expectedPublic(t, ep.ResourceARN); ok {
+			return true, "expected public: " + reason
 		}
 		return false, ""
 	}
@@ -211,6 +212,26 @@ func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string) (bool, s
 		return false, ""
 	}
 	return true, "known: " + strings.Join(uniq(names), ", ")
+}
+
+// expectedPublic returns the reason of the expected_public entry that
+// covers resource: its exact ARN, else the first matching glob in sorted
+// order, so the answer never depends on map order.
+func expectedPublic(t *results.Trust, resource string) (string, bool) {
+	if reason, ok := t.ExpectedPublic[resource]; ok {
+		return reason, true
+	}
+	patterns := make([]string, 0, len(t.ExpectedPublic))
+	for p := range t.ExpectedPublic {
+		patterns = append(patterns, p)
+	}
+	slices.Sort(patterns)
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, resource); ok {
+			return t.ExpectedPublic[p], true
+		}
+	}
+	return "", false
 }
 
 func report(pass *analyzers.Pass, ep results.EntryPoint) {

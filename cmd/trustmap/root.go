@@ -137,7 +137,8 @@ func newRootCmd(e env) *cobra.Command {
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
-		newDiffCmd(e), // diff.go
+		newDiffCmd(e),      // diff.go
+		newConfigCmd(e, g), // config.go
 		newVersionCmd(e),
 	)
 	return root

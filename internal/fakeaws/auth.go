@@ -78,14 +78,24 @@ func guessService(r *http.Request, form func() string) string {
 		return "kms"
 	case strings.HasPrefix(t, "secretsmanager."):
 		return "secretsmanager"
+	case strings.HasPrefix(t, ecrTarget):
+		return "ecr"
 	case strings.HasPrefix(p, "/v20180820/"):
 		return "s3control"
-	case strings.HasPrefix(p, "/2015-03-31/"), strings.HasPrefix(p, "/2021-10-31/"):
+	case strings.HasPrefix(p, "/2015-03-31/"), strings.HasPrefix(p, "/2021-10-31/"), strings.HasPrefix(p, "/2018-10-31/"):
 		return "lambda"
 	case strings.HasPrefix(p, "/v2/"):
 		return "apigatewayv2"
 	case strings.HasPrefix(p, "/restapis"), strings.HasPrefix(p, "/domainnames"):
 		return "apigateway"
+	case strings.HasPrefix(t, "AWSWAF_20190729."):
+		return "wafv2"
+	case strings.HasPrefix(p, "/2020-05-31/"):
+		return "cloudfront"
+	case strings.HasPrefix(p, "/2021-01-01/"):
+		return "es"
+	case p == "/clusters" || strings.HasPrefix(p, "/clusters/"):
+		return "eks"
 	}
 	if r.Method == http.MethodPost && p == "/" {
 		for svc, v := range apiVersions {

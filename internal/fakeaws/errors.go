@@ -28,6 +28,14 @@ var serviceProtocols = map[string]protocol{
 	"events":         protoJSON11, // events.go (EventBridge)
 	"kms":            protoJSON11, // kms.go
 	"secretsmanager": protoJSON11, // secretsmanager.go
+	"ecr":            protoJSON11,
+
+	// Edge and data services (issue 13).
+	"cloudfront": protoQuery, // REST-XML paths, errors in the query envelope (cloudfront.go)
+	"wafv2":      protoJSON11,
+	"rds":        protoQuery,
+	"eks":        protoRESTJSON,
+	"es":         protoRESTJSON, // OpenSearch
 }
 
 func protocolOf(service string) protocol {
@@ -45,9 +53,14 @@ var (
 		"iam": "https://iam.amazonaws.com/doc/2010-05-08/",
 		"ec2": "http://ec2.amazonaws.com/doc/2016-11-15/",
 		"sns": "http://sns.amazonaws.com/doc/2010-03-31/",
+
+		// CloudFront is REST-XML; its errors use this namespace (cloudfront.go).
+		"cloudfront": "http://cloudfront.amazonaws.com/doc/2020-05-31/",
+		"rds":        "http://rds.amazonaws.com/doc/2014-10-31/",
 	}
 	apiVersions = map[string]string{"sts": "2011-06-15", "iam": "2010-05-08", "ec2": "2016-11-15",
 		"sns": "2010-03-31",
+		"rds": "2014-10-31",
 	}
 )
 
@@ -187,6 +200,16 @@ var serviceLogical = map[string]map[string]spec{
 	"events":         eventsLogical,         // errors_resourcepolicy.go
 	"kms":            kmsLogical,            // errors_resourcepolicy.go
 	"secretsmanager": secretsManagerLogical, // errors_resourcepolicy.go
+	// ECR's modeled server error is ServerException (ecr.go).
+	"ecr": {ErrInternalError: {code: "ServerException", status: 500, msg: "The request processing has failed because of an unknown error, exception or failure."}},
+
+	// Edge and data services (issue 13): errors_edge.go.
+	"cloudfront": cloudfrontLogical,
+	"wafv2":      wafv2Logical,
+	"rds":        rdsLogical,
+	"eks":        eksLogical,
+	"es":         esLogical,
+
 	"lambda": {
 		ErrThrottling:         {code: "TooManyRequestsException", status: 429, msg: "Rate exceeded", fields: []field{{"Reason", "CallerRateLimitExceeded"}}, header: [][2]string{{"Retry-After", "1"}}},
 		ErrInternalError:      {code: "ServiceException", status: 500, msg: "An internal error occurred."},
@@ -209,6 +232,10 @@ var knownCodes = map[string]spec{
 	"InvalidArgument":                      {status: 400, msg: "Invalid Argument"},
 	"InvalidRequest":                       {status: 400},
 	"SlowDown":                             {status: 503, msg: "Please reduce your request rate."},
+	"NoSuchWebsiteConfiguration":           {status: 404, msg: "The specified bucket does not have a website configuration"},
+	"NoSuchAccessPoint":                    {status: 404, msg: "The specified accesspoint does not exist"},
+	"NoSuchAccessPointPolicy":              {status: 404, msg: "The specified accesspoint policy does not exist"},
+	"NoSuchMultiRegionAccessPoint":         {status: 404, msg: "The specified Multi-Region Access Point does not exist"},
 	// query / EC2
 	"InvalidClientTokenId":        {status: 403, msg: "The security token included in the request is invalid."},
 	"ExpiredToken":                {status: 400, msg: "The security token included in the request is expired"},
@@ -295,6 +322,9 @@ func family(p protocol) protocol {
 // unknownOperation is the error for a request the fake does not implement.
 func unknownOperation(c *call) *awsError {
 	svc := c.service
+	if svc == "cloudfront" { // REST paths, query-style errors: no Action to name
+		return errorFor(svc, ErrNotImplemented, "")
+	}
 	switch protocolOf(svc) {
 	case protoQuery:
 		return errorFor(svc, ErrNotImplemented, fmt.Sprintf("Could not find operation %s for version %s", c.form.Get("Action"), apiVersions[svc]))

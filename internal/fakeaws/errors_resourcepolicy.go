@@ -70,7 +70,7 @@ var secretsManagerLogical = map[string]spec{
 // Manager). The SDK reads either.
 func jsonMessageKey(service string) string {
 	switch service {
-	case "sqs", "kms", "events":
+	case "sqs", "kms", "events", "ecr":
 		return "message"
 	}
 	return "Message"

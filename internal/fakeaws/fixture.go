@@ -52,6 +52,14 @@ type Account struct {
 	EventBridge    EventBridge    `yaml:"eventbridge"`    // fixture_events.go (service "events")
 	KMS            KMS            `yaml:"kms"`            // fixture_kms.go
 	SecretsManager SecretsManager `yaml:"secretsmanager"` // fixture_secretsmanager.go
+	ECR            ECR            `yaml:"ecr"`            // fixture_ecr.go
+
+	// Edge and data services (issue 13).
+	CloudFront CloudFront `yaml:"cloudfront"` // fixture_cloudfront.go
+	WAFv2      WAFv2      `yaml:"wafv2"`      // fixture_wafv2.go
+	RDS        RDS        `yaml:"rds"`        // fixture_rds.go
+	EKS        EKS        `yaml:"eks"`        // fixture_eks.go
+	OpenSearch OpenSearch `yaml:"opensearch"` // fixture_opensearch.go
 }
 
 // Organization is the AWS Organization an account belongs to.

@@ -58,6 +58,14 @@ func FuzzParseFixture(f *testing.F) {
 		"accounts:\n  - id: \"123456789012\"\n    s3: {buckets: [{name: b, policy: &p {a: [*p]}}]}\n",
 		"latency: -1s\n", "", "accounts: [",
 		laughs,
+		// The edge and data sections (fixture_cloudfront.go ... fixture_opensearch.go).
+		"accounts:\n  - id: \"123456789012\"\n    cloudfront: {origin_access_controls: [{name: c}], distributions: [{name: d, web_acl: w, origins: [{id: o, domain_name: b.s3.amazonaws.com, s3: {}, origin_access_control: c}], default_cache_behavior: {target_origin_id: o, viewer_protocol_policy: allow-all}}]}\n    wafv2: {web_acls: [{name: w, scope: CLOUDFRONT, rules: [{name: r, priority: 0, action: Block, statement: {RateBasedStatement: {Limit: 100}}}]}]}\n",
+		"accounts:\n  - id: \"123456789012\"\n    rds: {instances: [{id: db, engine: mysql}], snapshots: [{id: s, instance: db, restore: [all]}]}\n    eks: {clusters: [{name: c, public_access_cidrs: [0.0.0.0/0]}]}\n    opensearch: {domains: [{name: logs, access_policies: '{\"Statement\":[]}', vpc: {vpc_id: v, subnet_ids: [s]}}]}\n",
+		// The sections of ECR, access points, Multi-Region Access Points,
+		// bucket encryption and websites, and Lambda layers.
+		"accounts:\n  - id: \"123456789012\"\n    ecr:\n      registries: [{region: us-east-1, policy: '{x', replication: [{destinations: [{region: eu-west-1, registry_id: \"111122223333\"}], repository_filters: [{filter: a, filter_type: PREFIX_MATCH}]}]}]\n      repositories: [{name: app/web, policy: {Statement: [{Principal: \"*\"}]}, encryption: {type: KMS}, images: [{tags: [latest]}, {digest: \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"}]}]\n",
+		"accounts:\n  - id: \"123456789012\"\n    s3:\n      buckets: [{name: b-one, encryption: {sse_algorithm: \"aws:kms\", blocked_encryption_types: [SSE-C]}, website: {index_document: i.html, routing_rules: [{key_prefix_equals: a/, redirect: {protocol: https}}]}}]\n      access_points: [{name: ap-one, bucket: b-one, vpc_id: vpc-0abc1234, policy: '{'}, {name: ap-two, bucket: other, bucket_account_id: \"111122223333\"}]\n      multi_region_access_points: [{name: mrap-one, regions: [{bucket: b-one}, {bucket: far, region: eu-west-1, bucket_account_id: \"111122223333\"}], policy: {}, proposed_policy: {}}]\n",
+		"accounts:\n  - id: \"123456789012\"\n    lambda:\n      layers: [{name: utils, versions: [{}, {version: 5, policy: {Statement: []}, compatible_architectures: [arm64]}]}]\n      functions: [{name: fn, layers: [\"arn:aws:lambda:us-east-1:123456789012:layer:utils:5\"]}, {name: img, package_type: Image, image_uri: \"123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0000000000000000000000000000000000000000000000000000000000000000\"}]\n",
 	} {
 		f.Add([]byte(s))
 	}

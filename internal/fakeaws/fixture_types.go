@@ -11,6 +11,9 @@ type S3 struct {
 	// PublicAccessBlock is the account-level block (S3 Control).
 	PublicAccessBlock *PublicAccessBlock `yaml:"public_access_block"`
 	Buckets           []*Bucket          `yaml:"buckets"`
+	// Access points and Multi-Region Access Points (S3 Control, fixture_s3control.go).
+	AccessPoints            []*AccessPoint            `yaml:"access_points"`
+	MultiRegionAccessPoints []*MultiRegionAccessPoint `yaml:"multi_region_access_points"`
 }
 
 // PublicAccessBlock is an S3 Block Public Access configuration.
@@ -38,6 +41,8 @@ type Bucket struct {
 	PublicAccessBlock *PublicAccessBlock `yaml:"public_access_block"`
 	Ownership         string             `yaml:"ownership"`
 	Notifications     *Notifications     `yaml:"notifications"`
+	Encryption        *BucketEncryption  `yaml:"encryption"` // fixture_s3control.go
+	Website           *BucketWebsite     `yaml:"website"`    // fixture_s3control.go
 }
 
 // ACL is a bucket ACL. Grants are served exactly as listed.
@@ -76,6 +81,7 @@ type NotificationTarget struct {
 type Lambda struct {
 	Functions           []*Function           `yaml:"functions"`
 	EventSourceMappings []*EventSourceMapping `yaml:"event_source_mappings"`
+	Layers              []*LambdaLayer        `yaml:"layers"` // fixture_lambda_layers.go
 }
 
 // Function is one Lambda function.
@@ -100,6 +106,8 @@ type Function struct {
 	Architectures []string   `yaml:"architectures"`
 	KMSKeyARN     string     `yaml:"kms_key_arn"`
 	VPC           *LambdaVPC `yaml:"vpc"`
+	Layers        []string   `yaml:"layers"`    // layer version ARNs (fixture_lambda_layers.go)
+	ImageURI      string     `yaml:"image_uri"` // Image functions' ECR image (fixture_lambda_layers.go)
 }
 
 // LambdaVPC is a function's VPC configuration.

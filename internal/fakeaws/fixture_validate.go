@@ -33,6 +33,10 @@ var (
 // knownServices are the services faults and throttles may name.
 var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "sqs", "apigateway", "apigatewayv2", "organizations",
 	"sns", "events", "kms", "secretsmanager", // sns.go, events.go, kms.go, secretsmanager.go
+	"ecr", // ecr.go
+
+	// Edge and data services (issue 13).
+	"cloudfront", "wafv2", "rds", "eks", "es", // cloudfront.go, wafv2.go, rds.go, eks.go, opensearch.go (OpenSearch signs as es)
 }
 
 type validator struct {
@@ -84,7 +88,13 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.eventBridge(p, a)    // fixture_events.go
 		v.kms(p, a)            // fixture_kms.go
 		v.secretsManager(p, a) // fixture_secretsmanager.go
+		v.ecr(p, a)            // fixture_ecr.go
+		v.lambdaLayers(p, a)   // fixture_lambda_layers.go
+		v.bucketReads(p, a)    // fixture_s3control.go
+
+		v.edgeAndData(p, a) // fixture_edge.go: CloudFront, WAFv2, RDS, EKS, OpenSearch
 	}
+	v.accessPoints(w) // fixture_s3control.go
 	for i, a := range w.Accounts {
 		if a == nil {
 			continue
@@ -268,6 +278,10 @@ func (v *validator) otherServices(p []any, a *Account) {
 	fns := map[regional]bool{}
 	for j, f := range a.Lambda.Functions {
 		fp := at(p, "lambda", "functions", j)
+		if f == nil {
+			v.errf(fp, "empty function")
+			continue
+		}
 		checkRegion(fp, f.Region)
 		if !functionRE.MatchString(f.Name) {
 			v.errf(at(fp, "name"), "%q is not a valid function name", f.Name)
@@ -291,6 +305,10 @@ func (v *validator) otherServices(p []any, a *Account) {
 	}
 	for j, m := range a.Lambda.EventSourceMappings {
 		mp := at(p, "lambda", "event_source_mappings", j)
+		if m == nil {
+			v.errf(mp, "empty event source mapping")
+			continue
+		}
 		checkRegion(mp, m.Region)
 		if !fns[regional{orDefault(m.Region, a.homeRegion()), m.Function}] {
 			v.errf(at(mp, "function"), "function %s is not in the fixture in that region", m.Function)
@@ -299,6 +317,10 @@ func (v *validator) otherServices(p []any, a *Account) {
 	queues := map[regional]bool{}
 	for j, q := range a.SQS.Queues {
 		qp := at(p, "sqs", "queues", j)
+		if q == nil {
+			v.errf(qp, "empty queue")
+			continue
+		}
 		checkRegion(qp, q.Region)
 		k := regional{orDefault(q.Region, a.homeRegion()), q.Name}
 		if !queueNameRE.MatchString(q.Name) {
@@ -311,6 +333,10 @@ func (v *validator) otherServices(p []any, a *Account) {
 	apis := map[string]bool{}
 	for j, r := range a.APIGateway.RestAPIs {
 		rp := at(p, "apigateway", "rest_apis", j)
+		if r == nil {
+			v.errf(rp, "empty rest api")
+			continue
+		}
 		checkRegion(rp, r.Region)
 		if !apiIDRE.MatchString(r.ID) {
 			v.errf(at(rp, "id"), "rest api id %q is not 10 lower-case letters and digits", r.ID)
@@ -325,10 +351,18 @@ func (v *validator) otherServices(p []any, a *Account) {
 		}
 	}
 	for j, d := range a.APIGateway.DomainNames {
+		if d == nil {
+			v.errf(at(p, "apigateway", "domain_names", j), "empty domain name")
+			continue
+		}
 		checkRegion(at(p, "apigateway", "domain_names", j), d.Region)
 	}
 	for j, h := range a.APIGatewayV2.APIs {
 		hp := at(p, "apigatewayv2", "apis", j)
+		if h == nil {
+			v.errf(hp, "empty api")
+			continue
+		}
 		checkRegion(hp, h.Region)
 		if !apiIDRE.MatchString(h.ID) {
 			v.errf(at(hp, "id"), "api id %q is not 10 lower-case letters and digits", h.ID)
@@ -357,12 +391,24 @@ func (v *validator) iam(p []any, a *Account) {
 	}
 	roles, users, groups, policies := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for j, r := range a.IAM.Roles {
+		if r == nil {
+			v.errf(at(p, "roles", j), "empty role")
+			continue
+		}
 		check(at(p, "roles", j), "role", r.Name, r.ID, roles)
 	}
 	for j, g := range a.IAM.Groups {
+		if g == nil {
+			v.errf(at(p, "groups", j), "empty group")
+			continue
+		}
 		check(at(p, "groups", j), "group", g.Name, g.ID, groups)
 	}
 	for j, u := range a.IAM.Users {
+		if u == nil {
+			v.errf(at(p, "users", j), "empty user")
+			continue
+		}
 		check(at(p, "users", j), "user", u.Name, u.ID, users)
 		for k, g := range u.Groups {
 			if !groups[g] {
@@ -371,6 +417,10 @@ func (v *validator) iam(p []any, a *Account) {
 		}
 	}
 	for j, mp := range a.IAM.Policies {
+		if mp == nil {
+			v.errf(at(p, "policies", j), "empty policy")
+			continue
+		}
 		check(at(p, "policies", j), "policy", mp.Name, "", policies)
 	}
 }

@@ -34,6 +34,9 @@ func lambdaService() *service {
 		if n := len(seg); n > 2 && seg[n-1] == "" {
 			seg = seg[:n-1]
 		}
+		if seg[0] == lambdaLayersPath {
+			return lambdaLayerRoute(c, seg) // lambda_layers.go
+		}
 		fn := func(name string, h func(*call, string) (*response, error)) (operation, bool) {
 			return operation{name: name, resource: functionNameOf(seg[2]), handle: func(c *call) (*response, error) { return h(c, seg[2]) }}, true
 		}
@@ -179,6 +182,7 @@ type lambdaFunctionJSON struct {
 	EphemeralStorage struct{ Size int }
 	SnapStart        struct{ ApplyOn, OptimizationStatus string }
 	LoggingConfig    struct{ LogFormat, LogGroup string }
+	Layers           []lambdaLayerJSON `json:",omitempty"` // lambda_layers.go
 	// Only GetFunction reports these (the ListFunctions docs say so).
 	State            string `json:",omitempty"`
 	LastUpdateStatus string `json:",omitempty"`
@@ -261,7 +265,9 @@ func lambdaListFunctions(c *call) (*response, error) {
 		NextMarker string `json:",omitempty"`
 	}{Functions: []lambdaFunctionJSON{}, NextMarker: next}
 	for _, f := range items {
-		out.Functions = append(out.Functions, functionConfiguration(a, f))
+		conf := functionConfiguration(a, f)
+		conf.Layers = c.srv.functionLayers(f)
+		out.Functions = append(out.Functions, conf)
 	}
 	return jsonReply(lambdaJSON, out)
 }
@@ -276,17 +282,20 @@ func lambdaGetFunction(c *call, ref string) (*response, error) {
 	a := c.account()
 	conf := functionConfiguration(a, f)
 	conf.State, conf.LastUpdateStatus = "Active", "Successful"
+	conf.Layers = c.srv.functionLayers(f)
 	type code struct {
-		RepositoryType string
-		Location       string `json:",omitempty"`
-		ImageUri       string `json:",omitempty"`
+		RepositoryType   string
+		Location         string `json:",omitempty"`
+		ImageUri         string `json:",omitempty"`
+		ResolvedImageUri string `json:",omitempty"`
 	}
 	out := struct {
 		Configuration lambdaFunctionJSON
 		Code          code
 	}{Configuration: conf}
 	if conf.PackageType == "Image" {
-		out.Code = code{RepositoryType: "ECR", ImageUri: a.ID + ".dkr.ecr." + c.region + ".amazonaws.com/" + f.Name + ":latest"}
+		uri := orDefault(f.ImageURI, a.ID+".dkr.ecr."+c.region+".amazonaws.com/"+f.Name+":latest")
+		out.Code = code{RepositoryType: "ECR", ImageUri: uri, ResolvedImageUri: c.srv.resolveImageURI(uri)}
 	} else {
 		out.Code = code{RepositoryType: "S3", Location: "https://awslambda-" + c.region + "-tasks.s3." + c.region + ".amazonaws.com/snapshots/" +
 			a.ID + "/" + f.Name + "-" + uuidFrom("code:"+conf.FunctionArn) + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=600"}

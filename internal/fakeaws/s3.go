@@ -25,6 +25,8 @@ var s3Subresources = []struct{ key, op string }{
 	{"publicAccessBlock", "GetPublicAccessBlock"},
 	{"ownershipControls", "GetBucketOwnershipControls"},
 	{"notification", "GetBucketNotificationConfiguration"},
+	{"encryption", "GetBucketEncryption"}, // s3_bucket_reads.go
+	{"website", "GetBucketWebsite"},       // s3_bucket_reads.go
 }
 
 var s3Handlers = map[string]func(c *call, b *Bucket) (*response, error){
@@ -35,6 +37,8 @@ var s3Handlers = map[string]func(c *call, b *Bucket) (*response, error){
 	"GetPublicAccessBlock":               s3GetPublicAccessBlock,
 	"GetBucketOwnershipControls":         s3GetBucketOwnershipControls,
 	"GetBucketNotificationConfiguration": s3GetBucketNotificationConfiguration,
+	"GetBucketEncryption":                s3GetBucketEncryption, // s3_bucket_reads.go
+	"GetBucketWebsite":                   s3GetBucketWebsite,    // s3_bucket_reads.go
 }
 
 func s3Service() *service {

@@ -17,7 +17,7 @@ func s3controlService() *service {
 		if c.r.Method == http.MethodGet && c.r.URL.Path == "/v20180820/configuration/publicAccessBlock" {
 			return operation{name: "GetPublicAccessBlock", resource: c.r.Header.Get("x-amz-account-id"), handle: s3controlGetPublicAccessBlock}, true
 		}
-		return operation{}, false
+		return s3controlAccessPointRoute(c) // s3control_accesspoints.go
 	}}
 }
 

@@ -48,7 +48,7 @@ func TestS3ControlGetPublicAccessBlock(t *testing.T) {
 	})
 
 	t.Run("an operation the fake does not implement is NotImplemented", func(t *testing.T) {
-		_, err := srv.s3control(t, clientConfig{attempts: 1}).ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: aws.String("123456789012")})
+		_, err := srv.s3control(t, clientConfig{attempts: 1}).ListJobs(ctx, &s3control.ListJobsInput{AccountId: aws.String("123456789012")})
 		if diff := cmp.Diff(apiError{"NotImplemented", 501}, decodeError(t, err)); diff != "" {
 			t.Errorf("error (-want +got):\n%s", diff)
 		}

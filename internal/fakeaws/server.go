@@ -96,6 +96,14 @@ func services() map[string]*service {
 		"events":         eventsService(),
 		"kms":            kmsService(),
 		"secretsmanager": secretsManagerService(),
+		"ecr":            ecrService(),
+
+		// Edge and data services (issue 13).
+		"cloudfront": cloudfrontService(),
+		"wafv2":      wafv2Service(),
+		"rds":        rdsService(),
+		"eks":        eksService(),
+		"es":         opensearchService(),
 	}
 }
 

@@ -3,7 +3,6 @@ package trustconfig
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,24 +38,78 @@ func TestAValidConfigBecomesTrust(t *testing.T) {
 	}
 }
 
-func TestAMalformedConfigNamesTheLine(t *testing.T) {
+// TestAMalformedConfigGetsOneLineNamingFileLineAndColumn: every problem is
+// named at its position (file:line:column; a YAML syntax error has a line
+// only), with the path of the value and what to write instead.
+func TestAMalformedConfigGetsOneLineNamingFileLineAndColumn(t *testing.T) {
 	cases := []struct {
 		name, doc, want string
 	}{
-		{"a bad account id", "known_accounts:\n  - {id: \"1234\", name: x}\n", "trustmap.yaml:2: known_accounts[0].id"},
-		{"an unknown field", "known_acounts: []\n", "line 1: field known_acounts not found"},
-		{"a suppression without an owner", "suppressions:\n  - {rule: TM-EXP-001, expires: 2027-01-01}\n", "trustmap.yaml:2: suppressions[0]: an owner is required"},
-		{"a suppression with a bad date", "suppressions:\n  - {rule: TM-EXP-001, owner: a, expires: tomorrow}\n", "trustmap.yaml:2: suppressions[0].expires"},
-		{"broken YAML", "known_accounts: [\n", "trustmap.yaml: line"},
-		{"a bad organization id", "organizations: [org-1]\n", "trustmap.yaml:1: organizations[0]"},
+		{"a bad account id", "known_accounts:\n  - {id: \"1234\", name: x}\n",
+			`trustmap.yaml:2:10: known_accounts[0].id: "1234" is not a 12-digit account id`},
+		{"an account id YAML reads as a number", "known_accounts:\n  - {id: 111122223333, name: x}\n",
+			`trustmap.yaml:2:10: known_accounts[0].id: YAML reads 111122223333 as a number, not text: quote it ("111122223333")`},
+		{"a misspelt section", "known_acounts: []\n",
+			`trustmap.yaml:1:1: unknown field "known_acounts", did you mean "known_accounts"? (known: version, organizations, known_accounts, expected_public, suppressions)`},
+		{"a misspelt field inside an entry", "expected_public:\n  - resource: arn:aws:s3:::x\n    reasons: y\n",
+			`trustmap.yaml:3:5: expected_public[0]: unknown field "reasons", did you mean "reason"? (known: resource, reason)`},
+		{"a section that is not a list", "organizations: o-a1b2c3d4e5\n",
+			`trustmap.yaml:1:16: organizations: expected a list (items starting with "- "), found "o-a1b2c3d4e5"`},
+		{"an entry that is not a mapping", "known_accounts:\n  - \"111122223333\"\n",
+			`trustmap.yaml:2:5: known_accounts[0]: expected a mapping with id, name, reason, found "111122223333"`},
+		{"a file that is a list", "- a\n",
+			`trustmap.yaml:1:1: expected a mapping with version, organizations, known_accounts, expected_public, suppressions, found a list`},
+		{"a key given twice", "version: 1\nversion: 1\n", `trustmap.yaml:2:1: version: given twice (first on line 1)`},
+		{"another version", "version: 2\n", `trustmap.yaml:1:10: version: this trustmap reads version 1, not 2`},
+		{"a version that is text", "version: one\n", `trustmap.yaml:1:10: version: expected a whole number, found "one"`},
+		{"an account without a name", "known_accounts:\n  - id: \"111122223333\"\n",
+			`trustmap.yaml:2:5: known_accounts[0].name: a name is required: reports say "known: <name>"`},
+		{"a public resource without a reason", "expected_public:\n  - {resource: \"arn:aws:s3:::x\", reason: \" \"}\n",
+			`trustmap.yaml:2:42: expected_public[0].reason: a reason is required: say why anyone may reach this resource`},
+		{"a resource that is not an ARN", "expected_public:\n  - {resource: acme-website, reason: site}\n",
+			`trustmap.yaml:2:16: expected_public[0].resource: "acme-website" is not an ARN (arn:...), nor a glob over ARNs`},
+		{"a resource glob that is broken", "expected_public:\n  - {resource: \"arn:aws:s3:::acme-[\", reason: site}\n",
+			`trustmap.yaml:2:16: expected_public[0].resource: "arn:aws:s3:::acme-[" is not a valid glob: syntax error in pattern`},
+		{"a suppression without an owner", "suppressions:\n  - {rule: TM-EXP-001, expires: 2027-01-01}\n",
+			`trustmap.yaml:2:5: suppressions[0].owner: an owner is required: who accepted this risk`},
+		{"a suppression with a bad date", "suppressions:\n  - {rule: TM-EXP-001, owner: a, expires: tomorrow}\n",
+			`trustmap.yaml:2:43: suppressions[0].expires: "tomorrow" is not a date (YYYY-MM-DD)`},
+		{"a suppression with a day that does not exist", "suppressions:\n  - {rule: TM-EXP-001, owner: a, expires: 2027-02-30}\n",
+			`trustmap.yaml:2:43: suppressions[0].expires: "2027-02-30" is not a date (YYYY-MM-DD)`},
+		{"a suppression of nothing", "suppressions:\n  - {owner: a, expires: 2027-01-01}\n",
+			`trustmap.yaml:2:5: suppressions[0]: give a rule, a resource, or both`},
+		{"a suppression with a rule that is no rule id", "suppressions:\n  - {rule: EXP-1, owner: a, expires: 2027-01-01}\n",
+			`trustmap.yaml:2:12: suppressions[0].rule: "EXP-1" is not a rule id (TM-XXX-000, or "*" for every rule)`},
+		{"broken YAML", "known_accounts: [\n", `trustmap.yaml:1: did not find expected node content`},
+		{"a bad organization id", "organizations: [org-1]\n",
+			`trustmap.yaml:1:17: organizations[0]: "org-1" is not an organization id (o- and 10 to 32 lowercase letters or digits)`},
+		{"several problems", "organizations: [org-1]\nknown_accounts:\n  - {id: \"1\", name: x}\n",
+			`trustmap.yaml:1:17: organizations[0]: "org-1" is not an organization id (o- and 10 to 32 lowercase letters or digits); trustmap.yaml:3:10: known_accounts[0].id: "1" is not a 12-digit account id`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.doc), "trustmap.yaml")
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %v, want it to contain %q", err, tc.want)
+			if err == nil {
+				t.Fatalf("accepted:\n%s", tc.doc)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error:\n got %s\nwant %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestEmptyOrCommentedOutConfigsRecognizeNothing(t *testing.T) {
+	for _, doc := range []string{"", "# nothing yet\n", "version: 1\nknown_accounts:\n  # - {id: \"111122223333\", name: x}\norganizations:\nexpected_public:\nsuppressions:\n"} {
+		c, err := Parse([]byte(doc), "trustmap.yaml")
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		tr := &results.Trust{}
+		c.Trust(tr)
+		if len(tr.KnownAccounts)+len(tr.OrgIDs)+len(tr.ExpectedPublic)+len(tr.Suppressions) != 0 {
+			t.Errorf("%q recognizes something: %+v", doc, tr)
+		}
 	}
 }
 
