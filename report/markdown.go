@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
@@ -49,15 +51,15 @@ func WriteMarkdown(w io.Writer, in Input) error {
 			if !ep.Certain {
 				sev += " (unconfirmed)"
 			}
-			p.f("| %s | %s | `%s` | %s | %s | %s | %s |\n", sev, ep.Exposure, ep.ResourceARN, ep.Via,
-				md(strings.Join(ep.Principals, ", ")), md(strings.Join(ep.Actions, ", ")), rec)
+			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", sev, ep.Exposure, code(ep.ResourceARN), md(string(ep.Via)),
+				codes(ep.Principals), codes(ep.Actions), rec)
 		}
 		p.f("\n")
 		for _, ep := range r.EntryPoints {
-			p.f("### %s `%s` via %s\n\n", ep.ID, ep.ResourceARN, ep.Via)
-			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, md(strings.Join(ep.Principals, ", ")), joinStrings(ep.Zones, ", "))
-			p.f("- Access: %s — %s\n", joinStrings(ep.Access, ", "), md(strings.Join(ep.Actions, ", ")))
-			p.f("- Evidence: %s", ep.Evidence.Source)
+			p.f("### %s %s via %s\n\n", ep.ID, code(ep.ResourceARN), md(string(ep.Via)))
+			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, codes(ep.Principals), md(joinStrings(ep.Zones, ", ")))
+			p.f("- Access: %s — %s\n", joinStrings(ep.Access, ", "), codes(ep.Actions))
+			p.f("- Evidence: %s", md(ep.Evidence.Source))
 			if len(ep.Evidence.Statements) > 0 {
 				p.f(", statement %s", ints(ep.Evidence.Statements))
 			}
@@ -84,10 +86,10 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	if len(r.AttackPaths) > 0 {
 		p.f("## Attack paths\n\n")
 		for _, ap := range r.AttackPaths {
-			p.f("- **%s** (%s) from %s to `%s`: ", ap.ID, ap.Severity, ap.FromZone, ap.Target)
+			p.f("- **%s** (%s) from %s to %s: ", ap.ID, ap.Severity, md(string(ap.FromZone)), code(ap.Target))
 			var hops []string
 			for _, st := range ap.Steps {
-				hops = append(hops, fmt.Sprintf("`%s` —%s→ `%s`", st.From, st.Edge, st.To))
+				hops = append(hops, fmt.Sprintf("%s —%s→ %s", code(st.From), st.Edge, code(st.To)))
 			}
 			p.f("%s\n", strings.Join(hops, ", "))
 		}
@@ -98,11 +100,12 @@ func WriteMarkdown(w io.Writer, in Input) error {
 		p.f("## Threats\n\n")
 		for _, t := range r.Threats {
 			p.f("### %s %s — %s (risk %d, %s)\n\n", t.ID, strings.Join(t.STRIDE, " · "), md(t.Title), t.Risk, t.Severity)
-			p.f("- Resource: `%s`\n- Likelihood %d: %s\n- Impact %d: %s\n", t.ResourceARN, t.Likelihood, md(t.Reasons.Likelihood), t.Impact, md(t.Reasons.Impact))
+			p.f("- Resource: %s\n- Likelihood %d: %s\n- Impact %d: %s\n", code(t.ResourceARN), t.Likelihood, md(t.Reasons.Likelihood), t.Impact, md(t.Reasons.Impact))
 			if t.AttackTree != nil {
-				p.f("\nAttack tree:\n\n```\n")
-				writeTree(p, t.AttackTree, "", true, true)
-				p.f("```\n")
+				var tree strings.Builder
+				writeTree(&printer{w: &tree}, t.AttackTree, "", true, true)
+				f := fence(tree.String())
+				p.f("\nAttack tree:\n\n%s\n%s%s\n", f, tree.String(), f)
 			}
 			if len(t.Mitigations) > 0 {
 				p.f("\nMitigations:\n\n")
@@ -111,7 +114,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 				}
 			}
 			if len(t.References) > 0 {
-				p.f("\nReferences: %s\n", strings.Join(t.References, "; "))
+				p.f("\nReferences: %s\n", md(strings.Join(t.References, "; ")))
 			}
 			p.f("\n")
 		}
@@ -126,7 +129,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	if len(review) > 0 {
 		p.f("## Findings to review\n\n| Severity | Rule | Resource | Finding |\n|---|---|---|---|\n")
 		for _, f := range review {
-			p.f("| %s | %s | `%s` | %s: %s |\n", f.Severity, f.RuleID, f.Resource, md(f.Title), md(f.Message))
+			p.f("| %s | %s | %s | %s: %s |\n", f.Severity, f.RuleID, code(f.Resource), md(f.Title), md(f.Message))
 		}
 		p.f("\n")
 	}
@@ -137,7 +140,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	} else {
 		p.f("| Account | Service | Region | API | Resource | Status | Error |\n|---|---|---|---|---|---|---|\n")
 		for _, c := range r.Coverage {
-			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", c.Account, c.Service, c.Region, c.API, md(c.Resource), c.Status, md(c.Error))
+			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", md(c.Account), md(c.Service), md(c.Region), md(c.API), md(c.Resource), md(c.Status), md(c.Error))
 		}
 	}
 	return p.err
@@ -179,10 +182,84 @@ func (p *printer) f(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format, args...)
 }
 
-// md escapes text for a Markdown table cell.
+// md escapes text from the account (names, policy snippets, messages) for
+// running Markdown text and table cells: every character GitHub's Markdown
+// could read as markup is backslash-escaped (CommonMark lets any ASCII
+// punctuation be escaped so; GitHub adds tables, strikethrough and $ math),
+// and line breaks, which would end a table row or a list item, become
+// spaces. A backslash escape reads as the character itself both rendered
+// and raw, where an entity such as &lt; shows as "&lt;" to whoever reads
+// the file. An underscore inside a word and an ampersand that starts no
+// entity cannot be markup and stay as they are, so AWS_IAM and ATT&CK read
+// as written.
 func md(s string) string {
-	r := strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		switch r {
+		case '\\', '`', '*', '[', ']', '<', '>', '|', '~', '$', '#':
+			b.WriteByte('\\')
+		case '_':
+			if i == 0 || i == len(rs)-1 || !isWordRune(rs[i-1]) || !isWordRune(rs[i+1]) {
+				b.WriteByte('\\')
+			}
+		case '&':
+			if entityRE.MatchString(string(rs[i:min(len(rs), i+40)])) {
+				b.WriteByte('\\')
+			}
+		case '\r', '\n':
+			if r == '\n' && i > 0 && rs[i-1] == '\r' {
+				continue
+			}
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// entityRE matches the start of an HTML entity reference, which Markdown
+// would decode.
+var entityRE = regexp.MustCompile(`^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// code puts s in a code span, with a fence longer than any run of
+// backticks in it; a pipe is escaped, as GitHub's tables require even
+// inside code spans.
+func code(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// fence returns a code fence for a block holding s: at least three
+// backticks, and more than any run of backticks in s.
+func fence(s string) string { return strings.Repeat("`", max(3, longestRun(s, '`')+1)) }
+
+func longestRun(s string, c rune) int {
+	best, n := 0, 0
+	for _, r := range s {
+		if r == c {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}
+
+// codes lists identifiers (principals, actions) as code spans.
+func codes(ids []string) string {
+	cs := make([]string, len(ids))
+	for i, id := range ids {
+		cs[i] = code(id)
+	}
+	return strings.Join(cs, ", ")
 }
 
 func orNone(s string) string {
@@ -244,11 +321,11 @@ func writeBoundaries(p *printer, r *Report) {
 	}
 	p.f("| From (zone) | Edge | To (zone) | Via | Exposure |\n|---|---|---|---|---|\n")
 	for _, c := range un {
-		from := c.From
+		from := code(c.From)
 		if c.Label != "" {
-			from += " (" + c.Label + ")"
+			from += " (" + md(c.Label) + ")"
 		}
-		p.f("| `%s` (%s) | %s | `%s` (%s) | %s | %s |\n", from, c.FromZone, c.Kind, c.To, c.ToZone, c.Via, c.Exposure)
+		p.f("| %s (%s) | %s | %s (%s) | %s | %s |\n", from, md(string(c.FromZone)), c.Kind, code(c.To), md(string(c.ToZone)), md(string(c.Via)), c.Exposure)
 	}
 }
 

@@ -44,6 +44,7 @@ type options struct {
 	memProfile     string
 	verbose        bool
 	trace          string
+	snapshot       string
 }
 
 func (o *options) bind(fs *flag.FlagSet) {
@@ -71,6 +72,7 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after the scan (FILE.scanned), the resolve (FILE.resolved) and the analysis (FILE)")
 	fs.BoolVar(&o.verbose, "v", false, "log the scan's warnings to stderr")
 	fs.StringVar(&o.trace, "trace", "", "write one line per call the fake answered (seconds since start, service:Api, region, status) to this file")
+	fs.StringVar(&o.snapshot, "snapshot", "", "write the scanned snapshot to this file (for `trustmap analyze`, e.g. to look at the report of a large account)")
 }
 
 func (o *options) validate() error {
@@ -235,6 +237,11 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	snap.Complete = outcome.Complete
 	wall := time.Since(start)
 	o.phase(stderr, "scanned", peak)
+	if o.snapshot != "" {
+		if err := writeSnapshot(o.snapshot, snap); err != nil {
+			return nil, err
+		}
+	}
 
 	t1 := time.Now()
 	g := graph.Resolve(snap)
@@ -376,4 +383,18 @@ type retryerV2 struct{ aws.Retryer }
 
 func (retryerV2) GetAttemptToken(context.Context) (func(error) error, error) {
 	return func(error) error { return nil }, nil
+}
+
+// writeSnapshot writes the snapshot as `trustmap collect -o` does, so that
+// `trustmap analyze` turns it into the report of the generated account.
+func writeSnapshot(path string, snap *graph.Snapshot) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := snap.Write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return f.Close()
 }

@@ -2,16 +2,14 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	anall "github.com/trustmap/trustmap/analyzers/all"
 	"github.com/trustmap/trustmap/collectors"
 	collall "github.com/trustmap/trustmap/collectors/all"
+	goldenfile "github.com/trustmap/trustmap/internal/golden"
 )
 
 // docsPath is the generated list of collectors and analyzers. It is built
@@ -57,17 +55,5 @@ func generatedDocs() string {
 
 func TestGeneratedDocsListEveryCollectorAndAnalyzer(t *testing.T) {
 	got := generatedDocs()
-	if *update {
-		if err := os.WriteFile(docsPath, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(docsPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("docs/analyzers.md is stale; run go test ./cmd/trustmap -run TestGeneratedDocs -update (-file +code):\n%s", diff)
-	}
+	goldenfile.Check(t, docsPath, []byte(got))
 }

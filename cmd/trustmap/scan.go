@@ -17,6 +17,9 @@ import (
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/trustconfig"
 	"github.com/trustmap/trustmap/report"
+	"github.com/trustmap/trustmap/report/diagram"
+	"github.com/trustmap/trustmap/report/export"
+	reporthtml "github.com/trustmap/trustmap/report/html"
 )
 
 // reportOptions say what to write and how to judge.
@@ -37,16 +40,16 @@ var formats = []struct {
 }{
 	{"json", "report.json", report.WriteJSON},
 	{"md", "report.md", report.WriteMarkdown},
-	// Human views (report/html.go, mermaid.go, dot.go).
-	{"html", "report.html", report.WriteHTML},
-	{"mermaid", "report.mmd", report.WriteMermaid},
-	{"dot", "report.dot", report.WriteDOT},
-	// Interchange exports (report/otm.go, threatdragon.go, sarif.go, asff.go).
-	{"otm", "report.otm.json", report.WriteOTMJSON},
-	{"otm-yaml", "report.otm.yaml", report.WriteOTMYAML},
-	{"threatdragon", "report.threatdragon.json", report.WriteThreatDragon},
-	{"sarif", "report.sarif", report.WriteSARIF},
-	{"asff", "report.asff.json", report.WriteASFF},
+	// Human views (report/html; report/diagram draws Mermaid and DOT).
+	{"html", "report.html", reporthtml.WriteHTML},
+	{"mermaid", "report.mmd", diagram.WriteMermaid},
+	{"dot", "report.dot", diagram.WriteDOT},
+	// Interchange exports (report/export).
+	{"otm", "report.otm.json", export.WriteOTMJSON},
+	{"otm-yaml", "report.otm.yaml", export.WriteOTMYAML},
+	{"threatdragon", "report.threatdragon.json", export.WriteThreatDragon},
+	{"sarif", "report.sarif", export.WriteSARIF},
+	{"asff", "report.asff.json", export.WriteASFF},
 }
 
 func formatNames() []string {

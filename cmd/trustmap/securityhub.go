@@ -14,6 +14,7 @@ import (
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/report"
+	"github.com/trustmap/trustmap/report/export"
 )
 
 // --security-hub is the one feature of trustmap that writes to AWS: it
@@ -51,7 +52,7 @@ func (r shResult) add(o shResult) shResult {
 // credentials and endpoint the scan used. It returns an exit-code-3 error
 // when any finding was not imported.
 func pushSecurityHub(ctx context.Context, e env, opts collectors.ConfigOptions, in report.Input) error {
-	findings := report.ASFFFindings(in)
+	findings := export.ASFFFindings(in)
 	if len(findings) == 0 {
 		fmt.Fprintln(e.stderr, "trustmap: security hub: nothing to import")
 		return nil
@@ -67,8 +68,8 @@ func pushSecurityHub(ctx context.Context, e env, opts collectors.ConfigOptions, 
 
 // pushByRegion groups findings by region and imports each group through
 // the client newClient returns for it.
-func pushByRegion(ctx context.Context, stderr io.Writer, findings []report.ASFFFinding, newClient func(region string) securityHubAPI) error {
-	byRegion := map[string][]report.ASFFFinding{}
+func pushByRegion(ctx context.Context, stderr io.Writer, findings []export.ASFFFinding, newClient func(region string) securityHubAPI) error {
+	byRegion := map[string][]export.ASFFFinding{}
 	var regions []string
 	for _, f := range findings {
 		if _, ok := byRegion[f.Region]; !ok {
@@ -93,7 +94,7 @@ func pushByRegion(ctx context.Context, stderr io.Writer, findings []report.ASFFF
 // limits: at most 100 findings and 6 MB per call; a finding over 240 KB is
 // dropped and reported. Failed calls and failed findings are reported on
 // stderr and counted; the remaining batches are still sent.
-func importFindings(ctx context.Context, c securityHubAPI, findings []report.ASFFFinding, stderr io.Writer) shResult {
+func importFindings(ctx context.Context, c securityHubAPI, findings []export.ASFFFinding, stderr io.Writer) shResult {
 	var res shResult
 	for _, batch := range batchFindings(findings, stderr, &res) {
 		in := &securityhub.BatchImportFindingsInput{Findings: make([]types.AwsSecurityFinding, len(batch))}
@@ -120,9 +121,9 @@ func importFindings(ctx context.Context, c securityHubAPI, findings []report.ASF
 // batchFindings splits findings into calls of at most shMaxPerCall findings
 // and shMaxCallBytes, dropping (and reporting) any finding over
 // shMaxFindingBytes. Sizes are those of the JSON the API receives.
-func batchFindings(findings []report.ASFFFinding, stderr io.Writer, res *shResult) [][]report.ASFFFinding {
-	var batches [][]report.ASFFFinding
-	var cur []report.ASFFFinding
+func batchFindings(findings []export.ASFFFinding, stderr io.Writer, res *shResult) [][]export.ASFFFinding {
+	var batches [][]export.ASFFFinding
+	var cur []export.ASFFFinding
 	size := shCallOverhead
 	for _, f := range findings {
 		raw, err := json.Marshal(f)
@@ -146,8 +147,8 @@ func batchFindings(findings []report.ASFFFinding, stderr io.Writer, res *shResul
 }
 
 // toSDKFinding converts the file format to the SDK's input type.
-func toSDKFinding(f report.ASFFFinding) types.AwsSecurityFinding {
-	sev := func(s report.ASFFSeverity) (types.SeverityLabel, *string) {
+func toSDKFinding(f export.ASFFFinding) types.AwsSecurityFinding {
+	sev := func(s export.ASFFSeverity) (types.SeverityLabel, *string) {
 		var orig *string
 		if s.Original != "" {
 			orig = aws.String(s.Original)

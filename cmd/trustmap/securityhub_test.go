@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
-	"github.com/trustmap/trustmap/report"
+	"github.com/trustmap/trustmap/report/export"
 )
 
 // fakeSecurityHub records BatchImportFindings calls and fails the findings
@@ -45,16 +45,16 @@ func (f *fakeSecurityHub) BatchImportFindings(_ context.Context, in *securityhub
 	return out, nil
 }
 
-func testFindings(n int, region string) []report.ASFFFinding {
-	var fs []report.ASFFFinding
+func testFindings(n int, region string) []export.ASFFFinding {
+	var fs []export.ASFFFinding
 	for i := range n {
-		fs = append(fs, report.ASFFFinding{
-			SchemaVersion: report.ASFFSchemaVersion, ID: fmt.Sprintf("trustmap/123456789012/F-%04d", i),
+		fs = append(fs, export.ASFFFinding{
+			SchemaVersion: export.ASFFSchemaVersion, ID: fmt.Sprintf("trustmap/123456789012/F-%04d", i),
 			ProductArn:  "arn:aws:securityhub:" + region + ":123456789012:product/123456789012/default",
 			GeneratorID: "trustmap/TM-EXP-001", AwsAccountID: "123456789012", Types: []string{"Software and Configuration Checks"},
 			CreatedAt: "2026-11-27T12:00:00.000Z", UpdatedAt: "2026-11-27T12:00:00.000Z",
-			Severity: report.ASFFSeverity{Label: "HIGH"}, Title: "t", Description: "d", RecordState: "ACTIVE",
-			Resources: []report.ASFFResource{{Type: "AwsS3Bucket", ID: fmt.Sprintf("arn:aws:s3:::b-%d", i), Partition: "aws", Region: region}},
+			Severity: export.ASFFSeverity{Label: "HIGH"}, Title: "t", Description: "d", RecordState: "ACTIVE",
+			Resources: []export.ASFFResource{{Type: "AwsS3Bucket", ID: fmt.Sprintf("arn:aws:s3:::b-%d", i), Partition: "aws", Region: region}},
 			Region:    region,
 		})
 	}

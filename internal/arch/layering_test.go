@@ -87,6 +87,18 @@ func TestImportsPointOneWay(t *testing.T) {
 			func(d string) bool {
 				return ours(d) && !under(d, "report", "graph", "policy", "analyzers/results") && d != module+"/analyzers"
 			}},
+		// The report model knows no writer built on it; diagrams know no
+		// export; exports and the page draw with diagrams.
+		{"report (the model) imports none of its writer packages", func(p string) bool { return p == module+"/report" },
+			func(d string) bool { return under(d, "report/diagram", "report/export", "report/html") }},
+		{"report/diagram imports report, graph, policy and analyzers/results only", func(p string) bool { return under(p, "report/diagram") },
+			func(d string) bool {
+				return ours(d) && !under(d, "graph", "policy", "analyzers/results", "report/diagram") && d != module+"/report" && d != module+"/analyzers"
+			}},
+		{"report/export draws with report/diagram and reaches no other writer", func(p string) bool { return under(p, "report/export") },
+			func(d string) bool { return under(d, "report/html") }},
+		{"report/html reaches no export", func(p string) bool { return under(p, "report/html") },
+			func(d string) bool { return under(d, "report/export") }},
 		{"graph, policy, analyzers, report, store and model never reach the SDK or collectors",
 			func(p string) bool { return under(p, "graph", "policy", "analyzers", "report", "store", "model") },
 			func(d string) bool { return sdk(d) || under(d, "collectors", "cmd", "internal/fakeaws") }},
