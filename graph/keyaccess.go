@@ -13,6 +13,9 @@ import (
 type KeyUse struct {
 	// Key is the ARN of the key that protects the data.
 	Key string `json:"key"`
+	// Name is the key's name in the scan (its alias), "" when the key is
+	// not in the scan.
+	Name string `json:"name,omitempty"`
 	// Action is what the access needs of the key: kms:Decrypt to read the
 	// data, kms:GenerateDataKey to write it.
 	Action string `json:"action"`
@@ -67,6 +70,7 @@ func (g *Graph) KeyAccess(principal, data, action string) (KeyUse, bool) {
 		u.Evidence = "the key is not in the scan (another account's key, or one that could not be listed)"
 		return u, true
 	}
+	u.Name = kn.Name
 	if kn.Key.Usable() == False {
 		u.Access = False
 		u.Evidence = "the key is " + kn.Key.State + ": nobody can use it"
@@ -199,4 +203,15 @@ func principalName(id string) string {
 		return "account " + strings.TrimPrefix(id, "account:")
 	}
 	return id
+}
+
+// Label is how the key is named for people: its alias, else the id.
+func (u KeyUse) Label() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	if i := strings.LastIndexByte(u.Key, '/'); i >= 0 {
+		return u.Key[i+1:]
+	}
+	return u.Key
 }

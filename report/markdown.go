@@ -93,8 +93,8 @@ func WriteMarkdown(w io.Writer, in Input) error {
 			for _, st := range ap.Steps {
 				hops = append(hops, fmt.Sprintf("%s —%s→ %s", code(st.From), st.Edge, code(st.To)))
 				if k := st.Key; k != nil {
-					keys = append(keys, fmt.Sprintf("  - %s is encrypted with KMS key %s: %s for %s: **%s** (%s)",
-						code(st.To), code(k.Key), k.Action, code(st.From), KeyVerdict(k.Access), md(k.Evidence)))
+					keys = append(keys, fmt.Sprintf("  - %s is encrypted with KMS key %s (%s): %s for %s: **%s** (%s)",
+						code(st.To), md(k.Label()), code(k.Key), k.Action, code(st.From), KeyVerdict(k.Access), md(k.Evidence)))
 				}
 			}
 			p.f("%s\n", strings.Join(hops, ", "))

@@ -61,8 +61,7 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 	}
 	if path != nil {
 		if last := path.Steps[len(path.Steps)-1]; last.Key != nil && last.Key.Access == graph.True {
-			out = append(out, fmt.Sprintf("if %s need not %s %s, take %s on KMS key %s away from it: the data is then ciphertext to it",
-				short(last.From), strings.TrimPrefix(string(last.Edge), "can-"), short(last.To), last.Key.Action, short(last.Key.Key)))
+			out = append(out, keyMitigation(last))
 		}
 	}
 	slices.Sort(out[len(ep.Evidence.Fix):])
@@ -104,4 +103,19 @@ func references(stride []string, ep results.EntryPoint) []string {
 	}
 	slices.Sort(refs)
 	return slices.Compact(refs)
+}
+
+// keyMitigation says how to make the data a path reaches ciphertext to the
+// principal that reaches it, by the way that principal gets the key.
+func keyMitigation(s results.PathStep) string {
+	k, who, what := s.Key, short(s.From), short(s.To)
+	switch k.Via {
+	case graph.ViaIdentityPolicy:
+		return fmt.Sprintf("if %s need not %s %s, remove %s on KMS key %s from its IAM policies: the data is then ciphertext to it",
+			who, strings.TrimPrefix(string(s.Edge), "can-"), what, k.Action, k.Label())
+	case graph.ViaKMSGrant:
+		return fmt.Sprintf("retire the grant on KMS key %s that gives %s %s, unless it must read %s", k.Label(), who, k.Action, what)
+	}
+	return fmt.Sprintf("narrow the key policy of KMS key %s to the principals that must use it (an AWS managed key's policy cannot change: encrypt %s with a customer managed key instead)",
+		k.Label(), what)
 }

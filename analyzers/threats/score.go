@@ -80,7 +80,7 @@ func impact(ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse) 
 				set(2, "can list the resource's contents")
 			case key != nil && key.Access == graph.False:
 				set(2, fmt.Sprintf("can fetch the resource's data, but it is encrypted with KMS key %s, which the outside principals may not use for kms:Decrypt (%s): ciphertext only, worth less",
-					short(key.Key), key.Evidence))
+					key.Label(), key.Evidence))
 			default:
 				set(3, "can read data from the resource"+keyReason(results.PathStep{Edge: a, Key: key}))
 			}
@@ -105,16 +105,16 @@ func keyReason(s results.PathStep) string {
 	}
 	switch k.Access {
 	case graph.True:
-		return fmt.Sprintf("; KMS key %s does not stand in the way: %s", short(k.Key), k.Evidence)
+		return fmt.Sprintf("; KMS key %s does not stand in the way: %s", k.Label(), k.Evidence)
 	case graph.False:
 		if reads(s.Edge) {
 			return fmt.Sprintf("; but the data is encrypted with KMS key %s and %s may not use it for %s (%s): the attacker gets ciphertext only, worth less",
-				short(k.Key), short(s.From), k.Action, k.Evidence)
+				k.Label(), short(s.From), k.Action, k.Evidence)
 		}
 		return fmt.Sprintf("; but KMS key %s encrypts the data and %s may not use it for %s (%s): writes fail, deletes do not, worth less",
-			short(k.Key), short(s.From), k.Action, k.Evidence)
+			k.Label(), short(s.From), k.Action, k.Evidence)
 	}
-	return fmt.Sprintf("; whether KMS key %s lets it %s is unknown (%s)", short(k.Key), k.Action, k.Evidence)
+	return fmt.Sprintf("; whether KMS key %s lets it %s is unknown (%s)", k.Label(), k.Action, k.Evidence)
 }
 
 func reads(k graph.EdgeKind) bool { return k == graph.EdgeCanRead || k == graph.EdgeCanReceive }

@@ -83,7 +83,7 @@ func follow(path *results.AttackPath) []*results.AttackNode {
 			out = append(out, leaf(stepGoal(s), graph.True, s.Evidence))
 		}
 		if k := s.Key; k != nil {
-			out = append(out, leaf(fmt.Sprintf("use KMS key %s (%s) as %s", short(k.Key), k.Action, short(s.From)), k.Access, k.Evidence))
+			out = append(out, leaf(fmt.Sprintf("use KMS key %s (%s) as %s", k.Label(), k.Action, short(s.From)), k.Access, k.Evidence))
 		}
 	}
 	return out
@@ -143,7 +143,7 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) {
 			var decrypt []*results.AttackNode
 			if key != nil {
-				decrypt = append(decrypt, leaf("decrypt it with KMS key "+short(key.Key), key.Access, key.Evidence))
+				decrypt = append(decrypt, leaf("decrypt it with KMS key "+key.Label(), key.Access, key.Evidence))
 			}
 			add(Disclosure, "read data from "+name, chain(decrypt...))
 		}

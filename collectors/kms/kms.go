@@ -27,6 +27,8 @@ package kms
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -129,11 +131,13 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	byKey := <-aliases
 	for _, arn := range keys {
 		if as := byKey[keyID(arn)]; len(as) > 0 {
+			slices.Sort(as)
 			b.UpdateNode(arn, graph.KindKMSKey, func(n *graph.Node) {
 				if n.Key == nil {
 					n.Key = &graph.KMSKey{}
 				}
 				n.Key.Aliases = as
+				n.Name = aliasName(as) // people know a key by its alias
 			})
 		}
 	}
@@ -177,4 +181,18 @@ func keyID(arn string) string {
 		}
 	}
 	return arn
+}
+
+// aliasName is the alias a key is shown by: the first of the account's
+// own aliases, else the first AWS one (alias/aws/SERVICE), without the
+// "alias/" prefix.
+func aliasName(sorted []string) string {
+	pick := sorted[0]
+	for _, a := range sorted {
+		if !strings.HasPrefix(a, "alias/aws/") {
+			pick = a
+			break
+		}
+	}
+	return strings.TrimPrefix(pick, "alias/")
 }

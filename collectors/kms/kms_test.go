@@ -33,11 +33,12 @@ const (
 
 var east = []string{"us-east-1"}
 
+// keys are the snapshot's keys by key id (their names are their aliases).
 func keys(s *graph.Snapshot) map[string]graph.Node {
 	out := map[string]graph.Node{}
 	for _, n := range s.Nodes {
 		if n.Kind == graph.KindKMSKey {
-			out[n.Name] = n
+			out[n.ID[strings.LastIndexByte(n.ID, '/')+1:]] = n
 		}
 	}
 	return out
@@ -103,7 +104,7 @@ func TestKeyMetadataPolicyGrantsAndAliasesAreRead(t *testing.T) {
 	}
 	ks := keys(scan.Snapshot)
 	k := ks[keyID]
-	if k.ID != keyARN || k.Account != "123456789012" || k.Region != "us-east-1" {
+	if k.ID != keyARN || k.Name != "orders" || k.Account != "123456789012" || k.Region != "us-east-1" {
 		t.Errorf("key node %s in %s/%s", k.ID, k.Account, k.Region)
 	}
 	want := &graph.KMSKey{
@@ -119,8 +120,8 @@ func TestKeyMetadataPolicyGrantsAndAliasesAreRead(t *testing.T) {
 	if k.Key.Policy.State != graph.True || !strings.Contains(k.Key.Policy.Text, "Enable IAM User Permissions") {
 		t.Errorf("policy = %+v, want KMS's default key policy", k.Key.Policy)
 	}
-	if m := ks["9abcabcd-12ab-34cd-56ef-1234567890ab"].Key; m.Manager != "AWS" || !slices.Contains(m.Aliases, "alias/aws/secretsmanager") ||
-		!strings.Contains(m.Policy.Text, "kms:ViaService") {
+	if m := ks["9abcabcd-12ab-34cd-56ef-1234567890ab"]; m.Name != "aws/secretsmanager" || m.Key.Manager != "AWS" || !slices.Contains(m.Key.Aliases, "alias/aws/secretsmanager") ||
+		!strings.Contains(m.Key.Policy.Text, "kms:ViaService") {
 		t.Errorf("AWS managed key = %+v", m)
 	}
 	if d := ks["5678abcd-12ab-34cd-56ef-1234567890ab"].Key; d.State != "PendingDeletion" || d.Usable() != graph.False {
