@@ -363,9 +363,9 @@ func TestAChaoticScanFinishesAndAccountsForEveryCallResourceAndFinding(t *testin
 	// The figures are exact: the faults are a function of the seed and of
 	// each key's own call order, which the collectors keep.
 	want := chaosFigures{
-		Calls: 139, OK: 97, Retried: 40, Gapped: 2, Unexplained: 0,
-		Injected: map[string]int64{"500": 6, "503": 5, "throttle": 13, "reset": 9, "truncate": 3, "malformed": 4, "slow": 2},
-		Gaps:     2, Resources: 44, EntryPoints: 17, Findings: 47,
+		Calls: 196, OK: 138, Retried: 56, Gapped: 2, Unexplained: 0,
+		Injected: map[string]int64{"500": 6, "503": 8, "throttle": 19, "reset": 10, "truncate": 5, "malformed": 8, "slow": 2},
+		Gaps:     2, Resources: 67, EntryPoints: 21, Findings: 57,
 		LostResources: 5, LostEPs: 0, LostFindings: 0,
 	}
 	if diff := cmp.Diff(want, fig); diff != "" {
