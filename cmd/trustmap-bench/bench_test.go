@@ -23,6 +23,7 @@ import (
 var tiny = []string{
 	"--buckets", "60", "--functions", "60", "--queues", "60", "--rest-apis", "12", "--rest-resources", "2",
 	"--rest-methods", "2", "--http-apis", "12", "--http-routes", "3", "--roles", "60", "--users", "10",
+	"--topics", "30", "--event-buses", "4", "--event-rules", "30", "--api-destinations", "4", "--kms-keys", "30", "--secrets", "30",
 	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
 }
 

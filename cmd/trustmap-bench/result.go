@@ -80,12 +80,16 @@ func isResource(k graph.Kind) bool {
 
 // serviceKinds are the resources each service's calls are counted against.
 var serviceKinds = map[string][]graph.Kind{
-	"s3":           {graph.KindS3Bucket},
-	"lambda":       {graph.KindLambdaFunction},
-	"sqs":          {graph.KindSQSQueue},
-	"apigateway":   {graph.KindRestAPI},
-	"apigatewayv2": {graph.KindHTTPAPI},
-	"iam":          {graph.KindIAMRole, graph.KindIAMUser},
+	"s3":             {graph.KindS3Bucket},
+	"lambda":         {graph.KindLambdaFunction},
+	"sqs":            {graph.KindSQSQueue},
+	"apigateway":     {graph.KindRestAPI},
+	"apigatewayv2":   {graph.KindHTTPAPI},
+	"iam":            {graph.KindIAMRole, graph.KindIAMUser},
+	"sns":            {graph.KindSNSTopic},
+	"events":         {graph.KindEventBus, graph.KindEventRule, graph.KindAPIDestination},
+	"kms":            {graph.KindKMSKey},
+	"secretsmanager": {graph.KindSecret},
 }
 
 func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[string]serviceCalls {

@@ -60,6 +60,12 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.IntVar(&s.Roles, "roles", 2000, "IAM roles with narrow policies")
 	fs.IntVar(&s.AdminRoles, "admin-roles", 1, "IAM roles with AdministratorAccess")
 	fs.IntVar(&s.Users, "users", 500, "IAM users, each with an access key")
+	fs.IntVar(&s.Topics, "topics", 1200, "SNS topics, each with a queue subscription")
+	fs.IntVar(&s.Buses, "event-buses", 8, "custom EventBridge event buses (each region also has its default bus)")
+	fs.IntVar(&s.Rules, "event-rules", 800, "EventBridge rules, each targeting a function")
+	fs.IntVar(&s.APIDestinations, "api-destinations", 40, "EventBridge API destinations")
+	fs.IntVar(&s.Keys, "kms-keys", 1200, "KMS keys, each with an alias")
+	fs.IntVar(&s.Secrets, "secrets", 1200, "Secrets Manager secrets")
 	fs.IntVar(&s.ExposeEvery, "expose-every", 50, "plant a public or cross-account entry point in every Nth resource of a kind (0: none)")
 	fs.StringVar(&o.regions, "regions", "us-east-1,eu-west-1,ap-southeast-2,us-west-2", "regions, comma-separated; resources are spread over them")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every resource count by this")
@@ -88,7 +94,8 @@ func (o *options) validate() error {
 	if o.scale <= 0 || o.timeScale <= 0 {
 		return errors.New("--scale and --time-scale must be positive")
 	}
-	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users} {
+	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users,
+		&s.Topics, &s.Buses, &s.Rules, &s.APIDestinations, &s.Keys, &s.Secrets} {
 		if *n < 0 {
 			return errors.New("counts must not be negative")
 		}
