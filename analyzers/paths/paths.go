@@ -59,10 +59,10 @@ type hop struct {
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
-	protected := map[string]bool{} // data a KMS key protects
+	st := &steps{g: g, protected: map[string]bool{}, cache: map[*graph.Edge]results.PathStep{}}
 	for i := range g.Edges {
 		if g.Edges[i].Kind == graph.EdgeProtects {
-			protected[g.Edges[i].To] = true
+			st.protected[g.Edges[i].To] = true
 		}
 	}
 	// Keep only the best MaxPaths as they are found, so memory stays
@@ -82,7 +82,7 @@ func run(pass *analyzers.Pass) (any, error) {
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
 			continue
 		}
-		fromStart(g, start, protected, keep)
+		fromStart(g, start, st, keep)
 	}
 	slices.SortFunc(out, results.ComparePaths)
 	if len(out) > MaxPaths {
@@ -96,18 +96,18 @@ func run(pass *analyzers.Pass) (any, error) {
 // target reached beyond it. Each entry point is searched on its own, so that
 // every entry point's threat sees the worst it leads to, even where another
 // entry point reaches the same targets first.
-func fromStart(g *graph.Graph, start *graph.Node, protected map[string]bool, keep func(results.AttackPath)) {
+func fromStart(g *graph.Graph, start *graph.Node, st *steps, keep func(results.AttackPath)) {
 	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
 		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
 			continue
 		}
-		fromEntry(g, zone, start, e, protected, keep)
+		fromEntry(g, zone, start, e, st, keep)
 	}
 }
 
 // fromEntry searches breadth-first from one entry edge.
-func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, protected map[string]bool, keep func(results.AttackPath)) {
+func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, st *steps, keep func(results.AttackPath)) {
 	rec := []hop{{prev: -1, edge: entry, node: entry.To}}
 	seen := map[string]bool{start.ID: true, entry.To: true}
 	queue := []int{0}
@@ -123,13 +123,13 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
-				keep(build(g, zone, start, rec, idx, protected))
+				keep(build(zone, start, rec, idx, st))
 			}
 		}
 	}
 }
 
-func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last int, protected map[string]bool) results.AttackPath {
+func build(zone graph.Zone, start *graph.Node, rec []hop, last int, st *steps) results.AttackPath {
 	var edges []*graph.Edge
 	for i := last; i >= 0; i = rec[i].prev {
 		edges = append(edges, rec[i].edge)
@@ -140,11 +140,7 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 	var key strings.Builder
 	key.WriteString(start.ID)
 	for _, e := range edges {
-		step := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
-		if protected[e.To] {
-			step.Key = keyUse(g, e)
-		}
-		p.Steps = append(p.Steps, step)
+		p.Steps = append(p.Steps, st.step(e))
 		key.WriteString("|" + e.To + "|" + string(e.Kind))
 		if e.Certainty != graph.True {
 			certain = false
@@ -160,6 +156,28 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 	p.EntryVia = edges[0].Via
 	p.Certain = certain
 	return p
+}
+
+// steps makes the steps of paths: what a step says about an edge (its
+// evidence in words, the KMS key of the data it reaches) is the same on
+// every path through the edge, and on a large account the same edges are on
+// millions of paths, so each edge's step is made once.
+type steps struct {
+	g         *graph.Graph
+	protected map[string]bool // data a KMS key protects
+	cache     map[*graph.Edge]results.PathStep
+}
+
+func (s *steps) step(e *graph.Edge) results.PathStep {
+	if st, ok := s.cache[e]; ok {
+		return st
+	}
+	st := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
+	if s.protected[e.To] {
+		st.Key = keyUse(s.g, e)
+	}
+	s.cache[e] = st
+	return st
 }
 
 // keyUse says whether the principal taking an access hop to protected data
