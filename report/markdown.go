@@ -36,6 +36,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	}
 
 	writeExecutive(p, r)
+	writeHistoryMarkdown(p, r) // history.go
 	writeBoundaries(p, r)
 
 	p.f("\n## Entry points\n\n")

@@ -16,7 +16,8 @@ import (
 // a version; none is renamed or removed without bumping it. 1.1 added
 // typed evidence (evidence.grants, guards, authorizer) and analyzer
 // failures as coverage entries with status "analyzer-error".
-const SchemaVersion = "1.1"
+// 1.2 added history (history.go), from the scan-history store.
+const SchemaVersion = "1.2"
 
 // StatusAnalyzerError is the coverage status of an analyzer that failed:
 // what it would have found is missing from the report.
@@ -39,6 +40,8 @@ type Report struct {
 	Threats          []results.Threat     `json:"threats"`
 	AttackPaths      []results.AttackPath `json:"attack_paths"`
 	Notes            []graph.Note         `json:"notes"`
+	// History comes from the history store (history.go); since 1.2.
+	History *History `json:"history,omitempty"`
 	// Analyzers documents the analyzers that ran, for writers that describe
 	// rules (SARIF, ASFF). Not part of report.json.
 	Analyzers []AnalyzerDoc `json:"-"`

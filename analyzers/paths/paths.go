@@ -7,6 +7,7 @@
 package paths
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -52,65 +53,49 @@ func isTarget(n *graph.Node) bool {
 }
 
 type hop struct {
-	prev int // index into the BFS record, -1 for the start
-	edge *graph.Edge
-	node string
+	prev    int // index into the BFS record, -1 for the start
+	edge    *graph.Edge
+	node    string
+	depth   int  // edges from the start, this one included
+	certain bool // every edge so far is certain
 }
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
-	st := &steps{g: g, protected: map[string]bool{}, cache: map[*graph.Edge]results.PathStep{}}
-	for i := range g.Edges {
-		if g.Edges[i].Kind == graph.EdgeProtects {
-			st.protected[g.Edges[i].To] = true
-		}
-	}
-	// Keep only the best MaxPaths as they are found, so memory stays
-	// bounded on large accounts (ComparePaths ends on the unique id, so the
-	// result is the same as sorting everything).
-	out := []results.AttackPath{}
-	keep := func(p results.AttackPath) {
-		out = append(out, p)
-		if len(out) >= 2*MaxPaths {
-			slices.SortFunc(out, results.ComparePaths)
-			clear(out[MaxPaths:])
-			out = out[:MaxPaths]
-		}
-	}
+	k := newKeeper(newSteps(g))
 	for i := range g.Nodes {
 		start := &g.Nodes[i]
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
 			continue
 		}
-		fromStart(g, start, st, keep)
+		fromStart(g, start, k)
 	}
-	slices.SortFunc(out, results.ComparePaths)
-	if len(out) > MaxPaths {
-		out = slices.Clone(out[:MaxPaths])
-	}
-	return out, nil
+	return k.paths(g), nil
 }
 
 // fromStart runs, for each entry point an outside principal can use, a
-// breadth-first search from it, and hands keep one shortest path to every
-// target reached beyond it. Each entry point is searched on its own, so that
-// every entry point's threat sees the worst it leads to, even where another
-// entry point reaches the same targets first.
-func fromStart(g *graph.Graph, start *graph.Node, st *steps, keep func(results.AttackPath)) {
+// breadth-first search from it, and hands the keeper one shortest path to
+// every target reached beyond it. Each entry point is searched on its own,
+// so that every entry point's threat sees the worst it leads to, even where
+// another entry point reaches the same targets first.
+func fromStart(g *graph.Graph, start *graph.Node, k *keeper) {
 	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
 		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
 			continue
 		}
-		fromEntry(g, zone, start, e, st, keep)
+		fromEntry(g, zone, start, e, k)
 	}
 }
 
-// fromEntry searches breadth-first from one entry edge.
-func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, st *steps, keep func(results.AttackPath)) {
-	rec := []hop{{prev: -1, edge: entry, node: entry.To}}
+// fromEntry searches breadth-first from one entry edge. A path found is
+// ranked from its record (severity, impact, length) and only built when the
+// keeper may keep it: most paths of a large account are not kept.
+func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, k *keeper) {
+	rec := []hop{{prev: -1, edge: entry, node: entry.To, depth: 1, certain: entry.Certainty == graph.True}}
 	seen := map[string]bool{start.ID: true, entry.To: true}
 	queue := []int{0}
+	key := entryKey{entry.To, entry.Via}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
@@ -119,86 +104,222 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 				continue
 			}
 			seen[e.To] = true
-			rec = append(rec, hop{prev: cur, edge: e, node: e.To})
+			h := hop{prev: cur, edge: e, node: e.To, depth: rec[cur].depth + 1, certain: rec[cur].certain && e.Certainty == graph.True}
+			rec = append(rec, h)
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
-				keep(build(zone, start, rec, idx, st))
+				ku := k.steps.key(e)
+				r := rank{severity: keyedSeverity(severity(entry, e, h.certain), ku), impact: results.KeyedImpact(e.Kind, ku), length: h.depth}
+				k.offer(key, r, func() *candidate { return candidateOf(zone, start, rec, idx, r) })
 			}
 		}
 	}
 }
 
-func build(zone graph.Zone, start *graph.Node, rec []hop, last int, st *steps) results.AttackPath {
-	var edges []*graph.Edge
-	for i := last; i >= 0; i = rec[i].prev {
-		edges = append(edges, rec[i].edge)
+// rank is what orders a path before it is built; ties are broken by id.
+type rank struct {
+	severity results.Severity
+	impact   int
+	length   int
+}
+
+// compareTop is results.ComparePaths without the id: severity, then length.
+func (a rank) compareTop(b rank) int {
+	return cmp.Or(cmp.Compare(b.severity.Rank(), a.severity.Rank()), cmp.Compare(a.length, b.length))
+}
+
+// compareWorst is results.WorsePath without the id: severity, impact, length.
+func (a rank) compareWorst(b rank) int {
+	return cmp.Or(cmp.Compare(b.severity.Rank(), a.severity.Rank()), cmp.Compare(b.impact, a.impact), cmp.Compare(a.length, b.length))
+}
+
+// candidate is a path found, with what ranks it, before it is built: most
+// paths found are not kept, and building one (its evidence in words) costs
+// far more than ranking it.
+type candidate struct {
+	zone    graph.Zone
+	start   string
+	edges   []*graph.Edge
+	rank    rank
+	certain bool
+	id      string // computed when first needed (ID)
+}
+
+func candidateOf(zone graph.Zone, start *graph.Node, rec []hop, last int, r rank) *candidate {
+	edges := make([]*graph.Edge, rec[last].depth)
+	for i, j := last, len(edges)-1; i >= 0; i, j = rec[i].prev, j-1 {
+		edges[j] = rec[i].edge
 	}
-	slices.Reverse(edges)
-	p := results.AttackPath{FromZone: zone, Target: rec[last].node}
-	certain := true
-	var key strings.Builder
-	key.WriteString(start.ID)
-	for _, e := range edges {
-		p.Steps = append(p.Steps, st.step(e))
-		key.WriteString("|" + e.To + "|" + string(e.Kind))
-		if e.Certainty != graph.True {
-			certain = false
+	return &candidate{zone: zone, start: start.ID, edges: edges, rank: r, certain: rec[last].certain}
+}
+
+// ID is the path's stable id: a hash of where it starts and each hop.
+func (c *candidate) ID() string {
+	if c.id == "" {
+		var key strings.Builder
+		key.WriteString(c.start)
+		for _, e := range c.edges {
+			key.WriteString("|" + e.To + "|" + string(e.Kind))
+		}
+		sum := sha256.Sum256([]byte(key.String()))
+		c.id = "AP-" + hex.EncodeToString(sum[:])[:12]
+	}
+	return c.id
+}
+
+// entryKey names an entry point: the resource a path enters and the way in.
+type entryKey struct {
+	resource string
+	via      graph.Via
+}
+
+// keeper keeps the MaxPaths best paths overall (results.ComparePaths) and,
+// for every entry point, its worst path (results.WorsePath) even when that
+// is not among them: each entry point's threat scores the worst it leads to,
+// however many other paths there are. Memory stays bounded by MaxPaths plus
+// the number of entry points.
+type keeper struct {
+	steps    *steps
+	top      []*candidate
+	perEntry map[entryKey]*candidate
+	// bar is the worst path kept at the last trim of a full list: a path
+	// no better than it can never be among the best MaxPaths.
+	bar *candidate
+}
+
+func newKeeper(st *steps) *keeper { return &keeper{steps: st, perEntry: map[entryKey]*candidate{}} }
+
+// offer considers a path of rank r into an entry point; build makes the
+// candidate, and is called only when the path may be kept.
+func (k *keeper) offer(key entryKey, r rank, build func() *candidate) {
+	var c *candidate
+	get := func() *candidate {
+		if c == nil {
+			c = build()
+		}
+		return c
+	}
+	if best, ok := k.perEntry[key]; !ok {
+		k.perEntry[key] = get()
+	} else if d := r.compareWorst(best.rank); d < 0 || (d == 0 && get().ID() < best.ID()) {
+		k.perEntry[key] = get()
+	}
+	if k.bar != nil {
+		if d := r.compareTop(k.bar.rank); d > 0 || (d == 0 && get().ID() >= k.bar.ID()) {
+			return
 		}
 	}
-	sum := sha256.Sum256([]byte(key.String()))
-	p.ID = "AP-" + hex.EncodeToString(sum[:])[:12]
-	p.Severity = severity(edges[0], edges[len(edges)-1], certain)
-	if k := p.Steps[len(p.Steps)-1].Key; k != nil && k.Access == graph.False {
-		// The data at the end is ciphertext to the attacker: worth less.
-		p.Severity = results.SeverityOfRank(max(1, p.Severity.Rank()-1))
+	k.top = append(k.top, get())
+	if len(k.top) >= 2*MaxPaths {
+		k.trim()
 	}
-	p.EntryVia = edges[0].Via
-	p.Certain = certain
+}
+
+func (k *keeper) trim() {
+	slices.SortFunc(k.top, rankCompare)
+	if len(k.top) >= MaxPaths {
+		clear(k.top[MaxPaths:])
+		k.top = k.top[:MaxPaths]
+		k.bar = k.top[MaxPaths-1]
+	}
+}
+
+// paths builds the kept paths, best first.
+func (k *keeper) paths(g *graph.Graph) []results.AttackPath {
+	k.trim()
+	seen := map[string]bool{}
+	out := []results.AttackPath{}
+	add := func(c *candidate) {
+		if !seen[c.ID()] {
+			seen[c.ID()] = true
+			out = append(out, build(c, k.steps))
+		}
+	}
+	for _, c := range k.top {
+		add(c)
+	}
+	for _, c := range k.perEntry {
+		add(c)
+	}
+	slices.SortFunc(out, results.ComparePaths)
+	return out
+}
+
+// rankCompare is results.ComparePaths on candidates (the id only on a tie).
+func rankCompare(a, b *candidate) int {
+	if d := a.rank.compareTop(b.rank); d != 0 {
+		return d
+	}
+	return cmp.Compare(a.ID(), b.ID())
+}
+
+func build(c *candidate, st *steps) results.AttackPath {
+	p := results.AttackPath{ID: c.ID(), FromZone: c.zone, Target: c.edges[len(c.edges)-1].To, Severity: c.rank.severity,
+		EntryVia: c.edges[0].Via, Certain: c.certain}
+	for _, e := range c.edges {
+		s := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
+		s.Key = st.key(e)
+		p.Steps = append(p.Steps, s)
+	}
 	return p
 }
 
-// steps makes the steps of paths: what a step says about an edge (its
-// evidence in words, the KMS key of the data it reaches) is the same on
-// every path through the edge, and on a large account the same edges are on
-// millions of paths, so each edge's step is made once.
+// steps knows which data a KMS key protects, and answers once per edge
+// whether the principal taking a hop into such data may use the key: the
+// answer is the same on every path through the edge, and a large account's
+// edges are on many paths.
 type steps struct {
 	g         *graph.Graph
-	protected map[string]bool // data a KMS key protects
-	cache     map[*graph.Edge]results.PathStep
+	protected map[string]bool
+	keys      map[*graph.Edge]*graph.KeyUse
 }
 
-func (s *steps) step(e *graph.Edge) results.PathStep {
-	if st, ok := s.cache[e]; ok {
-		return st
+func newSteps(g *graph.Graph) *steps {
+	st := &steps{g: g, protected: map[string]bool{}, keys: map[*graph.Edge]*graph.KeyUse{}}
+	for i := range g.Edges {
+		if g.Edges[i].Kind == graph.EdgeProtects {
+			st.protected[g.Edges[i].To] = true
+		}
 	}
-	st := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
-	if s.protected[e.To] {
-		st.Key = keyUse(s.g, e)
-	}
-	s.cache[e] = st
 	return st
 }
 
-// keyUse says whether the principal taking an access hop to protected data
-// may use the key: kms:Decrypt to read or receive it, kms:GenerateDataKey to
-// write or send it. Other hops (invoking, assuming, administering) need no
-// key of the data.
-func keyUse(g *graph.Graph, e *graph.Edge) *graph.KeyUse {
+// key is the key use of a hop into protected data (nil for any other hop):
+// kms:Decrypt to read or receive it, kms:GenerateDataKey to write or send
+// it. Other hops (invoking, assuming, administering) need no key of the
+// data.
+func (st *steps) key(e *graph.Edge) *graph.KeyUse {
+	if !st.protected[e.To] {
+		return nil
+	}
+	if u, ok := st.keys[e]; ok {
+		return u
+	}
 	var action string
 	switch e.Kind {
 	case graph.EdgeCanRead, graph.EdgeCanReceive:
 		action = "kms:Decrypt"
 	case graph.EdgeCanWrite, graph.EdgeCanSend:
 		action = "kms:GenerateDataKey"
-	default:
-		return nil
 	}
-	u, ok := g.KeyAccess(e.From, e.To, action)
-	if !ok {
-		return nil
+	var out *graph.KeyUse
+	if action != "" {
+		if u, ok := st.g.KeyAccess(e.From, e.To, action); ok {
+			out = &u
+		}
 	}
-	return &u
+	st.keys[e] = out
+	return out
+}
+
+// keyedSeverity lowers a path's severity by one when the data at its end is
+// ciphertext to the attacker (the key denies it): worth less.
+func keyedSeverity(s results.Severity, k *graph.KeyUse) results.Severity {
+	if k != nil && k.Access == graph.False {
+		return results.SeverityOfRank(max(1, s.Rank()-1))
+	}
+	return s
 }
 
 // severity: from the open internet (or any account) to a write or

@@ -35,3 +35,60 @@ type PathStep struct {
 func ComparePaths(a, b AttackPath) int {
 	return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(len(a.Steps), len(b.Steps)), cmp.Compare(a.ID, b.ID))
 }
+
+// EdgeImpact scores what the last hop of a path gives (docs/scoring.md):
+// administer 5, write or assume 4, read, receive or send 3, invoke or run as
+// 2, anything else 0.
+func EdgeImpact(k graph.EdgeKind) int {
+	switch k {
+	case graph.EdgeCanAdminister:
+		return 5
+	case graph.EdgeCanWrite, graph.EdgeCanAssume:
+		return 4
+	case graph.EdgeCanRead, graph.EdgeCanReceive, graph.EdgeCanSend:
+		return 3
+	case graph.EdgeCanInvoke, graph.EdgeExecutesAs:
+		return 2
+	}
+	return 0
+}
+
+// WorsePath orders paths by how bad they are for the entry point they
+// start at: severity (highest first), then the impact of the last hop
+// (EdgeImpact), then length (shortest first), then id. An entry point's
+// threat is scored on its first path in this order.
+func WorsePath(a, b AttackPath) int {
+	return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(lastImpact(b), lastImpact(a)),
+		cmp.Compare(len(a.Steps), len(b.Steps)), cmp.Compare(a.ID, b.ID))
+}
+
+func lastImpact(p AttackPath) int {
+	if len(p.Steps) == 0 {
+		return 0
+	}
+	return StepImpact(p.Steps[len(p.Steps)-1])
+}
+
+// StepImpact is EdgeImpact of a path's last hop, weighed by the KMS key of
+// the data it reaches: data the principal cannot decrypt is ciphertext to
+// it, so a read of it counts as a list (2), and a write it cannot encrypt
+// one lower (it can still delete).
+func StepImpact(s PathStep) int {
+	return KeyedImpact(s.Edge, s.Key)
+}
+
+// KeyedImpact is EdgeImpact(k) weighed by what the principal may do with
+// the key of the data (see StepImpact); key is nil when no key protects it.
+func KeyedImpact(k graph.EdgeKind, key *graph.KeyUse) int {
+	v := EdgeImpact(k)
+	if key == nil || key.Access != graph.False || v == 0 {
+		return v
+	}
+	if Reads(k) {
+		return min(v, 2)
+	}
+	return v - 1
+}
+
+// Reads says whether an access kind reads data (read or receive).
+func Reads(k graph.EdgeKind) bool { return k == graph.EdgeCanRead || k == graph.EdgeCanReceive }

@@ -90,7 +90,7 @@ func impact(ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse) 
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		if v := impactOfStep(last); v > 0 {
+		if v := results.StepImpact(last); v > 0 {
 			set(v, fmt.Sprintf("leads to %s %s (attack path %s, %d steps)%s", last.Edge, last.To, path.ID, len(path.Steps), keyReason(last)))
 		}
 	}
@@ -117,36 +117,7 @@ func keyReason(s results.PathStep) string {
 	return fmt.Sprintf("; whether KMS key %s lets it %s is unknown (%s)", k.Label(), k.Action, k.Evidence)
 }
 
-func reads(k graph.EdgeKind) bool { return k == graph.EdgeCanRead || k == graph.EdgeCanReceive }
-
-// impactOfStep scores what the last hop of a path reaches. Data the
-// principal cannot decrypt is ciphertext to it: a read of it counts as a
-// list (2), and a write it cannot encrypt counts one lower (it can still
-// delete).
-func impactOfStep(s results.PathStep) int {
-	v := edgeImpact(s)
-	if s.Key != nil && s.Key.Access == graph.False && v > 0 {
-		if reads(s.Edge) {
-			return min(v, 2)
-		}
-		return v - 1
-	}
-	return v
-}
-
-func edgeImpact(s results.PathStep) int {
-	switch s.Edge {
-	case graph.EdgeCanAdminister:
-		return 5
-	case graph.EdgeCanWrite, graph.EdgeCanAssume:
-		return 4
-	case graph.EdgeCanRead, graph.EdgeCanReceive, graph.EdgeCanSend:
-		return 3
-	case graph.EdgeCanInvoke, graph.EdgeExecutesAs:
-		return 2
-	}
-	return 0
-}
+func reads(k graph.EdgeKind) bool { return results.Reads(k) }
 
 func onlyList(actions []string) bool {
 	for _, a := range actions {

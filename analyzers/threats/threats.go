@@ -48,8 +48,9 @@ func run(pass *analyzers.Pass) (any, error) {
 	return out, nil
 }
 
-// worstPath returns the most severe (then shortest) attack path that enters
-// through ep, or nil.
+// worstPath returns the worst attack path that enters through ep
+// (results.WorsePath), or nil. The paths analyzer keeps every entry
+// point's worst path.
 func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
 	var best *results.AttackPath
 	for i := range aps {
@@ -57,7 +58,7 @@ func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackP
 		if len(p.Steps) == 0 || p.Steps[0].To != ep.ResourceARN || p.EntryVia != ep.Via {
 			continue
 		}
-		if best == nil || results.ComparePaths(*p, *best) < 0 || (p.Severity == best.Severity && impactOfStep(p.Steps[len(p.Steps)-1]) > impactOfStep(best.Steps[len(best.Steps)-1])) {
+		if best == nil || results.WorsePath(*p, *best) < 0 {
 			best = p
 		}
 	}

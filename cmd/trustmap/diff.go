@@ -26,12 +26,13 @@ type diffOptions struct {
 	output    string
 	failOnNew bool
 	config    string
+	since     sinceOptions // --since, --store (history.go)
 }
 
 func newDiffCmd(e env) *cobra.Command {
 	o := &diffOptions{}
 	cmd := &cobra.Command{
-		Use:   "diff OLD NEW",
+		Use:   "diff OLD NEW | diff --since last|DATE|SCAN_ID [NEW]",
 		Short: "Compare two reports or snapshots: new, removed and changed entry points, boundaries, threats and findings",
 		Long: "diff compares two scans by the stable ids of their entry points, trust-boundary crossings,\n" +
 			"threats and findings. Each argument is a report.json or a snapshot.json (a snapshot is\n" +
@@ -39,8 +40,10 @@ func newDiffCmd(e env) *cobra.Command {
 			"trust config does not recognize, or something got worse (wider exposure, a new principal or\n" +
 			"action, higher severity or risk, no longer recognized or suppressed).",
 		Example: "  trustmap diff last-week/report.json trustmap-report/report.json\n" +
-			"  trustmap diff --fail-on-new --output md baseline.json trustmap-report/snapshot.json",
-		Args: cobra.ExactArgs(2),
+			"  trustmap diff --fail-on-new --output md baseline.json trustmap-report/snapshot.json\n" +
+			"  trustmap diff --since 2026-11-01          # the history store: that day's last scan vs the latest\n" +
+			"  trustmap diff --since last trustmap-report/report.json",
+		Args: cobra.RangeArgs(0, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var write func(io.Writer, report.DiffResult) error
 			switch o.output {
@@ -68,16 +71,24 @@ func newDiffCmd(e env) *cobra.Command {
 				}
 				return t
 			}
-			old, err := loadModel(args[0], mkTrust)
-			if err != nil {
-				return err
+			var old, cur *report.Report
+			var oldName, newName string
+			var err error
+			if o.since.ref != "" { // against the history store (history.go)
+				old, cur, oldName, newName, err = o.since.models(cmd.Context(), e, args, mkTrust)
+			} else if len(args) != 2 {
+				err = usageErr("diff needs OLD and NEW, or --since REF [NEW]")
+			} else {
+				oldName, newName = args[0], args[1]
+				if old, err = loadModel(args[0], mkTrust); err == nil {
+					cur, err = loadModel(args[1], mkTrust)
+				}
 			}
-			cur, err := loadModel(args[1], mkTrust)
 			if err != nil {
 				return err
 			}
 			d := report.Diff(old, cur)
-			d.Old.Source, d.New.Source = args[0], args[1]
+			d.Old.Source, d.New.Source = oldName, newName
 			var buf bytes.Buffer
 			if err := write(&buf, d); err != nil {
 				return err
@@ -95,6 +106,7 @@ func newDiffCmd(e env) *cobra.Command {
 	f.StringVar(&o.output, "output", "text", "output format: text, json or md")
 	f.BoolVar(&o.failOnNew, "fail-on-new", false, "exit 1 when something was added that is not recognized, or got worse")
 	f.StringVar(&o.config, "config", "", "trust config (trustmap.yaml) used when an argument is a snapshot")
+	o.since.bind(cmd)
 	return cmd
 }
 

@@ -140,7 +140,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"a report of another major version is refused", []string{"diff", future, diffNew}, exitUsage, `schema_version "2.0"`},
 		{"a missing file is a usage error", []string{"diff", diffOld, "/nonexistent/report.json"}, exitUsage, "no such file"},
 		{"an unknown output format is a usage error", []string{"diff", "--output", "xml", diffOld, diffNew}, exitUsage, "--output"},
-		{"one argument is a usage error", []string{"diff", diffOld}, exitUsage, "accepts 2 arg"},
+		{"one argument is a usage error", []string{"diff", diffOld}, exitUsage, "diff needs OLD and NEW, or --since"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,7 +198,8 @@ func TestScanAndAnalyzeGates(t *testing.T) {
 		{"--fail-on critical passes when nothing is critical", []string{"analyze", diffOld, "--fail-on", "critical"}, exitOK, ""},
 		{"--fail-on critical fails once a bucket is open to writes", []string{"analyze", diffNew, "--fail-on", "critical"}, exitFindings, "EP-e0e2c47b5fa0"},
 		{"--fail-on takes only a severity", []string{"analyze", diffOld, "--fail-on", "severe"}, exitUsage, "--fail-on: unknown severity"},
-		{"--fail-on-new needs --baseline", []string{"analyze", diffNew, "--fail-on-new"}, exitUsage, "--fail-on-new needs --baseline"},
+		{"--fail-on-new needs --baseline or the history store", []string{"analyze", diffNew, "--fail-on-new", "--no-store"}, exitUsage, "--fail-on-new needs --baseline"},
+		{"--fail-on-new with a new history store has nothing to compare with", []string{"analyze", diffNew, "--fail-on-new"}, exitOK, "no earlier complete scan"},
 		{"--fail-on-new passes when nothing changed", []string{"analyze", diffOld, "--baseline", oldRep, "--fail-on-new"}, exitOK, ""},
 		{"--fail-on-new fails on a new entry point", []string{"analyze", diffNew, "--baseline", oldRep, "--fail-on-new"}, exitFindings, "new entry point EP-424b537490c4"},
 		{"the baseline alone recognizes, it does not fail", []string{"analyze", diffNew, "--baseline", oldRep}, exitOK, ""},

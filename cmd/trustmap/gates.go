@@ -34,10 +34,10 @@ type gateOptions struct {
 func (o *gateOptions) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when an unrecognized, unsuppressed entry point, finding or threat is at or above this severity: low, medium, high or critical")
-	f.BoolVar(&o.failOnNew, "fail-on-new", false, "exit 1 when, compared with --baseline, something was added that is not recognized, or got worse (needs --baseline)")
+	f.BoolVar(&o.failOnNew, "fail-on-new", false, "exit 1 when, compared with --baseline (or, without it, the history store's last complete scan), something was added that is not recognized, or got worse")
 }
 
-func (o *gateOptions) validate(baseline string) error {
+func (o *gateOptions) validate(baseline string, store bool) error {
 	if o.failOn != "" {
 		switch o.failOn {
 		case "low", "medium", "high", "critical":
@@ -45,15 +45,15 @@ func (o *gateOptions) validate(baseline string) error {
 			return usageErr("--fail-on: unknown severity %q (known: low, medium, high, critical)", o.failOn)
 		}
 	}
-	if o.failOnNew && baseline == "" {
-		return usageErr("--fail-on-new needs --baseline (a previous report.json or an OTM file)")
+	if o.failOnNew && baseline == "" && !store {
+		return usageErr("--fail-on-new needs --baseline (a previous report.json or an OTM file), or the history store (not --no-store)")
 	}
 	return nil
 }
 
 // check judges the report; it returns an exitError with exitFindings when
 // a gate matched.
-func (o *gateOptions) check(rep *report.Report, baseline string) error {
+func (o *gateOptions) check(e env, rep *report.Report, baseline string, hist recorded) error {
 	var msgs []string
 	if o.failOn != "" {
 		if hits := atOrAbove(rep, results.Severity(o.failOn)); len(hits) > 0 {
@@ -71,6 +71,11 @@ func (o *gateOptions) check(rep *report.Report, baseline string) error {
 		}
 		if len(news) > 0 {
 			msgs = append(msgs, fmt.Sprintf("--fail-on-new: compared with %s, %s", baseline, summarizeRegressions(news)))
+		}
+	}
+	if o.failOnNew && baseline == "" { // the store's last complete scan (storeflags.go)
+		if m := storeGate(e, rep, hist); m != "" {
+			msgs = append(msgs, m)
 		}
 	}
 	if len(msgs) == 0 {

@@ -23,7 +23,7 @@ var fixedNow = func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, ti
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := env{stdout: &out, stderr: &errb, now: fixedNow}
+	e := env{stdout: &out, stderr: &errb, now: fixedNow, getenv: testGetenv(t)}
 	root := newRootCmd(e)
 	root.SetIn(strings.NewReader(stdin))
 	code := runRoot(context.Background(), root, args, e)

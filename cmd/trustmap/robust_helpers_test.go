@@ -58,7 +58,7 @@ func useCredentials(t *testing.T, key, secret, token string) {
 func runCLICtx(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb syncBuffer
-	e := env{stdout: &out, stderr: &errb, now: fixedNow}
+	e := env{stdout: &out, stderr: &errb, now: fixedNow, getenv: testGetenv(t)}
 	code := runRoot(ctx, newRootCmd(e), args, e)
 	return code, out.String(), errb.String()
 }

@@ -45,6 +45,9 @@ type env struct {
 	now            func() time.Time
 	// isTerminal says whether stderr is a terminal (progress bar vs lines).
 	isTerminal bool
+	// getenv reads the environment (the store's default location); nil
+	// means os.Getenv. Tests give each test its own data directory.
+	getenv func(string) string
 	// analyzers, when set, replaces the analyzer list (tests of the
 	// failure path); nil means analyzers/all.
 	analyzers []*analyzers.Analyzer
@@ -138,6 +141,7 @@ func newRootCmd(e env) *cobra.Command {
 		newAnalyzeCmd(e, g),
 		newPolicyCmd(e),
 		newDiffCmd(e),      // diff.go
+		newHistoryCmd(e),   // history.go
 		newConfigCmd(e, g), // config.go
 		newVersionCmd(e),
 	)

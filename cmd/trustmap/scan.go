@@ -26,9 +26,10 @@ import (
 type reportOptions struct {
 	outputDir string
 	formats   []string
-	config    string      // trustmap.yaml
-	baseline  string      // previous report.json or OTM file
-	gate      gateOptions // --fail-on, --fail-on-new (gates.go)
+	config    string       // trustmap.yaml
+	baseline  string       // previous report.json or OTM file
+	gate      gateOptions  // --fail-on, --fail-on-new (gates.go)
+	store     storeOptions // --store, --no-store, --store-snapshots (storeflags.go)
 
 	securityHub securityHubOptions // --security-hub (securityhub.go)
 }
@@ -67,6 +68,7 @@ func (o *reportOptions) bind(cmd *cobra.Command) {
 	f.StringVar(&o.config, "config", "", "trust config (trustmap.yaml): known accounts, organizations, expected-public resources, suppressions")
 	f.StringVar(&o.baseline, "baseline", "", "an existing model whose entry points count as recognized: a previous report.json or an OTM file")
 	o.gate.bind(cmd)        // --fail-on, --fail-on-new (gates.go)
+	o.store.bind(cmd)       // --store, --no-store, --store-snapshots (storeflags.go)
 	o.securityHub.bind(cmd) // --security-hub (securityhub.go)
 }
 
@@ -97,10 +99,10 @@ func (o *reportOptions) validate() error {
 	if o.outputDir == "" {
 		return usageErr("--output-dir must not be empty")
 	}
-	if err := o.gate.validate(o.baseline); err != nil { // gates.go
+	if err := o.gate.validate(o.baseline, !o.store.disabled); err != nil { // gates.go
 		return err
 	}
-	return nil
+	return o.store.validate()
 }
 
 func newScanCmd(e env, g *globalOptions) *cobra.Command {
@@ -129,6 +131,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err := prepareOutputDir(ro.outputDir); err != nil {
 				return err
 			}
+			ro.store.startedAt, ro.store.services = e.now(), co.services // storeflags.go
 			snap, err := collectSnapshot(cmd.Context(), e, g, co)
 			if err != nil {
 				return err
@@ -140,6 +143,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err := writeFileAtomic(filepath.Join(ro.outputDir, "snapshot.json"), buf.Bytes()); err != nil {
 				return failErr("writing snapshot: %v", err)
 			}
+			ro.store.snapshot = buf.Bytes()
 			return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 		},
 	}
@@ -156,6 +160,7 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 	if err != nil {
 		return err
 	}
+	hist := ro.store.record(ctx, e, rep) // history store (storeflags.go): sets rep.History
 	in := report.Input{Report: rep, Graph: g2, SnapshotFile: "snapshot.json"}
 	for _, f := range formats {
 		if !slices.Contains(ro.formats, f.name) {
@@ -180,7 +185,10 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 	}
 	// CI gates (gates.go), judged once every file is written. An incomplete
 	// scan keeps its own exit code and mentions the gate.
-	gateErr := ro.gate.check(rep, ro.baseline)
+	gateErr := ro.gate.check(e, rep, ro.baseline, hist)
+	if err := storeErr(hist, gateErr); err != nil {
+		return err
+	}
 	switch {
 	case !snap.Complete:
 		return &exitError{exitIncomplete, fmt.Errorf("scan %s: the report covers what was collected before it stopped%s", snap.Incomplete, gateNote(gateErr))}
@@ -222,10 +230,12 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 				return usageErr("%v", err)
 			}
 			defer f.Close()
-			snap, err := graph.ReadSnapshot(f)
+			var raw bytes.Buffer
+			snap, err := graph.ReadSnapshot(io.TeeReader(f, &raw))
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
+			ro.store.snapshot = raw.Bytes() // --store-snapshots (storeflags.go)
 			if err := prepareOutputDir(ro.outputDir); err != nil {
 				return err
 			}

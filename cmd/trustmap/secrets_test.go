@@ -129,7 +129,7 @@ func TestNoSecretReachesAnyOutputOrLogAtAnyVerbosity(t *testing.T) {
 		}
 		t.Run("verbosity "+name, func(t *testing.T) {
 			dir := t.TempDir()
-			args := []string{"scan", "--endpoint-url", srv.URL(), "--regions", "us-east-1", "--format", strings.Join(formatNames(), ","), "--output-dir", dir}
+			args := []string{"scan", "--endpoint-url", srv.URL(), "--regions", "us-east-1", "--format", strings.Join(formatNames(), ","), "--output-dir", dir, "--store-snapshots"}
 			if verbosity != "" {
 				args = append(args, verbosity)
 			}
@@ -162,6 +162,14 @@ func TestNoSecretReachesAnyOutputOrLogAtAnyVerbosity(t *testing.T) {
 			})
 			if files < len(formats)+2 {
 				t.Errorf("%d files written, want every format, the snapshot and the collected snapshot", files)
+			}
+			// The history store too: its files as they lie on disk, and
+			// the snapshot it keeps, decompressed (storetexts, history_test.go).
+			for name, text := range storeTexts(t, testStorePath(t)) {
+				texts[name] = text
+			}
+			if !strings.Contains(texts["history.db"]+texts["history.db-wal"], "function:billing") {
+				t.Errorf("the history store does not hold the scan; the test would not see a leak there")
 			}
 			for what, secret := range secrets {
 				for where, text := range texts {

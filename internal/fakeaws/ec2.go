@@ -8,14 +8,38 @@ import (
 )
 
 // EC2 (EC2 query: no Result wrapper, lower-case requestId, lists of <item>):
-// aws_wire.md §10.
+// aws_wire.md §10. DescribeRegions lives here; instances and the network
+// around them in ec2_*.go, resolved once per account (ec2_world*.go).
 
 func ec2Service() *service {
+	w := &ec2Worlds{} // per server: services() runs once per New
+	handlers := map[string]struct {
+		resource string // form field faults match on
+		h        func(*call) (*response, error)
+	}{
+		"DescribeRegions":                {"", ec2DescribeRegions},
+		"DescribeInstances":              {"", w.describeInstances},
+		"DescribeAddresses":              {"", w.describeAddresses},
+		"DescribeVpcs":                   {"", w.describeVpcs},
+		"DescribeSubnets":                {"", w.describeSubnets},
+		"DescribeInternetGateways":       {"", w.describeInternetGateways},
+		"DescribeRouteTables":            {"", w.describeRouteTables},
+		"DescribeNetworkAcls":            {"", w.describeNetworkAcls},
+		"DescribeSecurityGroups":         {"", w.describeSecurityGroups},
+		"DescribeSecurityGroupRules":     {"", w.describeSecurityGroupRules},
+		"DescribeManagedPrefixLists":     {"", w.describeManagedPrefixLists},
+		"GetManagedPrefixListEntries":    {"PrefixListId", w.getManagedPrefixListEntries},
+		"DescribeLaunchTemplates":        {"", w.describeLaunchTemplates},
+		"DescribeLaunchTemplateVersions": {"LaunchTemplateId", w.describeLaunchTemplateVersions},
+		"DescribeVpcEndpoints":           {"", w.describeVpcEndpoints},
+	}
 	return &service{route: func(c *call) (operation, bool) {
-		if c.form.Get("Action") == "DescribeRegions" {
-			return operation{name: "DescribeRegions", handle: ec2DescribeRegions}, true
+		action := c.form.Get("Action")
+		op, ok := handlers[action]
+		if !ok {
+			return operation{}, false
 		}
-		return operation{}, false
+		return operation{name: action, resource: c.form.Get(op.resource), handle: op.h}, true
 	}}
 }
 

@@ -36,6 +36,8 @@ var serviceProtocols = map[string]protocol{
 	"rds":        protoQuery,
 	"eks":        protoRESTJSON,
 	"es":         protoRESTJSON, // OpenSearch
+
+	"elasticloadbalancing": protoQuery, "elasticloadbalancingv2": protoQuery, // elb.go: Classic ELB, ELBv2
 }
 
 func protocolOf(service string) protocol {
@@ -57,10 +59,15 @@ var (
 		// CloudFront is REST-XML; its errors use this namespace (cloudfront.go).
 		"cloudfront": "http://cloudfront.amazonaws.com/doc/2020-05-31/",
 		"rds":        "http://rds.amazonaws.com/doc/2014-10-31/",
+
+		"elasticloadbalancing":   "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/", // elb.go
+		"elasticloadbalancingv2": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", // elb.go
 	}
 	apiVersions = map[string]string{"sts": "2011-06-15", "iam": "2010-05-08", "ec2": "2016-11-15",
 		"sns": "2010-03-31",
 		"rds": "2014-10-31",
+
+		"elasticloadbalancing": elbClassicVersion, "elasticloadbalancingv2": elbV2Version, // elb.go
 	}
 )
 

@@ -60,6 +60,11 @@ type Account struct {
 	RDS        RDS        `yaml:"rds"`        // fixture_rds.go
 	EKS        EKS        `yaml:"eks"`        // fixture_eks.go
 	OpenSearch OpenSearch `yaml:"opensearch"` // fixture_opensearch.go
+
+	// Internet-facing compute and the network (issue 13).
+	EC2   EC2   `yaml:"ec2"`   // fixture_ec2.go
+	ELBv2 ELBv2 `yaml:"elbv2"` // fixture_elb.go
+	ELB   ELB   `yaml:"elb"`   // fixture_elb.go (Classic)
 }
 
 // Organization is the AWS Organization an account belongs to.

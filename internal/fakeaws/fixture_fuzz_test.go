@@ -55,6 +55,7 @@ func FuzzParseFixture(f *testing.F) {
 		oneAccount,
 		"accounts:\n  - id: \"123456789012\"\n    s3: {buckets: [{name: b, policy: '{not json'}]}\nchaos: {seed: 1, rate: 0.5, kinds: [reset]}\n",
 		"accounts: [{id: \"123456789012\", roles_assumable: [{arn: x, external_id: y}]}]\n",
+		netHead + "      instances: [{name: i, subnet: a, public_ip: 203.0.113.1}]\n    elbv2:\n      target_groups: [{name: t, protocol: HTTP, port: 80, vpc: v, targets: [{id: i}]}]\n      load_balancers: [{name: l, subnets: [a, b], listeners: [{port: 80, protocol: HTTP, default_actions: [{type: forward, target_group: t}]}]}]\n    elb: {load_balancers: [{name: c, subnets: [a]}]}\n",
 		"accounts:\n  - id: \"123456789012\"\n    s3: {buckets: [{name: b, policy: &p {a: [*p]}}]}\n",
 		"latency: -1s\n", "", "accounts: [",
 		laughs,

@@ -37,6 +37,7 @@ var knownServices = []string{"s3", "s3control", "sts", "ec2", "iam", "lambda", "
 
 	// Edge and data services (issue 13).
 	"cloudfront", "wafv2", "rds", "eks", "es", // cloudfront.go, wafv2.go, rds.go, eks.go, opensearch.go (OpenSearch signs as es)
+	"elasticloadbalancing", "elasticloadbalancingv2", // elb.go: Classic ELB, ELBv2
 }
 
 type validator struct {
@@ -93,6 +94,7 @@ func (w *World) validate(name string, root *yaml.Node) error {
 		v.bucketReads(p, a)    // fixture_s3control.go
 
 		v.edgeAndData(p, a) // fixture_edge.go: CloudFront, WAFv2, RDS, EKS, OpenSearch
+		v.network(p, a)     // fixture_ec2.go: EC2, ELBv2, Classic ELB
 	}
 	v.accessPoints(w) // fixture_s3control.go
 	for i, a := range w.Accounts {

@@ -1,6 +1,7 @@
 package fakeaws
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -90,11 +91,11 @@ type clientConfig struct {
 func (s *Server) config(t *testing.T, cc clientConfig) aws.Config {
 	t.Helper()
 	addr := strings.TrimPrefix(s.URL(), "http://")
-	hc := &http.Client{Transport: &http.Transport{
+	hc := &http.Client{Transport: bufferedBody{&http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		},
-	}}
+	}}}
 	if cc.region == "" {
 		cc.region = "us-east-1"
 	}
@@ -138,6 +139,28 @@ func (s *Server) sts(t *testing.T, cc clientConfig) *sts.Client {
 
 func (s *Server) ec2(t *testing.T, cc clientConfig) *ec2.Client {
 	return ec2.NewFromConfig(s.config(t, cc), func(o *ec2.Options) { o.BaseEndpoint = aws.String(s.URL()) })
+}
+
+// bufferedBody hands the transport a copy of the request body. smithy-go
+// closes the request body as soon as client.Do returns, which on loopback
+// can be before the transport's write loop has made its final read of the
+// body (it reads once more to check for extra bytes); the transport then
+// fails the write and closes the connection under the response still being
+// read ("use of closed network connection", about one call in a few hundred
+// with a body of a few KB).
+type bufferedBody struct{ rt http.RoundTripper }
+
+func (b bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		data, err := io.ReadAll(r.Body)
+		r.Body.Close() //nolint:errcheck // the copy is what gets sent
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(data))
+	}
+	return b.rt.RoundTrip(r)
 }
 
 // apiError is what the SDK made of an error response.

@@ -29,6 +29,8 @@ func iamService() *service {
 		"GetAccessKeyLastUsed":           {"AccessKeyId", iamGetAccessKeyLastUsed},
 		"GetPolicy":                      {"PolicyArn", iamGetPolicy},
 		"GetPolicyVersion":               {"PolicyArn", iamGetPolicyVersion},
+		"ListInstanceProfiles":           {"", iamListInstanceProfiles},                  // iam_profiles.go
+		"GetInstanceProfile":             {"InstanceProfileName", iamGetInstanceProfile}, // iam_profiles.go
 	}
 	return &service{route: func(c *call) (operation, bool) {
 		action := c.form.Get("Action")

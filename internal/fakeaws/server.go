@@ -104,6 +104,8 @@ func services() map[string]*service {
 		"rds":        rdsService(),
 		"eks":        eksService(),
 		"es":         opensearchService(),
+
+		"elasticloadbalancing": elbService(), // Classic ELB, and ELBv2 by Version (elb.go)
 	}
 }
 

@@ -158,7 +158,7 @@ func TestUnknownOperations(t *testing.T) {
 			return err
 		}, apiError{"InvalidAction", 400}},
 		{"EC2 answers InvalidAction", func() error {
-			_, err := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = base }).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+			_, err := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = base }).DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
 			return err
 		}, apiError{"InvalidAction", 400}},
 		{"SQS answers UnknownOperationException, coded InvalidAction by x-amzn-query-error", func() error {
@@ -214,8 +214,8 @@ func TestErrorWireFormats(t *testing.T) {
 			xmlHeader + `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Could not find operation GetSessionToken for version 2011-06-15</Message></Error><RequestId>{id}</RequestId></ErrorResponse>`,
 			map[string]string{"Content-Type": "text/xml"}},
 		{"an EC2 error is a Response with Errors and RequestID", "POST", "/",
-			form(signedHeader(demoKey, "us-east-1", "ec2")), "Action=DescribeVpcs&Version=2016-11-15", 400,
-			xmlHeader + `<Response><Errors><Error><Code>InvalidAction</Code><Message>The action DescribeVpcs is not valid for this web service.</Message></Error></Errors><RequestID>{id}</RequestID></Response>`,
+			form(signedHeader(demoKey, "us-east-1", "ec2")), "Action=DescribeVolumes&Version=2016-11-15", 400,
+			xmlHeader + `<Response><Errors><Error><Code>InvalidAction</Code><Message>The action DescribeVolumes is not valid for this web service.</Message></Error></Errors><RequestID>{id}</RequestID></Response>`,
 			nil},
 		{"an SQS error carries __type and x-amzn-query-error", "POST", "/",
 			target(signedHeader(demoKey, "us-east-1", "sqs"), "application/x-amz-json-1.0", "AmazonSQS.DeleteQueue"), "{}", 400,
