@@ -47,10 +47,22 @@ var DefaultLimits = map[string]LimitRule{
 	// calls share 15 rps per account and region.
 	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 50}},
 	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 5}},
-	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
+	// The layer reads (ListLayers, ListLayerVersions, GetLayerVersionPolicy)
+	// are control-plane calls too: they share this 15 rps (Lambda Developer
+	// Guide, "Lambda quotas", API requests).
+	"Lambda:*": {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
 	// S3 bucket-configuration reads: no published rate; generous per action.
-	"S3:*":         {Limit: Limit{Rate: 100, Burst: 50}},
+	"S3:*": {Limit: Limit{Rate: 100, Burst: 50}},
+	// S3 Control (account Block Public Access, access points and
+	// Multi-Region Access Points): no published rate; per action and
+	// region, as its endpoints are regional (s3-control.REGION.amazonaws.com).
 	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 10}},
+	// ECR: the "Amazon ECR service quotas" page (ECR User Guide) publishes
+	// rates only for the image push and pull APIs and GetAuthorizationToken,
+	// none for DescribeRepositories, GetRepositoryPolicy or
+	// GetRegistryPolicy: 20 rps per action, as for the other unpublished
+	// control-plane reads.
+	"ECR:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// SQS: no published control-plane rate.
 	"SQS:*": {Limit: Limit{Rate: 100, Burst: 50}},
 	// IAM and STS: global, unpublished, account-wide and not increasable.
@@ -133,7 +145,7 @@ func (l *Limits) scarce(lim *rate.Limiter) bool {
 
 func isGlobalService(serviceID string) bool {
 	switch serviceID {
-	case "IAM", "Organizations", "S3 Control":
+	case "IAM", "Organizations":
 		return true
 	}
 	return false

@@ -134,6 +134,7 @@ var sdkServices = map[string][2]string{
 	"github.com/aws/aws-sdk-go-v2/service/organizations": {"Organizations", "organizations"},
 	"github.com/aws/aws-sdk-go-v2/service/sts":           {"STS", "sts"},
 	"github.com/aws/aws-sdk-go-v2/service/ec2":           {"EC2", "ec2"},
+	"github.com/aws/aws-sdk-go-v2/service/ecr":           {"ECR", "ecr"},
 }
 
 // TestFakeLimitsAgreeWithScanner checks, for every API a collector or the

@@ -27,8 +27,11 @@ import (
 //     fake allows one second's worth.
 //
 // Unpublished (AWS throttles, but says neither rate nor burst): S3 and SQS
-// reads 100 rps per action, S3 Control, STS and EC2 20 rps per action, IAM
-// 10 rps for the whole account, Organizations 2 rps for the whole account.
+// reads 100 rps per action, S3 Control, ECR, STS and EC2 20 rps per action
+// (ECR publishes rates for its image push and pull APIs only: ECR User
+// Guide, "Amazon ECR service quotas"), IAM 10 rps for the whole account,
+// Organizations 2 rps for the whole account. Lambda's layer reads share its
+// control-plane 15 rps.
 func awsThrottle() fakeaws.Throttle {
 	return fakeaws.Throttle{
 		APIs: map[string]fakeaws.Rate{
@@ -38,6 +41,7 @@ func awsThrottle() fakeaws.Throttle {
 			"s3:*":                    {Rate: 100, Burst: 100},
 			"sqs:*":                   {Rate: 100, Burst: 100},
 			"s3control:*":             {Rate: 20, Burst: 20},
+			"ecr:*":                   {Rate: 20, Burst: 20},
 			"sts:*":                   {Rate: 20, Burst: 20},
 			"ec2:*":                   {Rate: 20, Burst: 20},
 		},

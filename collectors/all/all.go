@@ -6,10 +6,12 @@ import (
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
+	"github.com/trustmap/trustmap/collectors/ecr"
 	"github.com/trustmap/trustmap/collectors/iam"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/s3"
+	"github.com/trustmap/trustmap/collectors/s3control"
 	"github.com/trustmap/trustmap/collectors/sqs"
 )
 
@@ -19,10 +21,12 @@ func Collectors() []collectors.Collector {
 		organizations.New(),
 		iam.New(),
 		s3.New(),
+		s3control.New(),
 		lambda.New(),
 		sqs.New(),
 		apigateway.New(),
 		apigatewayv2.New(),
+		ecr.New(),
 	}
 }
 
