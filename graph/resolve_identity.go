@@ -43,7 +43,23 @@ var probes = map[Kind][]probe{
 	KindIAMRole: {
 		{"sts:AssumeRole", self, EdgeCanAssume},
 	},
+	// Pull, push, and rewrite the repository policy.
+	KindECRRepository: {
+		{"ecr:BatchGetImage", self, EdgeCanRead},
+		{"ecr:PutImage", self, EdgeCanWrite},
+		{"ecr:SetRepositoryPolicy", self, EdgeCanAdminister},
+	},
+	KindLambdaLayer: {
+		{"lambda:GetLayerVersion", self, EdgeCanRead},
+	},
+	// Objects through the access point (its ARN + /object/KEY).
+	KindS3AccessPoint: {
+		{"s3:GetObject", accessPointObjects, EdgeCanRead},
+		{"s3:PutObject", accessPointObjects, EdgeCanWrite},
+	},
 }
+
+func accessPointObjects(arn string) string { return arn + "/object/*" }
 
 // identity derives what a role or user can do to the collected resources of
 // its own account through its identity policies (inline, attached managed,
@@ -116,7 +132,7 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 
 // identityKinds are the resource kinds identity edges lead to, in the order
 // they are derived.
-var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole}
+var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole, KindECRRepository, KindLambdaLayer, KindS3AccessPoint}
 
 // probeIndex holds the targets of one probe: each target's probe resource
 // (the ARN the request names), sorted, with the target's position in

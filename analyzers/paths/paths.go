@@ -32,7 +32,11 @@ var Analyzer = &analyzers.Analyzer{
 // MaxPaths bounds the paths reported (the shortest are kept).
 const MaxPaths = 1000
 
-// follows says which edges a path may take after its first hop.
+// follows says which edges a path may take after its first hop. A
+// provides-code edge (a repository or layer into the functions that run
+// its code) is taken only by a path that arrived with write access (see
+// hop.writer): a generalisation, not a case of ECR — any edge that carries
+// a writer's influence is followed only by writers.
 func follows(e *graph.Edge) bool {
 	switch e.Kind {
 	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
@@ -55,6 +59,18 @@ type hop struct {
 	prev int // index into the BFS record, -1 for the start
 	edge *graph.Edge
 	node string
+	// writer says the path arrived at node with write access (write,
+	// administer, assume): only such a path goes on along provides-code,
+	// since whoever can only read a repository or a layer runs nothing.
+	writer bool
+}
+
+// visit is what the search remembers of a node: reaching a node that
+// provides code with write access is a different state from reaching it
+// to read, since only the first leads on into what runs the code.
+type visit struct {
+	node   string
+	writer bool
 }
 
 func run(pass *analyzers.Pass) (any, error) {
@@ -102,18 +118,36 @@ func fromStart(g *graph.Graph, start *graph.Node, keep func(results.AttackPath))
 
 // fromEntry searches breadth-first from one entry edge.
 func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, keep func(results.AttackPath)) {
-	rec := []hop{{prev: -1, edge: entry, node: entry.To}}
-	seen := map[string]bool{start.ID: true, entry.To: true}
+	codes := map[string]bool{}
+	providesCode := func(id string) bool {
+		v, ok := codes[id]
+		if !ok {
+			v = slices.ContainsFunc(g.Out(id), func(e *graph.Edge) bool { return e.Kind == graph.EdgeProvidesCode })
+			codes[id] = v
+		}
+		return v
+	}
+	arrive := func(e *graph.Edge) visit {
+		return visit{e.To, e.Kind.Strong() && providesCode(e.To)}
+	}
+	first := arrive(entry)
+	rec := []hop{{prev: -1, edge: entry, node: entry.To, writer: first.writer}}
+	seen := map[visit]bool{{start.ID, false}: true, first: true}
 	queue := []int{0}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
 		for _, e := range g.Out(rec[cur].node) {
-			if !follows(e) || seen[e.To] {
+			if !follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) {
 				continue
 			}
-			seen[e.To] = true
-			rec = append(rec, hop{prev: cur, edge: e, node: e.To})
+			v := arrive(e)
+			// A node reached as a writer need not be reached again to read.
+			if seen[v] || (!v.writer && seen[visit{e.To, true}]) || e.To == start.ID {
+				continue
+			}
+			seen[v] = true
+			rec = append(rec, hop{prev: cur, edge: e, node: e.To, writer: v.writer})
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {

@@ -32,6 +32,16 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 		out = append(out, fmt.Sprintf(`pin who can send to %s with "aws:SourceArn" (the topic or bucket that should feed it) and "aws:SourceAccount"`, name))
 	case graph.ViaLambdaPermission:
 		out = append(out, fmt.Sprintf(`remove the statement granting "*" on %s, or pin it with "aws:SourceArn"/"aws:SourceAccount"`, name))
+	case graph.ViaRepositoryPolicy:
+		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanAdminister) {
+			out = append(out, fmt.Sprintf("allow other accounts only the pull actions on %s (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability), and push from a pipeline in this account", name))
+		}
+	case graph.ViaRegistryPolicy:
+		out = append(out, fmt.Sprintf("limit the registry policy's ecr:ReplicateImage to the source accounts you replicate from, and its Resource to the repository prefixes they fill (%s)", name))
+	case graph.ViaLayerPolicy:
+		out = append(out, fmt.Sprintf("remove the layer version permissions of %s that no consumer needs (RemoveLayerVersionPermission): whoever may use a layer can download its code", name))
+	case graph.ViaAccessPointPolicy, graph.ViaMRAPPolicy:
+		out = append(out, fmt.Sprintf("remove the grant from the policy of %s, or stop the bucket policy delegating to it (s3:DataAccessPointAccount); for use inside the account, give it a VPC network origin", name))
 	case graph.ViaTrustPolicy:
 		if slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA) {
 			break // already guarded
@@ -44,6 +54,9 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 				out = append(out, fmt.Sprintf("narrow %s to the resources and actions the function needs (it now reaches %s)", short(s.To), short(path.Target)))
 				break
 			}
+		}
+		if c, ok := codeOf(path); ok {
+			out = append(out, fmt.Sprintf("deploy %s by image digest and turn on IMMUTABLE image tags, so that a pushed image runs only when you deploy it", short(c.runner)))
 		}
 		if slices.ContainsFunc(path.Steps, func(s results.PathStep) bool { return s.Edge == graph.EdgeTriggers }) {
 			out = append(out, "validate the origin and shape of each event in the consumer before acting on it")
@@ -61,13 +74,16 @@ func references(stride []string, ep results.EntryPoint) []string {
 	for _, c := range stride {
 		switch c {
 		case Disclosure:
-			if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::") {
+			if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:") { // buckets, access points, Multi-Region Access Points
 				add("ATT&CK T1530 Data from Cloud Storage", "CAPEC-1")
 			} else {
 				add("ATT&CK T1552 Unsecured Credentials")
 			}
 		case Tampering:
 			add("ATT&CK T1565 Data Manipulation")
+			if ep.Via == graph.ViaRepositoryPolicy || ep.Via == graph.ViaRegistryPolicy {
+				add("ATT&CK T1525 Implant Internal Image", "ATT&CK T1195.002 Compromise Software Supply Chain")
+			}
 			if ep.Via == graph.ViaQueuePolicy {
 				add("CAPEC-125 Flooding")
 			}

@@ -192,6 +192,14 @@ func reachedFrom(g *graph.Graph, fn string) string {
 					ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(in.From), in.Via, e.From))
 				}
 			}
+		case e.Kind == graph.EdgeProvidesCode && e.Certainty != graph.False:
+			// Whoever can write the code the function runs (push its
+			// image) has its role's credentials outright.
+			for _, in := range g.In(e.From) {
+				if in.Kind.IsAccess() && in.Kind.Strong() && in.Exposure != policy.Internal && in.Exposure != "" {
+					ways = append(ways, fmt.Sprintf("%s via %s %s (code)", g.Zone(in.From), in.Via, e.From))
+				}
+			}
 		}
 	}
 	return strings.Join(uniq(ways), ", ")
