@@ -238,18 +238,27 @@ func (r *resolver) frontDoorEdges(fd frontDoor, b bucketRef, side *bucketSide, g
 		got := map[string]allowed{}
 		var actions []string
 		for _, pr := range accessPointProbes {
-			resource := n.ID
+			if !actionGranted(gr, pr.action) {
+				continue
+			}
+			keys := []string{""} // ListBucket: the access point itself
 			if pr.object {
-				resource += "/object/*"
+				keys = objectPrefixes(gr, n.ID)
+			} else if !grantCovers(gr, n.ID) {
+				keys = nil
 			}
-			if !actionGranted(gr, pr.action) || !grantCovers(gr, resource) {
+			best := False
+			var bestEv Evidence
+			for _, key := range keys {
+				t, ev := r.bucketAllows(fd, b, side, c, pr.action, pr.object, key)
+				if t.Or(best) != best {
+					best, bestEv = t.Or(best), ev
+				}
+			}
+			if best == False || (i > 0 && best != True) {
 				continue
 			}
-			t, ev := r.bucketAllows(fd, b, side, c, pr.action, pr.object)
-			if t == False || (i > 0 && t != True) {
-				continue
-			}
-			got[pr.action] = allowed{t, ev}
+			got[pr.action] = allowed{best, bestEv}
 			actions = append(actions, pr.action)
 		}
 		if len(actions) == 0 {
@@ -349,9 +358,36 @@ func (r *resolver) bucketSide(b bucketRef) *bucketSide {
 	return s
 }
 
+// objectPrefixes are the object key prefixes a grant's Resource reaches
+// through the front door arn (ARN/object/KEY): the literal part of each
+// pattern after "/object/", up to its first wildcard ("" for every key).
+// None when the grant names no object of this front door.
+func objectPrefixes(gr policy.Grant, arn string) []string {
+	base := arn + "/object/"
+	var out []string
+	for _, p := range gr.Resources {
+		lit := p
+		if i := strings.IndexAny(p, "*?"); i >= 0 {
+			lit = p[:i]
+		}
+		switch {
+		case strings.HasPrefix(lit, base):
+			out = append(out, strings.TrimPrefix(lit, base))
+		case strings.HasPrefix(base, lit) && lit != p:
+			out = append(out, "") // a wildcard before the key: every object
+		}
+	}
+	if len(gr.Resources) == 0 {
+		out = []string{""}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // bucketAllows asks the bucket's policy whether it lets caller c do
-// action through the front door.
-func (r *resolver) bucketAllows(fd frontDoor, b bucketRef, side *bucketSide, c caller, action string, object bool) (Tri, Evidence) {
+// action through the front door, on the objects under key (object
+// actions) or on the bucket.
+func (r *resolver) bucketAllows(fd frontDoor, b bucketRef, side *bucketSide, c caller, action string, object bool, key string) (Tri, Evidence) {
 	const src = "s3:GetBucketPolicy"
 	switch {
 	case side.node == nil:
@@ -373,7 +409,7 @@ func (r *resolver) bucketAllows(fd frontDoor, b bucketRef, side *bucketSide, c c
 	}
 	resource := "arn:aws:s3:::" + b.name
 	if object {
-		resource += "/*"
+		resource += "/" + key + "*"
 	}
 	ctx := map[string][]string{
 		"s3:DataAccessPointAccount":   {fd.n.Account},
@@ -388,8 +424,10 @@ func (r *resolver) bucketAllows(fd frontDoor, b bucketRef, side *bucketSide, c c
 	if d.Effect != policy.DecisionAllow {
 		return False, Evidence{}
 	}
-	ev := Evidence{Source: src, Statements: d.Statements, Actions: []string{action}, Conditions: d.Conditions, Guards: d.Guards,
-		Detail: "the policy of bucket " + b.name + " allows " + action + " through this " + kindWord(fd.n.Kind)}
+	// The bucket's statements are named in words: the entry point's
+	// statements are those of the access point policy that grants.
+	ev := Evidence{Source: src, Actions: []string{action}, Conditions: d.Conditions, Guards: d.Guards,
+		Detail: "the policy of bucket " + b.name + " allows " + action + " through this " + kindWord(fd.n.Kind) + " (" + statementList(d.Statements) + ")"}
 	t := True
 	if d.Conditional || (side.public && side.block.RestrictPublicBuckets == Unknown && c.kind != policy.KindService) {
 		t = Unknown

@@ -176,7 +176,8 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 	}
 	sum := sha256.Sum256([]byte(key.String()))
 	p.ID = "AP-" + hex.EncodeToString(sum[:])[:12]
-	p.Severity = severity(edges[0], edges[len(edges)-1], certain)
+	code := slices.ContainsFunc(edges, func(e *graph.Edge) bool { return e.Kind == graph.EdgeProvidesCode })
+	p.Severity = severity(edges[0], edges[len(edges)-1], certain, code)
 	p.EntryVia = edges[0].Via
 	p.Certain = certain
 	return p
@@ -184,9 +185,12 @@ func build(g *graph.Graph, zone graph.Zone, start *graph.Node, rec []hop, last i
 
 // severity: from the open internet (or any account) to a write or
 // administration is critical, to a read high; from a named outside party
-// one step lower. An uncertain hop lowers it by one.
-func severity(first, last *graph.Edge, certain bool) results.Severity {
-	strong := last.Kind.Strong()
+// one step lower. A path that puts code where something runs it
+// (provides-code, taken only after write access) gives the runner's
+// whole identity, as assuming a role does: strong wherever it ends. An
+// uncertain hop lowers it by one.
+func severity(first, last *graph.Edge, certain, code bool) results.Severity {
+	strong := last.Kind.Strong() || code
 	rank := 2
 	switch {
 	case first.Exposure == policy.Public && strong:

@@ -41,7 +41,11 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 	case graph.ViaLayerPolicy:
 		out = append(out, fmt.Sprintf("remove the layer version permissions of %s that no consumer needs (RemoveLayerVersionPermission): whoever may use a layer can download its code", name))
 	case graph.ViaAccessPointPolicy, graph.ViaMRAPPolicy:
-		out = append(out, fmt.Sprintf("remove the grant from the policy of %s, or stop the bucket policy delegating to it (s3:DataAccessPointAccount); for use inside the account, give it a VPC network origin", name))
+		m := fmt.Sprintf("remove the grant from the policy of %s, or stop the bucket policy delegating to access points (s3:DataAccessPointAccount)", name)
+		if n, ok := g.Node(ep.ResourceARN); ok && n.AccessPoint != nil && n.AccessPoint.NetworkOrigin != "VPC" {
+			m += "; for use inside the account, create access points with a VPC network origin"
+		}
+		out = append(out, m)
 	case graph.ViaTrustPolicy:
 		if slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA) {
 			break // already guarded

@@ -171,6 +171,9 @@ func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
+		if !last.Edge.IsAccess() {
+			return fmt.Sprintf("use %s to reach %s", name, short(path.Target))
+		}
 		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)

@@ -153,7 +153,7 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
-		if path != nil && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
+		if beyondBackend(path) && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
 			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(path)...))
 		}
 		if len(subs) == 0 {
@@ -197,6 +197,13 @@ func compute(c graph.Class) graph.Class {
 		return graph.ClassCompute
 	}
 	return c
+}
+
+// beyondBackend says whether a path goes further than a front door's own
+// backend (an access point's bucket): only then does it reach something
+// the entry point's grant did not already give.
+func beyondBackend(path *results.AttackPath) bool {
+	return path != nil && slices.ContainsFunc(path.Steps[1:], func(s results.PathStep) bool { return s.Edge != graph.EdgeRoutesTo })
 }
 
 // code is where a path takes code: the resource that provides it, what

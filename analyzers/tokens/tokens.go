@@ -172,11 +172,20 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	pass.Report(analyzers.Finding{
 		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing function's role credentials are worth stealing",
 		Severity: sev, Confidence: results.ConfidenceMedium, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
-		Message: fmt.Sprintf("%s is reachable from %s; if its execution-role credentials leak (SSRF, an environment dump), they allow %s — %s",
-			fn.Name, how, strings.Join(grants, "; "), note),
+		Message: fmt.Sprintf("%s is reachable from %s; %s, they allow %s — %s",
+			fn.Name, how, leak(how), strings.Join(grants, "; "), note),
 		Remediation: fmt.Sprintf("narrow %s to the resources the function needs, and add an aws:SourceVpc or aws:ViaAWSService condition where the function runs in a VPC or calls through AWS services", role),
 		Evidence:    evidence,
 	})
+}
+
+// leak says how the credentials get out: leaked by the function, or
+// handed to whoever supplies its code (a way marked "(code)").
+func leak(how string) string {
+	if strings.Contains(how, "(code)") {
+		return "code pushed there runs with its execution-role credentials, and whether or not they leak (SSRF, an environment dump)"
+	}
+	return "if its execution-role credentials leak (SSRF, an environment dump)"
 }
 
 // reachedFrom says how a function is reachable from outside ("" if not).
