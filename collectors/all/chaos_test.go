@@ -24,7 +24,8 @@ import (
 
 // The fixed seed and rate of the exact test: every kind of fault, a
 // listing that fails for good (API Gateway v2 GetApis in eu-west-1, lost to
-// a throttling storm), and a per-resource read that does (IAM GetPolicy).
+// a throttling storm), and per-resource reads that do (IAM GetPolicy, the
+// Block Public Access of bucket acme-reports).
 const (
 	chaosSeed = 21
 	chaosRate = 0.3
@@ -48,6 +49,9 @@ var collectedKinds = map[graph.Kind]bool{
 	graph.KindRestAPI: true, graph.KindRestAPIStage: true, graph.KindRestAPIMethod: true, graph.KindHTTPAPI: true,
 	graph.KindHTTPAPIRoute: true, graph.KindHTTPAPIStage: true, graph.KindDomainName: true, graph.KindIAMRole: true,
 	graph.KindIAMUser: true, graph.KindIAMGroup: true, graph.KindIAMPolicy: true, graph.KindAccessKey: true,
+	graph.KindECRRepository: true, graph.KindS3AccessPoint: true, graph.KindMultiRegionAccessPoint: true, graph.KindLambdaLayer: true,
+	// Not KindECRRegistry: a registry is a node only when its policy
+	// exists or could not be read, so a failed read adds one.
 }
 
 func resources(s *graph.Snapshot) map[string]graph.Node {
@@ -111,6 +115,14 @@ func listingFailed(n graph.Node, gaps []graph.Gap) bool {
 		return has("apigatewayv2", "GetApis", "") || has("apigatewayv2", "GetRoutes", apiID())
 	case graph.KindHTTPAPIStage:
 		return has("apigatewayv2", "GetApis", "") || has("apigatewayv2", "GetStages", apiID())
+	case graph.KindECRRepository:
+		return has("ecr", "DescribeRepositories", "")
+	case graph.KindS3AccessPoint:
+		return has("s3control", "ListAccessPoints", "")
+	case graph.KindMultiRegionAccessPoint:
+		return has("s3control", "ListMultiRegionAccessPoints", "")
+	case graph.KindLambdaLayer:
+		return has("lambda", "ListLayers", "") || has("lambda", "ListLayerVersions", n.Layer.Layer)
 	case graph.KindIAMUser:
 		if strings.HasSuffix(n.ID, ":root") { // only the credential report's <root_account> row names it
 			return has("iam", "GetCredentialReport", "")
@@ -361,9 +373,9 @@ func TestAChaoticScanFinishesAndAccountsForEveryCallResourceAndFinding(t *testin
 	// The figures are exact: the faults are a function of the seed and of
 	// each key's own call order, which the collectors keep.
 	want := chaosFigures{
-		Calls: 139, OK: 97, Retried: 40, Gapped: 2, Unexplained: 0,
-		Injected: map[string]int64{"500": 6, "503": 5, "throttle": 13, "reset": 9, "truncate": 3, "malformed": 4, "slow": 2},
-		Gaps:     2, Resources: 44, EntryPoints: 17, Findings: 47,
+		Calls: 205, OK: 140, Retried: 62, Gapped: 3, Unexplained: 0,
+		Injected: map[string]int64{"500": 7, "503": 5, "throttle": 21, "reset": 11, "truncate": 8, "malformed": 9, "slow": 4},
+		Gaps:     3, Resources: 53, EntryPoints: 22, Findings: 61,
 		LostResources: 5, LostEPs: 0, LostFindings: 0,
 	}
 	if diff := cmp.Diff(want, fig); diff != "" {
