@@ -267,7 +267,7 @@ func (r *resolver) frontDoorEdges(fd frontDoor, b bucketRef, side *bucketSide, g
 		drawn = true
 		kind, exposure, principal := c.kind, c.exposure, c.principal
 		var extraGuards []policy.Guard
-		detail := "the bucket " + b.name + " admits it through this " + kindWord(n.Kind)
+		var extraConds, details []string
 		if fd.vpc != "" {
 			// Only requests from the VPC reach the access point.
 			if kind == policy.KindAnyone {
@@ -277,23 +277,45 @@ func (r *resolver) frontDoorEdges(fd frontDoor, b bucketRef, side *bucketSide, g
 				exposure = policy.CrossAccount
 			}
 			extraGuards = append(extraGuards, policy.GuardSourceVPC)
-			detail += "; network origin VPC " + fd.vpc + ": requests from that VPC only"
+			extraConds = append(extraConds, "network origin VPC "+fd.vpc)
+			details = append(details, "network origin VPC "+fd.vpc+": requests from that VPC only")
 		}
 		if i > 0 {
-			detail += "; the " + kindWord(n.Kind) + " policy allows anyone, the bucket policy only " + c.principal
+			details = append(details, "the "+kindWord(n.Kind)+" policy allows anyone, the bucket policy only "+c.principal)
 		}
 		if note != "" {
-			detail += "; " + note
+			details = append(details, note)
 		}
 		from := r.principal(principal, kind, n.Account, false)
 		for ek, acts := range EdgeKindsFor(actions, nil) {
 			holds := False
 			e := grantEdge(from, n.ID, ek, fd.via, acts, gr, source, certainty)
+			// One piece of evidence per bucket decision, with the
+			// actions it allows.
+			pieces := map[string]*Evidence{}
+			var order []string
 			for _, a := range acts {
 				holds = holds.Or(got[a].holds)
-				if got[a].ev.Source != "" {
-					e.Evidence = append(e.Evidence, got[a].ev)
+				ev := got[a].ev
+				if ev.Source == "" {
+					continue
 				}
+				k := ev.Detail + "\x00" + statementList(ev.Statements) + "\x00" + strings.Join(ev.Conditions, "\x00")
+				if p, ok := pieces[k]; ok {
+					p.Actions = append(p.Actions, a)
+					continue
+				}
+				ev.Actions = []string{a}
+				pieces[k] = &ev
+				order = append(order, k)
+			}
+			for _, k := range order {
+				ev := *pieces[k]
+				if ev.Detail == "" {
+					ev.Detail = fmt.Sprintf("the policy of bucket %s allows %s through this %s (%s)", b.name, strings.Join(ev.Actions, ", "), kindWord(n.Kind), statementList(ev.Statements))
+					ev.Statements = nil
+				}
+				e.Evidence = append(e.Evidence, ev)
 			}
 			if holds == Unknown {
 				e.Certainty = Unknown
@@ -302,8 +324,10 @@ func (r *resolver) frontDoorEdges(fd frontDoor, b bucketRef, side *bucketSide, g
 			if len(extraGuards) > 0 {
 				e.Guards = sortedGuards(append(slices.Clone(e.Guards), extraGuards...))
 				e.Evidence[0].Guards = e.Guards
+				e.Conditions = append(slices.Clone(e.Conditions), extraConds...)
+				e.Evidence[0].Conditions = append(slices.Clone(e.Evidence[0].Conditions), extraConds...)
 			}
-			e.Evidence[0].Detail = detail
+			e.Evidence[0].Detail = strings.Join(details, "; ")
 			r.edge(e)
 		}
 	}
@@ -426,8 +450,10 @@ func (r *resolver) bucketAllows(fd frontDoor, b bucketRef, side *bucketSide, c c
 	}
 	// The bucket's statements are named in words: the entry point's
 	// statements are those of the access point policy that grants.
-	ev := Evidence{Source: src, Actions: []string{action}, Conditions: d.Conditions, Guards: d.Guards,
-		Detail: "the policy of bucket " + b.name + " allows " + action + " through this " + kindWord(fd.n.Kind) + " (" + statementList(d.Statements) + ")"}
+	// Statements are turned into words when the pieces are grouped
+	// (frontDoorEdges): the entry point's statements are those of the
+	// policy that grants.
+	ev := Evidence{Source: src, Statements: d.Statements, Actions: []string{action}, Conditions: d.Conditions, Guards: d.Guards}
 	t := True
 	if d.Conditional || (side.public && side.block.RestrictPublicBuckets == Unknown && c.kind != policy.KindService) {
 		t = Unknown
