@@ -132,6 +132,15 @@ func (l *Limits) For(account, region, serviceID, op string) *rate.Limiter {
 	return lim
 }
 
+// base is the documented (scaled) rate of the bucket an API draws from, 0
+// when it is not limited.
+func (l *Limits) base(serviceID, op string) float64 {
+	if l == nil || l.scale <= 0 {
+		return 0
+	}
+	return l.Rule(serviceID, op).Limit.Rate * l.scale
+}
+
 // scarceRate is the rate (before scaling) at or below which a bucket's
 // calls always go first for a slot: Lambda's 15 rps, API Gateway's 10 and
 // 2.5, IAM's and Organizations'. Their tokens are the scan's critical path

@@ -23,6 +23,7 @@ import (
 var tiny = []string{
 	"--buckets", "60", "--functions", "60", "--queues", "60", "--rest-apis", "12", "--rest-resources", "2",
 	"--rest-methods", "2", "--http-apis", "12", "--http-routes", "3", "--roles", "60", "--users", "10",
+	"--repositories", "30", "--access-points", "30", "--mraps", "2", "--layers", "30",
 	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
 }
 
@@ -64,6 +65,8 @@ func TestATinyScenarioIsScannedCompletelyAndFindsWhatWasPlanted(t *testing.T) {
 			res.EntryMissing == 0 && res.EntryUnexpected == 0},
 		{"nothing was throttled", res.Throttled == 0 && res.Retries == 0},
 		{"calls per resource are counted", res.CallsPerResource["s3"].PerResource > 4 && res.CallsPerResource["lambda"].PerResource >= 2},
+		{"the new services' calls per resource are counted", res.CallsPerResource["ecr"].PerResource >= 1 && res.CallsPerResource["s3control"].PerResource >= 1 &&
+			res.CallsPerResource["lambda-layers"].PerResource >= 1},
 		{"peak memory is measured", res.PeakHeapMB > 0},
 	}
 	for _, c := range checks {

@@ -33,6 +33,7 @@ import (
 //	               without an embedded one (at most 100 per region)
 //	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations,
 //	               GetStages and GetAuthorizers per 500
+//	ecr, s3control, lambda's layers and images, S3 default encryption: plan_code.go
 //
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
@@ -147,6 +148,7 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "s3", "GetPublicAccessBlock", 1)
 		add(r, "s3", "GetBucketOwnershipControls", 1)
 		add(r, "s3", "GetBucketNotificationConfiguration", 1)
+		add(r, "s3", "GetBucketEncryption", 1)
 		depth := 1
 		if b.Policy != nil {
 			add(r, "s3", "GetBucketPolicyStatus", 1)
@@ -190,8 +192,9 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "sqs", "GetQueueAttributes", queues)
 		chains = append(chains, lq+min(queues, 1))
 
-		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add))
+		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add), codePlan(a, r, regionOf, add))
 	}
+	chains = append(chains, mrapPlan(a, add))
 	p.Chain = 2 + slices.Max(chains)
 	return p
 }

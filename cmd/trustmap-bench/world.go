@@ -47,6 +47,10 @@ type scenario struct {
 	Roles         int      `json:"roles"`
 	AdminRoles    int      `json:"admin_roles"`
 	Users         int      `json:"users"`
+	Repositories  int      `json:"ecr_repositories"`
+	AccessPoints  int      `json:"access_points"`
+	MRAPs         int      `json:"multi_region_access_points"`
+	Layers        int      `json:"lambda_layers"` // each with layerVersions versions
 	ExposeEvery   int      `json:"expose_every"`
 }
 
@@ -113,6 +117,10 @@ func generate(s scenario) *generated {
 	g.restAPIs(s, a)
 	g.httpAPIs(s, a)
 	g.iam(s, a)
+	g.ecr(s, a)          // world_code.go
+	g.accessPoints(s, a) // world_code.go
+	g.layers(s, a)       // world_code.go
+	g.code(s, a)         // world_code.go
 	return g
 }
 
