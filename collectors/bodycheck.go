@@ -60,7 +60,7 @@ const (
 var bodyFormats = map[string]bodyFormat{
 	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML, "SNS": bodyXML,
 	"Lambda": bodyJSON, "API Gateway": bodyJSON, "ApiGatewayV2": bodyJSON, "SQS": bodyJSON, "Organizations": bodyJSON,
-	"EventBridge": bodyJSON, "KMS": bodyJSON, "Secrets Manager": bodyJSON,
+	"EventBridge": bodyJSON, "KMS": bodyJSON, "Secrets Manager": bodyJSON, "ECR": bodyJSON,
 }
 
 // s3Payloads are S3 operations whose body is not an XML document: the
@@ -76,6 +76,7 @@ var s3Roots = map[string]string{
 	"GetPublicAccessBlock":               "PublicAccessBlockConfiguration",
 	"GetBucketOwnershipControls":         "OwnershipControls",
 	"GetBucketNotificationConfiguration": "NotificationConfiguration",
+	"GetBucketEncryption":                "ServerSideEncryptionConfiguration",
 }
 
 type bodyCheck struct{}

@@ -70,6 +70,15 @@ var notFoundCodes = map[string]bool{
 	"AWS.SimpleQueueService.NonExistentQueue": true,
 	"QueueDoesNotExist":                       true,
 	"AWSOrganizationsNotInUseException":       true,
+	// ECR, S3 access points and Multi-Region Access Points, S3 default
+	// encryption (before January 2023 a bucket could have none).
+	"RepositoryPolicyNotFoundException":              true,
+	"RegistryPolicyNotFoundException":                true,
+	"RepositoryNotFoundException":                    true,
+	"NoSuchAccessPointPolicy":                        true,
+	"NoSuchAccessPoint":                              true,
+	"NoSuchMultiRegionAccessPoint":                   true,
+	"ServerSideEncryptionConfigurationNotFoundError": true,
 }
 
 var deniedCodes = map[string]bool{

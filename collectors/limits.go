@@ -47,10 +47,22 @@ var DefaultLimits = map[string]LimitRule{
 	// calls share 15 rps per account and region.
 	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 50}},
 	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 5}},
-	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
+	// The layer reads (ListLayers, ListLayerVersions, GetLayerVersionPolicy)
+	// are control-plane calls too: they share this 15 rps (Lambda Developer
+	// Guide, "Lambda quotas", API requests).
+	"Lambda:*": {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
 	// S3 bucket-configuration reads: no published rate; generous per action.
-	"S3:*":         {Limit: Limit{Rate: 100, Burst: 50}},
+	"S3:*": {Limit: Limit{Rate: 100, Burst: 50}},
+	// S3 Control (account Block Public Access, access points and
+	// Multi-Region Access Points): no published rate; per action and
+	// region, as its endpoints are regional (s3-control.REGION.amazonaws.com).
 	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 10}},
+	// ECR: the "Amazon ECR service quotas" page (ECR User Guide) publishes
+	// rates only for the image push and pull APIs and GetAuthorizationToken,
+	// none for DescribeRepositories, GetRepositoryPolicy or
+	// GetRegistryPolicy: 20 rps per action, as for the other unpublished
+	// control-plane reads.
+	"ECR:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// SQS: no published control-plane rate.
 	"SQS:*": {Limit: Limit{Rate: 100, Burst: 50}},
 	// IAM and STS: global, unpublished, account-wide and not increasable.
@@ -147,6 +159,15 @@ func (l *Limits) For(account, region, serviceID, op string) *rate.Limiter {
 	return lim
 }
 
+// base is the documented (scaled) rate of the bucket an API draws from, 0
+// when it is not limited.
+func (l *Limits) base(serviceID, op string) float64 {
+	if l == nil || l.scale <= 0 {
+		return 0
+	}
+	return l.Rule(serviceID, op).Limit.Rate * l.scale
+}
+
 // scarceRate is the rate (before scaling) at or below which a bucket's
 // calls always go first for a slot: Lambda's 15 rps, API Gateway's 10 and
 // 2.5, IAM's and Organizations'. Their tokens are the scan's critical path
@@ -160,7 +181,7 @@ func (l *Limits) scarce(lim *rate.Limiter) bool {
 
 func isGlobalService(serviceID string) bool {
 	switch serviceID {
-	case "IAM", "Organizations", "S3 Control":
+	case "IAM", "Organizations":
 		return true
 	}
 	return false

@@ -31,8 +31,20 @@ const (
 	KindIAMPolicy         Kind = "IAMPolicy"
 	KindAccessKey         Kind = "AccessKey"
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
-	KindExternalEndpoint  Kind = "ExternalEndpoint"
-	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
+	// ECR: a private repository, and the private registry of one account and
+	// region (which holds the registry policy; AWS gives it no ARN, so its
+	// id is arn:aws:ecr:REGION:ACCOUNT:registry, see attrs_ecr.go).
+	KindECRRepository Kind = "ECRRepository"
+	KindECRRegistry   Kind = "ECRRegistry"
+	// S3 access points (regional, with a network origin) and Multi-Region
+	// Access Points (global): named ways into buckets (attrs_s3ap.go).
+	KindS3AccessPoint          Kind = "S3AccessPoint"
+	KindMultiRegionAccessPoint Kind = "MultiRegionAccessPoint"
+	// KindLambdaLayer is one version of a Lambda layer: its ARN ends in the
+	// version number (attrs_lambda_layer.go).
+	KindLambdaLayer      Kind = "LambdaLayer"
+	KindExternalEndpoint Kind = "ExternalEndpoint"
+	KindSecurityGroup    Kind = "EC2SecurityGroup" // network.go
 )
 
 // Principal kinds: who can call, rather than what is called.
@@ -107,6 +119,12 @@ type Node struct {
 	AccessKey   *AccessKey      `json:"access_key,omitempty"`
 
 	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
+
+	Repository  *ECRRepository          `json:"ecr_repository,omitempty"`
+	Registry    *ECRRegistry            `json:"ecr_registry,omitempty"`
+	AccessPoint *S3AccessPoint          `json:"s3_access_point,omitempty"`
+	MRAP        *MultiRegionAccessPoint `json:"multi_region_access_point,omitempty"`
+	Layer       *LambdaLayer            `json:"lambda_layer,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.

@@ -82,6 +82,11 @@ var judges = []judge{
 	{KindIAMRole, (*resolver).roleTrust},
 	{KindIAMRole, (*resolver).identity},
 	{KindIAMUser, (*resolver).identity},
+	{KindECRRepository, (*resolver).ecrRepository},
+	{KindECRRegistry, (*resolver).ecrRegistry},
+	{KindLambdaLayer, (*resolver).lambdaLayer},
+	{KindS3AccessPoint, (*resolver).s3AccessPoint},
+	{KindMultiRegionAccessPoint, (*resolver).multiRegionAccessPoint},
 	// Listings left unread (resolve_unread.go).
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
@@ -98,10 +103,12 @@ type resolver struct {
 	in          map[string][]*Edge // the snapshot's structural edges by target
 	added       [][]Edge           // the edges Resolve derives, in chunks (see edge)
 	probeIdx    map[probeKey]*probeIndex
-	parsed      map[string]parsedPolicy  // identity policy documents by text, parsed once
-	trust       map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
-	keyPolicies map[*Node][]policy.Grant // key policies' grants, analysed once (resolve_kms.go)
-	stages      map[string]int           // stages per API id (resolve_apigw.go), counted once
+	parsed      map[string]parsedPolicy   // identity policy documents by text, parsed once
+	trust       map[*Node][]policy.Grant  // role trust policies' sts:AssumeRole grants, analysed once
+	keyPolicies map[*Node][]policy.Grant  // key policies' grants, analysed once (resolve_kms.go)
+	stages      map[string]int            // stages per API id (resolve_apigw.go), counted once
+	registries  map[string]registryJudged // ECR registry policies, judged once (resolve_ecr.go)
+	buckets     map[string]*bucketSide    // buckets behind access points, judged once (resolve_accesspoint.go)
 }
 
 func (r *resolver) node(id string) (*Node, bool) {
@@ -321,12 +328,22 @@ func EdgeKindOf(action string) EdgeKind {
 		// Using the key to encrypt (kms:GenerateDataKey* and kms:ReEncrypt*
 		// are how AWS services write data under it): not administering it.
 		return EdgeCanAccess
+	case strings.HasPrefix(name, "batch") && len(name) > len("batch") && !strings.Contains(name, "*"):
+		// BatchGetImage reads, BatchDeleteImage writes: what a batch does
+		// is what its verb does.
+		return EdgeKindOf(svc + ":" + strings.TrimPrefix(name, "batch"))
 	case strings.HasPrefix(name, "get") || strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") || strings.HasPrefix(name, "head"):
 		return EdgeCanRead
 	case strings.HasPrefix(name, "put") || strings.HasPrefix(name, "delete") || strings.HasPrefix(name, "create") ||
 		strings.HasPrefix(name, "update") || strings.HasPrefix(name, "restore") || strings.HasPrefix(name, "abort") ||
-		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy"):
-		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") || strings.Contains(name, "grant") {
+		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy") || strings.HasPrefix(name, "set") ||
+		// Pushing an image: ecr:InitiateLayerUpload, UploadLayerPart,
+		// CompleteLayerUpload (then PutImage); importing one through a
+		// pull through cache rule.
+		strings.HasPrefix(name, "initiate") || strings.HasPrefix(name, "upload") || strings.HasPrefix(name, "complete") ||
+		strings.HasPrefix(name, "import"):
+		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") || strings.Contains(name, "grant") ||
+			(strings.HasPrefix(name, "set") && strings.Contains(name, "attributes")) {
 			return EdgeCanAdminister
 		}
 		return EdgeCanWrite

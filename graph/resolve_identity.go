@@ -63,7 +63,23 @@ var probes = map[Kind][]probe{
 		{"secretsmanager:PutSecretValue", self, EdgeCanWrite},
 		{"secretsmanager:PutResourcePolicy", self, EdgeCanAdminister},
 	},
+	// Pull, push, and rewrite the repository policy.
+	KindECRRepository: {
+		{"ecr:BatchGetImage", self, EdgeCanRead},
+		{"ecr:PutImage", self, EdgeCanWrite},
+		{"ecr:SetRepositoryPolicy", self, EdgeCanAdminister},
+	},
+	KindLambdaLayer: {
+		{"lambda:GetLayerVersion", self, EdgeCanRead},
+	},
+	// Objects through the access point (its ARN + /object/KEY).
+	KindS3AccessPoint: {
+		{"s3:GetObject", accessPointObjects, EdgeCanRead},
+		{"s3:PutObject", accessPointObjects, EdgeCanWrite},
+	},
 }
+
+func accessPointObjects(arn string) string { return arn + "/object/*" }
 
 // gates are the resource kinds whose own policy must admit a caller of the
 // same account as well as the caller's identity policies: a role's trust
@@ -154,7 +170,8 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 
 // identityKinds are the resource kinds identity edges lead to, in the order
 // they are derived.
-var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole, KindSNSTopic, KindEventBus, KindKMSKey, KindSecret}
+var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole, KindSNSTopic, KindEventBus, KindKMSKey, KindSecret,
+	KindECRRepository, KindLambdaLayer, KindS3AccessPoint}
 
 // probeIndex holds the targets of one probe: each target's probe resource
 // (the ARN the request names), sorted, with the target's position in

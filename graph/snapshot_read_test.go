@@ -310,9 +310,11 @@ func TestA100MBSnapshotIsReadInBoundedMemory(t *testing.T) {
 	// The decoded snapshot is live; beyond it the reader holds one node's
 	// JSON and a window of 1–2 MiB, never the file. What the peak shows
 	// beyond the snapshot is the node slice growing (old and new arrays
-	// alive at once) and the collector's headroom: measured 28 MB, against
-	// 100+ MB for any reader that holds the file.
-	if over > st.Size()/3 {
+	// alive at once) and the collector's headroom: measured 28 MB with a
+	// 256-byte Node, 38 MB with the 296-byte Node of issue 12's resource
+	// kinds (the growth is two node arrays, so it scales with the size of
+	// a Node), against 100+ MB for any reader that holds the file.
+	if over > st.Size()/2 {
 		t.Errorf("the heap peaked %d MB above the decoded snapshot for a %d MB file: the reader holds the file", over>>20, st.Size()>>20)
 	}
 }

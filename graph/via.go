@@ -51,3 +51,18 @@ const (
 	// (resolve_protects.go).
 	ViaEncryption Via = "encryption"
 )
+
+// Ways in and links of ECR, S3 access points and Lambda layers.
+const (
+	ViaRepositoryPolicy  Via = "repository-policy"   // an ECR repository policy
+	ViaRegistryPolicy    Via = "registry-policy"     // an ECR private registry policy (replication, pull through cache)
+	ViaAccessPointPolicy Via = "access-point-policy" // an S3 access point policy, with the bucket policy behind it
+	ViaMRAPPolicy        Via = "mrap-policy"         // a Multi-Region Access Point policy, with the bucket policies behind it
+	ViaLayerPolicy       Via = "layer-policy"        // a Lambda layer version's permissions
+
+	ViaImage             Via = "image"                     // ECR repository → the function running its image (provides-code)
+	ViaLayer             Via = "layer"                     // layer version → the function that loads it (provides-code)
+	ViaAccessPoint       Via = "access-point"              // access point → its bucket (routes-to)
+	ViaMultiRegionAccess Via = "multi-region-access-point" // Multi-Region Access Point → each of its buckets (routes-to)
+	ViaDefaultEncryption Via = "default-encryption"        // KMS key → the bucket whose default encryption names it (protects)
+)

@@ -42,6 +42,20 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 		out = append(out, fmt.Sprintf("retire the grants on %s that no partner still needs, and give the rest encryption-context constraints", name))
 	case graph.ViaSecretPolicy:
 		out = append(out, fmt.Sprintf(`remove the statements of %s's resource policy that reach outside the account, or pin them with "aws:PrincipalOrgID"; put policies with BlockPublicPolicy`, name))
+	case graph.ViaRepositoryPolicy:
+		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanAdminister) {
+			out = append(out, fmt.Sprintf("allow other accounts only the pull actions on %s (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability), and push from a pipeline in this account", name))
+		}
+	case graph.ViaRegistryPolicy:
+		out = append(out, fmt.Sprintf("limit the registry policy's ecr:ReplicateImage to the source accounts you replicate from, and its Resource to the repository prefixes they fill (%s)", name))
+	case graph.ViaLayerPolicy:
+		out = append(out, fmt.Sprintf("remove the layer version permissions of %s that no consumer needs (RemoveLayerVersionPermission): whoever may use a layer can download its code", name))
+	case graph.ViaAccessPointPolicy, graph.ViaMRAPPolicy:
+		m := fmt.Sprintf("remove the grant from the policy of %s, or stop the bucket policy delegating to access points (s3:DataAccessPointAccount)", name)
+		if n, ok := g.Node(ep.ResourceARN); ok && n.AccessPoint != nil && n.AccessPoint.NetworkOrigin != "VPC" {
+			m += "; for use inside the account, create access points with a VPC network origin"
+		}
+		out = append(out, m)
 	case graph.ViaTrustPolicy:
 		if slices.Contains(ep.Guards, policy.GuardExternalID) || slices.Contains(ep.Guards, policy.GuardMFA) {
 			break // already guarded
@@ -54,6 +68,9 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 				out = append(out, fmt.Sprintf("narrow %s to the resources and actions the function needs (it now reaches %s)", short(s.To), short(path.Target)))
 				break
 			}
+		}
+		if c, ok := codeOf(path); ok {
+			out = append(out, fmt.Sprintf("deploy %s by image digest and turn on IMMUTABLE image tags, so that a pushed image runs only when you deploy it", short(c.runner)))
 		}
 		if slices.ContainsFunc(path.Steps, func(s results.PathStep) bool { return s.Edge == graph.EdgeTriggers }) {
 			out = append(out, "validate the origin and shape of each event in the consumer before acting on it")
@@ -77,7 +94,7 @@ func references(stride []string, ep results.EntryPoint) []string {
 		switch c {
 		case Disclosure:
 			switch {
-			case strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::"):
+			case strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:"): // buckets, access points, Multi-Region Access Points
 				add("ATT&CK T1530 Data from Cloud Storage", "CAPEC-1")
 			case ep.ResourceType == graph.KindSecret:
 				add("ATT&CK T1555.006 Credentials from Password Stores: Cloud Secrets Management Stores")
@@ -86,6 +103,9 @@ func references(stride []string, ep results.EntryPoint) []string {
 			}
 		case Tampering:
 			add("ATT&CK T1565 Data Manipulation")
+			if ep.Via == graph.ViaRepositoryPolicy || ep.Via == graph.ViaRegistryPolicy {
+				add("ATT&CK T1525 Implant Internal Image", "ATT&CK T1195.002 Compromise Software Supply Chain")
+			}
 			if ep.Via == graph.ViaQueuePolicy {
 				add("CAPEC-125 Flooding")
 			}

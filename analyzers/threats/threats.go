@@ -95,7 +95,11 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 		t.STRIDE = append(t.STRIDE, s.category)
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
-	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
+	v := verb(ep)
+	if _, ok := codeOf(path); ok {
+		v = "push code into"
+	}
+	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, v, name)
 	root := &results.AttackNode{Goal: goal(ep, path, name), Holds: graph.True}
 	for _, s := range subs {
 		root.Children = append(root.Children, s.node)
@@ -185,8 +189,18 @@ func verb(ep results.EntryPoint) string {
 }
 
 func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
+	if c, ok := codeOf(path); ok {
+		g := fmt.Sprintf("push code to %s that %s runs", name, short(c.runner))
+		if c.role != "" {
+			g += " with the credentials of " + short(c.role)
+		}
+		return g
+	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
+		if !last.Edge.IsAccess() {
+			return fmt.Sprintf("use %s to reach %s", name, short(path.Target))
+		}
 		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)

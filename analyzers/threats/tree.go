@@ -99,6 +99,8 @@ func stepGoal(s results.PathStep) string {
 		return "run with the credentials of " + short(s.To)
 	case graph.EdgeCanAssume:
 		return "assume " + short(s.To)
+	case graph.EdgeProvidesCode:
+		return "have the code run by " + short(s.To)
 	}
 	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), short(s.To))
 }
@@ -129,7 +131,7 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	case ep.HasAccess(graph.EdgeCanAssume):
 		add(Spoofing, "act as "+name+" from outside the account", chain())
 		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(path)...))
-	case isCompute(ep.ResourceType):
+	case elementClass(g, ep) == graph.ClassCompute:
 		if ep.Authorizer == "" && ep.Exposure == policy.Public {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
@@ -147,14 +149,21 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 			}
 			add(Disclosure, "read data from "+name, chain(decrypt...))
 		}
-		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
+		if c, ok := codeOf(path); ok {
+			// What the resource holds is code that something runs.
+			add(Tampering, "push code into "+name+" that "+short(c.runner)+" runs", chain(follow(path)...))
+			if c.role != "" {
+				add(ElevationPrivs, "run code with the credentials of "+short(c.role), chain(follow(path)...))
+			}
+			add(DenialOfSvc, "delete or overwrite the code "+short(c.runner)+" deploys", chain())
+		} else if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
 			add(Tampering, "plant or alter data in "+name, chain(follow(path)...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
 		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
-		if path != nil && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
+		if beyondBackend(path) && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
 			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(path)...))
 		}
 		if len(subs) == 0 {
@@ -164,9 +173,66 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	return subs
 }
 
-// isCompute says whether an entry point runs code: compute itself, or a
-// front door that hands requests to it.
-func isCompute(kind graph.Kind) bool {
-	c := kind.Class()
-	return c == graph.ClassCompute || c == graph.ClassFrontDoor
+// elementClass is the class of element an entry point is for STRIDE: the
+// class of its resource, except that a front door takes the class of what
+// it hands requests to (a function URL or an API method runs compute; an
+// S3 access point serves a bucket's data). A front door whose backend the
+// scan does not know is treated as compute, the broader set of threats.
+func elementClass(g *graph.Graph, ep results.EntryPoint) graph.Class {
+	c := ep.ResourceType.Class()
+	if c != graph.ClassFrontDoor {
+		return compute(c)
+	}
+	data := false
+	for _, e := range g.Out(ep.ResourceARN) {
+		if e.Kind != graph.EdgeRoutesTo && e.Kind != graph.EdgeIntegratesWith {
+			continue
+		}
+		to, ok := g.Node(e.To)
+		switch {
+		case ok && to.Kind.Class() == graph.ClassCompute:
+			return graph.ClassCompute
+		case ok && to.Kind.Class() == graph.ClassData, !ok && strings.HasPrefix(e.To, "arn:aws:s3:::"):
+			data = true
+		}
+	}
+	if data {
+		return graph.ClassData
+	}
+	return graph.ClassCompute
+}
+
+func compute(c graph.Class) graph.Class {
+	if c == graph.ClassFrontDoor {
+		return graph.ClassCompute
+	}
+	return c
+}
+
+// beyondBackend says whether a path goes further than a front door's own
+// backend (an access point's bucket): only then does it reach something
+// the entry point's grant did not already give.
+func beyondBackend(path *results.AttackPath) bool {
+	return path != nil && slices.ContainsFunc(path.Steps[1:], func(s results.PathStep) bool { return s.Edge != graph.EdgeRoutesTo })
+}
+
+// code is where a path takes code: the resource that provides it, what
+// runs it, and the role it runs with.
+type code struct{ runner, role string }
+
+// codeOf says whether a path goes on from its entry point into something
+// that runs the code the entry point holds (a provides-code step: an
+// image, a layer), and with which role.
+func codeOf(path *results.AttackPath) (code, bool) {
+	if path == nil || len(path.Steps) < 2 || path.Steps[1].Edge != graph.EdgeProvidesCode {
+		return code{}, false
+	}
+	c := code{runner: path.Steps[1].To}
+	for _, s := range path.Steps[2:] {
+		if s.Edge == graph.EdgeExecutesAs {
+			c.role = s.To
+			break
+		}
+	}
+	return c, true
 }

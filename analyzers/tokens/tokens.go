@@ -176,11 +176,20 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	pass.Report(analyzers.Finding{
 		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing function's role credentials are worth stealing",
 		Severity: sev, Confidence: results.ConfidenceMedium, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
-		Message: fmt.Sprintf("%s is reachable from %s; if its execution-role credentials leak (SSRF, an environment dump), they allow %s — %s",
-			fn.Name, how, strings.Join(grants, "; "), note),
+		Message: fmt.Sprintf("%s is reachable from %s; %s, they allow %s — %s",
+			fn.Name, how, leak(how), strings.Join(grants, "; "), note),
 		Remediation: fmt.Sprintf("narrow %s to the resources the function needs, and add an aws:SourceVpc or aws:ViaAWSService condition where the function runs in a VPC or calls through AWS services", role),
 		Evidence:    evidence,
 	})
+}
+
+// leak says how the credentials get out: leaked by the function, or
+// handed to whoever supplies its code (a way marked "(code)").
+func leak(how string) string {
+	if strings.Contains(how, "(code)") {
+		return "code pushed there runs with its execution-role credentials, and whether or not they leak (SSRF, an environment dump)"
+	}
+	return "if its execution-role credentials leak (SSRF, an environment dump)"
 }
 
 // maxHops bounds how far back reachedFrom walks from compute: an entry
@@ -191,7 +200,8 @@ const maxHops = 4
 // reachedFrom says how a function (or other compute) is reachable from
 // outside ("" if not): an access edge from outside into it, or into
 // something that leads to it along structural edges (routes-to,
-// integrates-with, triggers) that are not inert.
+// integrates-with, triggers) that are not inert; or whoever may write the
+// code it runs (a strong access edge into what provides its code).
 func reachedFrom(g *graph.Graph, fn string) string {
 	var ways []string
 	seen := map[string]bool{fn: true}
@@ -211,6 +221,14 @@ func reachedFrom(g *graph.Graph, fn string) string {
 					e.Certainty != graph.False && !seen[e.From]:
 					seen[e.From] = true
 					next = append(next, e.From)
+				case e.Kind == graph.EdgeProvidesCode && e.Certainty != graph.False:
+					// Whoever can write the code the function runs (push
+					// its image) has its role's credentials outright.
+					for _, in := range g.In(e.From) {
+						if in.Kind.IsAccess() && in.Kind.Strong() && in.Exposure != policy.Internal && in.Exposure != "" {
+							ways = append(ways, fmt.Sprintf("%s via %s %s (code)", g.Zone(in.From), in.Via, e.From))
+						}
+					}
 				}
 			}
 		}

@@ -38,9 +38,12 @@ import (
 //     Guide, "Amazon EventBridge quotas").
 //
 // Unpublished (AWS throttles, but says neither rate nor burst): S3 and SQS
-// reads 100 rps per action, S3 Control, STS and EC2 20 rps per action, IAM
-// 10 rps for the whole account, Organizations 2 rps for the whole account,
-// SNS GetTopicAttributes 30 rps (SNS's rate for its list reads).
+// reads 100 rps per action, S3 Control, ECR, STS and EC2 20 rps per action
+// (ECR publishes rates for its image push and pull APIs only: ECR User
+// Guide, "Amazon ECR service quotas"), IAM 10 rps for the whole account,
+// Organizations 2 rps for the whole account, SNS GetTopicAttributes 30 rps
+// (SNS's rate for its list reads). Lambda's layer reads share its
+// control-plane 15 rps.
 func awsThrottle() fakeaws.Throttle {
 	t := fakeaws.Throttle{
 		APIs: map[string]fakeaws.Rate{
@@ -50,6 +53,7 @@ func awsThrottle() fakeaws.Throttle {
 			"s3:*":                    {Rate: 100, Burst: 100},
 			"sqs:*":                   {Rate: 100, Burst: 100},
 			"s3control:*":             {Rate: 20, Burst: 20},
+			"ecr:*":                   {Rate: 20, Burst: 20},
 			"sts:*":                   {Rate: 20, Burst: 20},
 			"ec2:*":                   {Rate: 20, Burst: 20},
 			"sns:*":                   {Rate: 30, Burst: 30},

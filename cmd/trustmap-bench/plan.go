@@ -42,6 +42,7 @@ import (
 //	               aliases included); per key: DescribeKey, GetKeyPolicy, ListGrants per 100
 //	secretsmanager per region: ListSecrets per 100 (EventBridge connections' secrets
 //	               included, those scheduled for deletion not); per secret: GetResourcePolicy
+//	ecr, s3control, lambda's layers and images, S3 default encryption: plan_code.go
 //
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
@@ -156,6 +157,7 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "s3", "GetPublicAccessBlock", 1)
 		add(r, "s3", "GetBucketOwnershipControls", 1)
 		add(r, "s3", "GetBucketNotificationConfiguration", 1)
+		add(r, "s3", "GetBucketEncryption", 1)
 		depth := 1
 		if b.Policy != nil {
 			add(r, "s3", "GetBucketPolicyStatus", 1)
@@ -200,8 +202,10 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		chains = append(chains, lq+min(queues, 1))
 
 		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add),
-			snsPlan(a, r, regionOf, add), eventsPlan(a, r, regionOf, add), kmsPlan(a, r, regionOf, add), secretsPlan(a, r, regionOf, add))
+			snsPlan(a, r, regionOf, add), eventsPlan(a, r, regionOf, add), kmsPlan(a, r, regionOf, add), secretsPlan(a, r, regionOf, add),
+			codePlan(a, r, regionOf, add))
 	}
+	chains = append(chains, mrapPlan(a, add))
 	p.Chain = 2 + slices.Max(chains)
 	return p
 }

@@ -53,6 +53,10 @@ type scenario struct {
 	APIDestinations int      `json:"api_destinations"`
 	Keys            int      `json:"kms_keys"`
 	Secrets         int      `json:"secrets"`
+	Repositories    int      `json:"ecr_repositories"`
+	AccessPoints    int      `json:"access_points"`
+	MRAPs           int      `json:"multi_region_access_points"`
+	Layers          int      `json:"lambda_layers"` // each with layerVersions versions
 	ExposeEvery     int      `json:"expose_every"`
 }
 
@@ -123,6 +127,10 @@ func generate(s scenario) *generated {
 	g.eventBridge(s, a)
 	g.kms(s, a)
 	g.secrets(s, a)
+	g.ecr(s, a)          // world_code.go
+	g.accessPoints(s, a) // world_code.go
+	g.layers(s, a)       // world_code.go
+	g.code(s, a)         // world_code.go
 	return g
 }
 

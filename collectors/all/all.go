@@ -6,12 +6,14 @@ import (
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
+	"github.com/trustmap/trustmap/collectors/ecr"
 	"github.com/trustmap/trustmap/collectors/eventbridge"
 	"github.com/trustmap/trustmap/collectors/iam"
 	"github.com/trustmap/trustmap/collectors/kms"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/s3"
+	"github.com/trustmap/trustmap/collectors/s3control"
 	"github.com/trustmap/trustmap/collectors/secretsmanager"
 	"github.com/trustmap/trustmap/collectors/sns"
 	"github.com/trustmap/trustmap/collectors/sqs"
@@ -23,6 +25,7 @@ func Collectors() []collectors.Collector {
 		organizations.New(),
 		iam.New(),
 		s3.New(),
+		s3control.New(),
 		lambda.New(),
 		sqs.New(),
 		apigateway.New(),
@@ -31,6 +34,7 @@ func Collectors() []collectors.Collector {
 		eventbridge.New(),
 		kms.New(),
 		secretsmanager.New(),
+		ecr.New(),
 	}
 }
 

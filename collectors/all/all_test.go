@@ -166,3 +166,46 @@ func TestNoClientAndNoShippedActionCanReadASecretValue(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCollectorReadsImageContentOrCode: who may pull, push or
+// use code is a fact of the resource policies; the content is not needed
+// and must not be readable with the shipped policy.
+//   - ecr:BatchGetImage returns image manifests, ecr:GetDownloadUrlForLayer
+//     a URL to download a layer, ecr:GetAuthorizationToken a Docker
+//     password: the ECR collector reads repository and registry policies
+//     only, and the image a function runs comes from the function
+//     (lambda:GetFunction's ImageUri).
+//   - lambda:GetLayerVersion returns a URL to download the layer's code:
+//     ListLayerVersions and GetLayerVersionPolicy say all trustmap needs.
+//
+// Secret values are TestNoClientAndNoShippedActionCanReadASecretValue's.
+func TestNoCollectorReadsImageContentOrCode(t *testing.T) {
+	forbidden := []string{
+		"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken",
+		"lambda:GetLayerVersion", "lambda:GetLayerVersionByArn",
+	}
+	data, err := os.ReadFile("../../iam/trustmap-readonly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Collectors() {
+		d, ok := c.(collectors.Describer)
+		if !ok {
+			continue
+		}
+		for _, spec := range d.Clients() {
+			for m, acts := range spec.Actions {
+				for _, a := range acts {
+					if slices.Contains(forbidden, a) {
+						t.Errorf("collector %s: %s needs %s, which returns content", c.Name(), m, a)
+					}
+				}
+			}
+		}
+	}
+	for _, a := range forbidden {
+		if strings.Contains(string(data), `"`+a+`"`) {
+			t.Errorf("the shipped policy grants %s", a)
+		}
+	}
+}

@@ -5,11 +5,16 @@
 // # Calls
 //
 // Per region: ListFunctions, one call per 50 functions; ListEventSourceMappings,
-// one call per 100 mappings (once per region, not per function).
+// one call per 100 mappings (once per region, not per function); ListLayers,
+// one call per 50 layers, then per layer ListLayerVersions (per 50 versions)
+// and per version GetLayerVersionPolicy (layers.go).
 // Per function: GetPolicy (1) and ListFunctionUrlConfigs (1; one more per 50
 // URLs, which no real function reaches: a function has at most one URL per
-// alias). Per URL on an alias: one GetPolicy with that Qualifier.
-// So a region with N functions costs about 2N + N/50 + 1 calls.
+// alias); GetFunction only for a function of package type Image, for its
+// image URI (code.go). Per URL on an alias: one GetPolicy with that
+// Qualifier. So a region with N functions (I of them Image functions), L
+// layers and V layer versions costs about 2N + I + N/50 + 1 + L + V + L/50
+// calls.
 //
 // # Why every function's URLs are listed
 //
@@ -67,6 +72,11 @@ type api interface {
 	GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
 	ListFunctionUrlConfigs(context.Context, *lambda.ListFunctionUrlConfigsInput, ...func(*lambda.Options)) (*lambda.ListFunctionUrlConfigsOutput, error)
 	ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error)
+	// Code: Image functions' image URI, and the region's layers (code.go, layers.go).
+	GetFunction(context.Context, *lambda.GetFunctionInput, ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error)
+	ListLayers(context.Context, *lambda.ListLayersInput, ...func(*lambda.Options)) (*lambda.ListLayersOutput, error)
+	ListLayerVersions(context.Context, *lambda.ListLayerVersionsInput, ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error)
+	GetLayerVersionPolicy(context.Context, *lambda.GetLayerVersionPolicyInput, ...func(*lambda.Options)) (*lambda.GetLayerVersionPolicyOutput, error)
 }
 
 // Page sizes: ListFunctions returns at most 50 per page whatever is asked,
@@ -101,6 +111,10 @@ func (*Collector) Clients() []collectors.ClientSpec {
 			"GetPolicy":               {"lambda:GetPolicy"},
 			"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},
 			"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
+			"GetFunction":             {"lambda:GetFunction"},
+			"ListLayers":              {"lambda:ListLayers"},
+			"ListLayerVersions":       {"lambda:ListLayerVersions"},
+			"GetLayerVersionPolicy":   {"lambda:GetLayerVersionPolicy"},
 		}},
 	}
 }
@@ -113,11 +127,16 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
 	errs := &collectors.Errors{}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(2, c.concurrency()+1))
+	g.SetLimit(max(3, c.concurrency()+2))
 
 	// The mappings are listed once for the region, beside the functions.
 	g.Go(func() error {
 		c.mappings(gctx, t, b, client, errs)
+		return nil
+	})
+	// So are the layers.
+	g.Go(func() error {
+		c.layers(gctx, t, b, client, errs)
 		return nil
 	})
 
@@ -163,11 +182,15 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 		defer close(done)
 		attrs.Policy = c.policy(ctx, t, b, client, name, "", errs)
 	}()
+	image := make(chan *graph.FunctionImage, 1)
+	go func() { image <- c.image(ctx, t, b, client, fn, errs) }()
 	urls, known := c.urls(ctx, t, b, client, name, errs)
 	attrs.URLKnown = known
 	<-done
+	attrs.Image = <-image
 
 	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaFunction, Name: name, Account: t.Account, Region: t.Region, Function: attrs})
+	codeEdges(b, arn, fn, attrs.Image)
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,
