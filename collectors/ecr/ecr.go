@@ -82,7 +82,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, c.concurrency()+1))
 	g.Go(func() error {
@@ -93,7 +93,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "DescribeRepositories", "", err)
+			errs.Fail(t.Region, "DescribeRepositories", "", err)
 			break
 		}
 		for _, repo := range page.Repositories {
@@ -107,7 +107,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {
@@ -120,7 +120,7 @@ func (c *Collector) concurrency() int {
 // registry reads the region's registry policy. A registry without one
 // adds no node: it lets no one in. A failed read adds the registry with
 // its policy Unknown, so the report says what could not be judged.
-func (c *Collector) registry(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) {
+func (c *Collector) registry(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) {
 	const src = "ecr:GetRegistryPolicy"
 	var doc graph.Doc
 	out, err := client.GetRegistryPolicy(ctx, &ecr.GetRegistryPolicyInput{})
@@ -130,7 +130,7 @@ func (c *Collector) registry(ctx context.Context, t collectors.Target, b *graph.
 	case err == nil, collectors.IsNotFound(err):
 		return
 	default:
-		errs.Gap(t, b, service, "GetRegistryPolicy", "", err)
+		errs.Fail(t.Region, "GetRegistryPolicy", "", err)
 		doc = graph.Hidden(src)
 	}
 	b.AddNode(graph.Node{
@@ -140,7 +140,7 @@ func (c *Collector) registry(ctx context.Context, t collectors.Target, b *graph.
 }
 
 // repository reads one repository's policy and adds its node.
-func (c *Collector) repository(ctx context.Context, t collectors.Target, b *graph.Builder, client api, repo types.Repository, errs *collectors.Errors) {
+func (c *Collector) repository(ctx context.Context, t collectors.Target, b *graph.Builder, client api, repo types.Repository, errs *collectors.Gaps) {
 	const src = "ecr:GetRepositoryPolicy"
 	name := aws.ToString(repo.RepositoryName)
 	attrs := &graph.ECRRepository{
@@ -167,7 +167,7 @@ func (c *Collector) repository(ctx context.Context, t collectors.Target, b *grap
 		// which leaves it with no policy either.)
 		attrs.Policy = graph.Absent(src)
 	default:
-		errs.Gap(t, b, service, "GetRepositoryPolicy", name, err)
+		errs.Fail(t.Region, "GetRepositoryPolicy", name, err)
 		attrs.Policy = graph.Hidden(src)
 	}
 	arn := aws.ToString(repo.RepositoryArn)

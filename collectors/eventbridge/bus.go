@@ -15,7 +15,7 @@ import (
 
 // bus adds one event bus and lists its rules; each rule's targets are read
 // in g, beside the other buses' rules.
-func (c *Collector) bus(ctx context.Context, t collectors.Target, b *graph.Builder, client api, g *errgroup.Group, name, arn, policy *string, errs *collectors.Errors) {
+func (c *Collector) bus(ctx context.Context, t collectors.Target, b *graph.Builder, client api, g *errgroup.Group, name, arn, policy *string, errs *collectors.Gaps) {
 	const src = "events:ListEventBuses"
 	busName, busARN := aws.ToString(name), aws.ToString(arn)
 	attrs := &graph.EventBus{Policy: graph.Absent(src), RulesKnown: graph.True}
@@ -27,7 +27,7 @@ func (c *Collector) bus(ctx context.Context, t collectors.Target, b *graph.Build
 		page, err := client.ListRules(ctx, &eventbridge.ListRulesInput{EventBusName: aws.String(busName), Limit: aws.Int32(pageLimit), NextToken: token})
 		if err != nil {
 			if !collectors.IsNotFound(err) { // deleted since ListEventBuses: no rules left
-				errs.Gap(t, b, service, "ListRules", busName, err)
+				errs.Fail(t.Region, "ListRules", busName, err)
 				attrs.RulesKnown = graph.Unknown
 			}
 			break
@@ -69,7 +69,7 @@ func (c *Collector) ruleNode(t collectors.Target, b *graph.Builder, busARN strin
 }
 
 // targets lists a rule's targets and adds an edge to each.
-func (c *Collector) targets(ctx context.Context, t collectors.Target, b *graph.Builder, client api, busName string, r types.Rule, errs *collectors.Errors) {
+func (c *Collector) targets(ctx context.Context, t collectors.Target, b *graph.Builder, client api, busName string, r types.Rule, errs *collectors.Gaps) {
 	name, arn := aws.ToString(r.Name), aws.ToString(r.Arn)
 	var out []graph.EventTarget
 	known := graph.True
@@ -79,7 +79,7 @@ func (c *Collector) targets(ctx context.Context, t collectors.Target, b *graph.B
 			Rule: aws.String(name), EventBusName: aws.String(busName), Limit: aws.Int32(pageLimit), NextToken: token})
 		if err != nil {
 			if !collectors.IsNotFound(err) {
-				errs.Gap(t, b, service, "ListTargetsByRule", name, err)
+				errs.Fail(t.Region, "ListTargetsByRule", name, err)
 				known = graph.Unknown
 			}
 			break

@@ -13,12 +13,12 @@ import (
 // apiDestinations lists the region's API destinations: each is a node, and
 // an edge to the HTTPS endpoint outside AWS it sends events to, so a rule
 // targeting it shows data leaving for the internet zone.
-func (c *Collector) apiDestinations(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) {
+func (c *Collector) apiDestinations(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) {
 	var token *string
 	for {
 		page, err := client.ListApiDestinations(ctx, &eventbridge.ListApiDestinationsInput{Limit: aws.Int32(pageLimit), NextToken: token})
 		if err != nil {
-			errs.Gap(t, b, service, "ListApiDestinations", "", err)
+			errs.Fail(t.Region, "ListApiDestinations", "", err)
 			return
 		}
 		for _, d := range page.ApiDestinations {

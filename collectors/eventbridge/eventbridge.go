@@ -83,7 +83,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, c.concurrency()+1))
 	g.Go(func() error {
@@ -94,7 +94,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for {
 		page, err := client.ListEventBuses(gctx, &eventbridge.ListEventBusesInput{Limit: aws.Int32(pageLimit), NextToken: token})
 		if err != nil {
-			errs.Gap(t, b, service, "ListEventBuses", "", err)
+			errs.Fail(t.Region, "ListEventBuses", "", err)
 			break
 		}
 		for _, bus := range page.EventBuses {
@@ -111,7 +111,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {

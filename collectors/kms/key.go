@@ -20,7 +20,7 @@ const policyName = "default"
 // key reads one key's metadata, policy and grants side by side and adds
 // its node, reporting whether it did. A key deleted since ListKeys
 // (NotFoundException) is dropped.
-func (c *Collector) key(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id, arn string, errs *collectors.Errors) bool {
+func (c *Collector) key(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id, arn string, errs *collectors.Gaps) bool {
 	attrs := &graph.KMSKey{}
 	var gone bool
 	var wg sync.WaitGroup
@@ -48,7 +48,7 @@ func (c *Collector) key(ctx context.Context, t collectors.Target, b *graph.Build
 
 // describe reads DescribeKey into attrs; it reports gone for a key that no
 // longer exists.
-func (c *Collector) describe(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, attrs *graph.KMSKey, errs *collectors.Errors) (gone bool) {
+func (c *Collector) describe(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, attrs *graph.KMSKey, errs *collectors.Gaps) (gone bool) {
 	out, err := client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 	switch {
 	case err == nil && out.KeyMetadata != nil:
@@ -63,14 +63,14 @@ func (c *Collector) describe(ctx context.Context, t collectors.Target, b *graph.
 	case collectors.IsNotFound(err):
 		return true
 	default:
-		errs.Gap(t, b, service, "DescribeKey", id, err)
+		errs.Fail(t.Region, "DescribeKey", id, err)
 	}
 	return false
 }
 
 // policy reads the key policy. Every key has one, so a failed read is
 // Hidden, never Absent.
-func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, errs *collectors.Errors) graph.Doc {
+func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, errs *collectors.Gaps) graph.Doc {
 	const src = "kms:GetKeyPolicy"
 	out, err := client.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(id), PolicyName: aws.String(policyName)})
 	switch {
@@ -80,14 +80,14 @@ func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Bu
 		// An empty answer, or a key deleted meanwhile: not read either way.
 		return graph.Hidden(src)
 	default:
-		errs.Gap(t, b, service, "GetKeyPolicy", id, err)
+		errs.Fail(t.Region, "GetKeyPolicy", id, err)
 		return graph.Hidden(src)
 	}
 }
 
 // grants lists a key's grants. The Tri says whether the listing completed;
 // on failure the grants read so far are kept.
-func (c *Collector) grants(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, errs *collectors.Errors) ([]graph.KMSGrant, graph.Tri) {
+func (c *Collector) grants(ctx context.Context, t collectors.Target, b *graph.Builder, client api, id string, errs *collectors.Gaps) ([]graph.KMSGrant, graph.Tri) {
 	var out []graph.KMSGrant
 	p := kms.NewListGrantsPaginator(client, &kms.ListGrantsInput{KeyId: aws.String(id), Limit: aws.Int32(grantsPage)})
 	for p.HasMorePages() {
@@ -96,7 +96,7 @@ func (c *Collector) grants(ctx context.Context, t collectors.Target, b *graph.Bu
 			if collectors.IsNotFound(err) {
 				return out, graph.True
 			}
-			errs.Gap(t, b, service, "ListGrants", id, err)
+			errs.Fail(t.Region, "ListGrants", id, err)
 			return out, graph.Unknown
 		}
 		for _, g := range page.Grants {

@@ -93,7 +93,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, c.concurrency()+1))
 	aliases := make(chan map[string][]string, 1)
@@ -107,7 +107,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListKeys", "", err)
+			errs.Fail(t.Region, "ListKeys", "", err)
 			break
 		}
 		for _, k := range page.Keys {
@@ -141,7 +141,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 			})
 		}
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {
@@ -155,13 +155,13 @@ func (c *Collector) concurrency() int {
 // alias with no target (a predefined AWS alias whose key does not exist
 // yet) names nothing. On failure the aliases read so far are kept and the
 // gap says the rest are unknown.
-func (c *Collector) aliases(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) map[string][]string {
+func (c *Collector) aliases(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) map[string][]string {
 	out := map[string][]string{}
 	p := kms.NewListAliasesPaginator(client, &kms.ListAliasesInput{Limit: aws.Int32(aliasesPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListAliases", "", err)
+			errs.Fail(t.Region, "ListAliases", "", err)
 			return out
 		}
 		for _, a := range page.Aliases {

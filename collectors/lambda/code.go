@@ -23,12 +23,12 @@ import (
 // GetFunction's Code holds ImageUri and ResolvedImageUri and no download
 // URL (Code.Location is for .zip packages). The environment values it also
 // returns are dropped here, as everywhere.
-func (c *Collector) image(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *collectors.Errors) *graph.FunctionImage {
+func (r *reader) image(ctx context.Context, fn types.FunctionConfiguration) *graph.FunctionImage {
 	if fn.PackageType != types.PackageTypeImage {
 		return nil
 	}
 	name := aws.ToString(fn.FunctionName)
-	out, err := client.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+	out, err := r.client.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
 	switch {
 	case err == nil && out.Code != nil:
 		return &graph.FunctionImage{Known: graph.True, URI: aws.ToString(out.Code.ImageUri), ResolvedURI: aws.ToString(out.Code.ResolvedImageUri)}
@@ -37,7 +37,7 @@ func (c *Collector) image(ctx context.Context, t collectors.Target, b *graph.Bui
 	case collectors.IsNotFound(err):
 		return &graph.FunctionImage{Known: graph.True} // deleted since the listing
 	default:
-		errs.Gap(t, b, service, "GetFunction", name, err)
+		r.gaps.Fail(r.t.Region, "GetFunction", name, err)
 		return &graph.FunctionImage{Known: graph.Unknown}
 	}
 }

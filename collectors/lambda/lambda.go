@@ -28,6 +28,20 @@
 //   - an AWS_IAM URL needs no resource-policy statement for callers in the
 //     owner account, yet it is an entry point the threat model must show.
 //
+// # When the listing is not available
+//
+// Some endpoints do not implement ListFunctionUrlConfigs (moto answers 404
+// with an HTML page), and some audit policies grant
+// lambda:GetFunctionUrlConfig but not the list call. When the list call is
+// denied or unsupported, the function's URLs are read the other way:
+// GetFunctionUrlConfig for the function, ListAliases, and
+// GetFunctionUrlConfig with each alias as Qualifier
+// (ResourceNotFoundException means no URL there). After urlListFailures
+// such failures running in a region, the list call is no longer tried
+// there. The coverage section says, in one gap on ListFunctionUrlConfigs,
+// that the other form was used and for how many functions: no URL fact is
+// missing unless another gap says so.
+//
 // The cost is small in time: Lambda limits GetPolicy to 15 requests per
 // second on its own, and every other control-plane call (ListFunctions,
 // ListFunctionUrlConfigs, ListEventSourceMappings) shares a second 15 rps
@@ -77,6 +91,9 @@ type api interface {
 	ListLayers(context.Context, *lambda.ListLayersInput, ...func(*lambda.Options)) (*lambda.ListLayersOutput, error)
 	ListLayerVersions(context.Context, *lambda.ListLayerVersionsInput, ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error)
 	GetLayerVersionPolicy(context.Context, *lambda.GetLayerVersionPolicyInput, ...func(*lambda.Options)) (*lambda.GetLayerVersionPolicyOutput, error)
+	// The other way to read URLs, when the list call is denied or unsupported.
+	GetFunctionUrlConfig(context.Context, *lambda.GetFunctionUrlConfigInput, ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error)
+	ListAliases(context.Context, *lambda.ListAliasesInput, ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error)
 }
 
 // Page sizes: ListFunctions returns at most 50 per page whatever is asked,
@@ -85,6 +102,7 @@ const (
 	functionsPage = 50
 	urlsPage      = 50
 	mappingsPage  = 100
+	aliasesPage   = 50
 )
 
 // Collector reads Lambda in one account and region.
@@ -115,6 +133,8 @@ func (*Collector) Clients() []collectors.ClientSpec {
 			"ListLayers":              {"lambda:ListLayers"},
 			"ListLayerVersions":       {"lambda:ListLayerVersions"},
 			"GetLayerVersionPolicy":   {"lambda:GetLayerVersionPolicy"},
+			"GetFunctionUrlConfig":    {"lambda:GetFunctionUrlConfig"},
+			"ListAliases":             {"lambda:ListAliases"},
 		}},
 	}
 }
@@ -125,40 +145,57 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	r := &reader{t: t, b: b, client: client, gaps: collectors.NewGaps(t, b, service), form: &urlForm{}}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(3, c.concurrency()+2))
+	// The functions read at once, and the region's mappings: with at most
+	// FunctionConcurrency+1 functions in flight, the URL list call is tried
+	// at most that many times after the third failure (urlForm).
+	g.SetLimit(c.concurrency() + 1)
 
 	// The mappings are listed once for the region, beside the functions.
 	g.Go(func() error {
-		c.mappings(gctx, t, b, client, errs)
+		r.mappings(gctx)
 		return nil
 	})
-	// So are the layers.
-	g.Go(func() error {
-		c.layers(gctx, t, b, client, errs)
-		return nil
-	})
+	// So are the layers, beside the group: their reads draw from their own
+	// buckets and do not take a function's place in it.
+	layersDone := make(chan struct{})
+	go func() {
+		defer close(layersDone)
+		c.layers(ctx, t, b, client, r.gaps)
+	}()
 
 	p := lambda.NewListFunctionsPaginator(client, &lambda.ListFunctionsInput{MaxItems: aws.Int32(functionsPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListFunctions", "", err)
+			r.gaps.Fail(t.Region, "ListFunctions", "", err)
 			break
 		}
 		for _, fn := range page.Functions {
 			g.Go(func() error {
-				c.function(gctx, t, b, client, fn, errs)
+				r.function(gctx, fn)
 				return nil
 			})
 		}
 	}
 	_ = g.Wait()
+	<-layersDone
+	r.form.note(r)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return r.gaps.Err()
+}
+
+// reader is one region's collection: the client, where gaps go, and which
+// form of URL read works there.
+type reader struct {
+	t      collectors.Target
+	b      *graph.Builder
+	client api
+	gaps   *collectors.Gaps
+	form   *urlForm
 }
 
 func (c *Collector) concurrency() int {
@@ -170,7 +207,8 @@ func (c *Collector) concurrency() int {
 
 // function reads one function's policy and URLs and adds its node, its
 // URL nodes and their edges.
-func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *collectors.Errors) {
+func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
+	t, b := r.t, r.b
 	name := aws.ToString(fn.FunctionName)
 	arn := unqualified(aws.ToString(fn.FunctionArn))
 	attrs := configuration(fn)
@@ -180,11 +218,11 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		attrs.Policy = c.policy(ctx, t, b, client, name, "", errs)
+		attrs.Policy = r.policy(ctx, name, "")
 	}()
 	image := make(chan *graph.FunctionImage, 1)
-	go func() { image <- c.image(ctx, t, b, client, fn, errs) }()
-	urls, known := c.urls(ctx, t, b, client, name, errs)
+	go func() { image <- r.image(ctx, fn) }()
+	urls, known, source := r.urls(ctx, name)
 	attrs.URLKnown = known
 	<-done
 	attrs.Image = <-image
@@ -202,12 +240,12 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 		if u.Qualifier != "" {
 			id += ":" + u.Qualifier
 			label += ":" + u.Qualifier
-			u.Policy = c.policy(ctx, t, b, client, name, u.Qualifier, errs)
+			u.Policy = r.policy(ctx, name, u.Qualifier)
 		}
 		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
-			Evidence: []graph.Evidence{{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType}},
+			Evidence: []graph.Evidence{{Source: source, Detail: "AuthType " + u.AuthType}},
 		})
 	}
 }

@@ -23,14 +23,14 @@ const layersPage = 50
 // so none is skipped. These calls share Lambda's control-plane quota
 // (15 rps per account and region) with ListFunctions and
 // ListFunctionUrlConfigs.
-func (c *Collector) layers(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) {
+func (c *Collector) layers(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	p := lambda.NewListLayersPaginator(client, &lambda.ListLayersInput{MaxItems: aws.Int32(layersPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListLayers", "", err)
+			errs.Fail(t.Region, "ListLayers", "", err)
 			break
 		}
 		for _, l := range page.Layers {
@@ -45,12 +45,12 @@ func (c *Collector) layers(ctx context.Context, t collectors.Target, b *graph.Bu
 }
 
 // layerVersions reads every version of one layer.
-func (c *Collector) layerVersions(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, errs *collectors.Errors) {
+func (c *Collector) layerVersions(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, errs *collectors.Gaps) {
 	p := lambda.NewListLayerVersionsPaginator(client, &lambda.ListLayerVersionsInput{LayerName: aws.String(name), MaxItems: aws.Int32(layersPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListLayerVersions", name, err)
+			errs.Fail(t.Region, "ListLayerVersions", name, err)
 			return
 		}
 		for _, v := range page.LayerVersions {
@@ -74,7 +74,7 @@ func (c *Collector) layerVersions(ctx context.Context, t collectors.Target, b *g
 
 // layerPolicy reads one layer version's permissions policy: none is an
 // answer, a failed read leaves it Unknown.
-func (c *Collector) layerPolicy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, version int64, errs *collectors.Errors) graph.Doc {
+func (c *Collector) layerPolicy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, version int64, errs *collectors.Gaps) graph.Doc {
 	const src = "lambda:GetLayerVersionPolicy"
 	out, err := client.GetLayerVersionPolicy(ctx, &lambda.GetLayerVersionPolicyInput{LayerName: aws.String(name), VersionNumber: aws.Int64(version)})
 	switch {
@@ -83,7 +83,7 @@ func (c *Collector) layerPolicy(ctx context.Context, t collectors.Target, b *gra
 	case err == nil, collectors.IsNotFound(err):
 		return graph.Absent(src)
 	default:
-		errs.Gap(t, b, service, "GetLayerVersionPolicy", name+":"+strconv.FormatInt(version, 10), err)
+		errs.Fail(t.Region, "GetLayerVersionPolicy", name+":"+strconv.FormatInt(version, 10), err)
 		return graph.Hidden(src)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // accessPoint reads one access point and adds its node and its edge to the
 // bucket it serves. A failed read leaves its fact Unknown.
-func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *graph.Builder, client api, region string, ap types.AccessPoint, errs *collectors.Errors) {
+func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *graph.Builder, client api, region string, ap types.AccessPoint, errs *collectors.Gaps) {
 	name := aws.ToString(ap.Name)
 	tr := at(t, region)
 	attrs := &graph.S3AccessPoint{
@@ -42,7 +42,7 @@ func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *gra
 		attrs.PolicyStatusPublic = graph.False
 	default:
 		attrs.Policy = graph.Hidden(policySrc)
-		errs.Gap(tr, b, service, "GetAccessPointPolicy", name, err)
+		errs.Fail(tr.Region, "GetAccessPointPolicy", name, err)
 	}
 	if attrs.Policy.State != graph.False {
 		// A policy, or one that could not be read: what S3 makes of it
@@ -60,7 +60,7 @@ func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *gra
 				case err == nil, collectors.IsNotFound(err):
 					// The policy went away between the two calls; keep what was read.
 				default:
-					errs.Gap(tr, b, service, "GetAccessPointPolicyStatus", name, err)
+					errs.Fail(tr.Region, "GetAccessPointPolicyStatus", name, err)
 				}
 			}()
 		}
@@ -73,7 +73,7 @@ func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *gra
 			}
 		case collectors.IsNotFound(err):
 		default:
-			errs.Gap(tr, b, service, "GetAccessPoint", name, err)
+			errs.Fail(tr.Region, "GetAccessPoint", name, err)
 		}
 		wg.Wait()
 	}

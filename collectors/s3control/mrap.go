@@ -13,14 +13,14 @@ import (
 
 // multiRegion lists the account's Multi-Region Access Points from
 // us-west-2 and reads each one's policy.
-func (c *Collector) multiRegion(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) {
+func (c *Collector) multiRegion(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) {
 	tr := at(t, MRAPRegion)
 	var reports []types.MultiRegionAccessPointReport
 	p := s3control.NewListMultiRegionAccessPointsPaginator(client, &s3control.ListMultiRegionAccessPointsInput{AccountId: aws.String(t.Account)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, in(MRAPRegion))
 		if err != nil {
-			errs.Gap(tr, b, service, "ListMultiRegionAccessPoints", "", err)
+			errs.Fail(tr.Region, "ListMultiRegionAccessPoints", "", err)
 			break
 		}
 		reports = append(reports, page.AccessPoints...)
@@ -32,7 +32,7 @@ func (c *Collector) multiRegion(ctx context.Context, t collectors.Target, b *gra
 
 // mrap reads one Multi-Region Access Point's policy and adds its node and
 // its edges to the buckets it routes to.
-func (c *Collector) mrap(ctx context.Context, t collectors.Target, b *graph.Builder, client api, m types.MultiRegionAccessPointReport, errs *collectors.Errors) {
+func (c *Collector) mrap(ctx context.Context, t collectors.Target, b *graph.Builder, client api, m types.MultiRegionAccessPointReport, errs *collectors.Gaps) {
 	name := aws.ToString(m.Name)
 	attrs := &graph.MultiRegionAccessPoint{
 		Alias:       aws.ToString(m.Alias),
@@ -76,7 +76,7 @@ func (c *Collector) mrap(ctx context.Context, t collectors.Target, b *graph.Buil
 		attrs.Policy = graph.Absent(src)
 	default:
 		attrs.Policy = graph.Hidden(src)
-		errs.Gap(t, b, service, "GetMultiRegionAccessPointPolicy", name, err)
+		errs.Fail(t.Region, "GetMultiRegionAccessPointPolicy", name, err)
 	}
 	switch attrs.Policy.State {
 	case graph.True:
@@ -86,7 +86,7 @@ func (c *Collector) mrap(ctx context.Context, t collectors.Target, b *graph.Buil
 			attrs.PolicyStatusPublic = graph.TriOf(st.Established.IsPublic)
 		case err == nil, collectors.IsNotFound(err):
 		default:
-			errs.Gap(t, b, service, "GetMultiRegionAccessPointPolicyStatus", name, err)
+			errs.Fail(t.Region, "GetMultiRegionAccessPointPolicyStatus", name, err)
 		}
 	case graph.False:
 		attrs.PolicyStatusPublic = graph.False

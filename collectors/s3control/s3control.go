@@ -104,7 +104,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	var wg sync.WaitGroup
 	for _, region := range t.Regions {
 		wg.Add(1)
@@ -118,7 +118,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {
@@ -141,7 +141,7 @@ func at(t collectors.Target, region string) collectors.Target {
 }
 
 // accessPoints lists a region's access points and reads each.
-func (c *Collector) accessPoints(ctx context.Context, t collectors.Target, b *graph.Builder, client api, region string, errs *collectors.Errors) {
+func (c *Collector) accessPoints(ctx context.Context, t collectors.Target, b *graph.Builder, client api, region string, errs *collectors.Gaps) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency())
 	p := s3control.NewListAccessPointsPaginator(client, &s3control.ListAccessPointsInput{
@@ -150,7 +150,7 @@ func (c *Collector) accessPoints(ctx context.Context, t collectors.Target, b *gr
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx, in(region))
 		if err != nil {
-			errs.Gap(at(t, region), b, service, "ListAccessPoints", "", err)
+			errs.Fail(region, "ListAccessPoints", "", err)
 			break
 		}
 		for _, ap := range page.AccessPointList {

@@ -76,14 +76,14 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, c.concurrency()))
 	p := secretsmanager.NewListSecretsPaginator(client, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(secretsPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListSecrets", "", err)
+			errs.Fail(t.Region, "ListSecrets", "", err)
 			break
 		}
 		for _, s := range page.SecretList {
@@ -97,7 +97,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {
@@ -109,7 +109,7 @@ func (c *Collector) concurrency() int {
 
 // secret reads one secret's resource policy and adds its node and the edge
 // to its rotation function.
-func (c *Collector) secret(ctx context.Context, t collectors.Target, b *graph.Builder, client api, s types.SecretListEntry, errs *collectors.Errors) {
+func (c *Collector) secret(ctx context.Context, t collectors.Target, b *graph.Builder, client api, s types.SecretListEntry, errs *collectors.Gaps) {
 	const src = "secretsmanager:GetResourcePolicy"
 	arn, name := aws.ToString(s.ARN), aws.ToString(s.Name)
 	attrs := &graph.Secret{
@@ -129,7 +129,7 @@ func (c *Collector) secret(ctx context.Context, t collectors.Target, b *graph.Bu
 	case collectors.IsNotFound(err):
 		return // deleted since ListSecrets: gone, not hidden
 	default:
-		errs.Gap(t, b, service, "GetResourcePolicy", name, err)
+		errs.Fail(t.Region, "GetResourcePolicy", name, err)
 		attrs.Policy = graph.Hidden(src)
 	}
 	acct := graph.AccountOfARN(arn)

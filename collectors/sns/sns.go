@@ -77,14 +77,14 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	errs := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, c.concurrency()))
 	p := sns.NewListTopicsPaginator(client, &sns.ListTopicsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListTopics", "", err)
+			errs.Fail(t.Region, "ListTopics", "", err)
 			break
 		}
 		for _, tp := range page.Topics {
@@ -99,7 +99,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return errs.Err()
 }
 
 func (c *Collector) concurrency() int {

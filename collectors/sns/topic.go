@@ -13,7 +13,7 @@ import (
 
 // topic reads one topic's attributes and subscriptions, and adds its node
 // and an edge to every endpoint it delivers to.
-func (c *Collector) topic(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, errs *collectors.Errors) {
+func (c *Collector) topic(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, errs *collectors.Gaps) {
 	name := topicName(arn)
 	attrs := &graph.SNSTopic{}
 	gone := false
@@ -40,7 +40,7 @@ func (c *Collector) topic(ctx context.Context, t collectors.Target, b *graph.Bui
 
 // attributes reads GetTopicAttributes into attrs. It reports gone when the
 // topic no longer exists.
-func (c *Collector) attributes(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, attrs *graph.SNSTopic, errs *collectors.Errors) (gone bool) {
+func (c *Collector) attributes(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, attrs *graph.SNSTopic, errs *collectors.Gaps) (gone bool) {
 	const src = "sns:GetTopicAttributes"
 	out, err := client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 	switch {
@@ -61,7 +61,7 @@ func (c *Collector) attributes(ctx context.Context, t collectors.Target, b *grap
 	case collectors.IsNotFound(err):
 		return true
 	default:
-		errs.Gap(t, b, service, "GetTopicAttributes", topicName(arn), err)
+		errs.Fail(t.Region, "GetTopicAttributes", topicName(arn), err)
 		attrs.Policy = graph.Hidden(src)
 	}
 	return false
@@ -69,7 +69,7 @@ func (c *Collector) attributes(ctx context.Context, t collectors.Target, b *grap
 
 // subscriptions lists a topic's subscriptions. The Tri says whether the
 // listing completed; on failure the subscriptions read so far are kept.
-func (c *Collector) subscriptions(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, errs *collectors.Errors) ([]graph.SNSSubscription, graph.Tri) {
+func (c *Collector) subscriptions(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arn string, errs *collectors.Gaps) ([]graph.SNSSubscription, graph.Tri) {
 	var out []graph.SNSSubscription
 	p := sns.NewListSubscriptionsByTopicPaginator(client, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
 	for p.HasMorePages() {
@@ -78,7 +78,7 @@ func (c *Collector) subscriptions(ctx context.Context, t collectors.Target, b *g
 			if collectors.IsNotFound(err) {
 				return out, graph.True
 			}
-			errs.Gap(t, b, service, "ListSubscriptionsByTopic", topicName(arn), err)
+			errs.Fail(t.Region, "ListSubscriptionsByTopic", topicName(arn), err)
 			return out, graph.Unknown
 		}
 		for _, s := range page.Subscriptions {
