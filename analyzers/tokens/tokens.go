@@ -57,12 +57,12 @@ func run(pass *analyzers.Pass) (any, error) {
 		case graph.KindLambdaFunction:
 			exposedRole(pass, n)
 			secretEnv(pass, n)
+		case graph.KindAccessKey:
+			longLived(pass, n, now)
 		default:
 			if n.Kind.Class() == graph.ClassCompute {
 				exposedRole(pass, n)
 			}
-		case graph.KindAccessKey:
-			longLived(pass, n, now)
 		}
 	}
 	return nil, nil
