@@ -110,9 +110,10 @@ const (
 
 // bodyFormats says what each service (by SDK service id) answers in.
 var bodyFormats = map[string]bodyFormat{
-	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML,
+	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML, "SNS": bodyXML,
 	"Elastic Load Balancing": bodyXML, "Elastic Load Balancing v2": bodyXML,
 	"Lambda": bodyJSON, "API Gateway": bodyJSON, "ApiGatewayV2": bodyJSON, "SQS": bodyJSON, "Organizations": bodyJSON,
+	"EventBridge": bodyJSON, "KMS": bodyJSON, "Secrets Manager": bodyJSON, "ECR": bodyJSON,
 	"CloudFront": bodyXML, "RDS": bodyXML, "WAFV2": bodyJSON, "EKS": bodyJSON, "OpenSearch": bodyJSON,
 }
 
@@ -137,6 +138,7 @@ var s3Roots = map[string]string{
 	"GetPublicAccessBlock":               "PublicAccessBlockConfiguration",
 	"GetBucketOwnershipControls":         "OwnershipControls",
 	"GetBucketNotificationConfiguration": "NotificationConfiguration",
+	"GetBucketEncryption":                "ServerSideEncryptionConfiguration",
 }
 
 type bodyCheck struct{}
@@ -219,7 +221,7 @@ func (bodyCheck) HandleDeserialize(ctx context.Context, in middleware.Deserializ
 		}
 		want := ""
 		switch svc {
-		case "IAM", "STS", "EC2", "RDS", "Elastic Load Balancing", "Elastic Load Balancing v2":
+		case "IAM", "STS", "EC2", "SNS", "RDS", "Elastic Load Balancing", "Elastic Load Balancing v2":
 			want = op + "Response"
 		case "S3":
 			want = s3Roots[op]

@@ -79,6 +79,15 @@ var notFoundCodes = map[string]bool{
 	"LoadBalancerNotFound":         true,
 	"ListenerNotFound":             true,
 	"TargetGroupNotFound":          true,
+	// ECR, S3 access points and Multi-Region Access Points, S3 default
+	// encryption (before January 2023 a bucket could have none).
+	"RepositoryPolicyNotFoundException":              true,
+	"RegistryPolicyNotFoundException":                true,
+	"RepositoryNotFoundException":                    true,
+	"NoSuchAccessPointPolicy":                        true,
+	"NoSuchAccessPoint":                              true,
+	"NoSuchMultiRegionAccessPoint":                   true,
+	"ServerSideEncryptionConfigurationNotFoundError": true,
 }
 
 var deniedCodes = map[string]bool{

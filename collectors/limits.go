@@ -47,10 +47,22 @@ var DefaultLimits = map[string]LimitRule{
 	// calls share 15 rps per account and region.
 	"Lambda:GetFunction": {Bucket: "lambda:GetFunction", Limit: Limit{Rate: 100, Burst: 50}},
 	"Lambda:GetPolicy":   {Bucket: "lambda:GetPolicy", Limit: Limit{Rate: 15, Burst: 5}},
-	"Lambda:*":           {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
+	// The layer reads (ListLayers, ListLayerVersions, GetLayerVersionPolicy)
+	// are control-plane calls too: they share this 15 rps (Lambda Developer
+	// Guide, "Lambda quotas", API requests).
+	"Lambda:*": {Bucket: "lambda:control", Limit: Limit{Rate: 15, Burst: 5}},
 	// S3 bucket-configuration reads: no published rate; generous per action.
-	"S3:*":         {Limit: Limit{Rate: 100, Burst: 50}},
+	"S3:*": {Limit: Limit{Rate: 100, Burst: 50}},
+	// S3 Control (account Block Public Access, access points and
+	// Multi-Region Access Points): no published rate; per action and
+	// region, as its endpoints are regional (s3-control.REGION.amazonaws.com).
 	"S3 Control:*": {Limit: Limit{Rate: 20, Burst: 10}},
+	// ECR: the "Amazon ECR service quotas" page (ECR User Guide) publishes
+	// rates only for the image push and pull APIs and GetAuthorizationToken,
+	// none for DescribeRepositories, GetRepositoryPolicy or
+	// GetRegistryPolicy: 20 rps per action, as for the other unpublished
+	// control-plane reads.
+	"ECR:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// SQS: no published control-plane rate.
 	"SQS:*": {Limit: Limit{Rate: 100, Burst: 50}},
 	// IAM and STS: global, unpublished, account-wide and not increasable.
@@ -85,6 +97,33 @@ var DefaultLimits = map[string]LimitRule{
 	// throttling for the Elastic Load Balancing API").
 	"Elastic Load Balancing v2:*": {Bucket: "elbv2:describe", Limit: Limit{Rate: 10, Burst: 20}},
 	"Elastic Load Balancing:*":    {Bucket: "elb:describe", Limit: Limit{Rate: 10, Burst: 20}},
+	// SNS: ListTopics and ListSubscriptionsByTopic are "throttled at 30
+	// transactions per second (TPS)" each (SNS API Reference, both
+	// actions). GetTopicAttributes has no published rate: it gets the same
+	// 30 in a bucket of its own.
+	"SNS:ListTopics":               {Bucket: "sns:ListTopics", Limit: Limit{Rate: 30, Burst: 15}},
+	"SNS:ListSubscriptionsByTopic": {Bucket: "sns:ListSubscriptionsByTopic", Limit: Limit{Rate: 30, Burst: 15}},
+	"SNS:*":                        {Limit: Limit{Rate: 30, Burst: 15}},
+	// EventBridge: "All EventBridge APIs other than PutEvents are limited to
+	// 50 requests per second by default", one budget per account and Region
+	// (EventBridge User Guide, "Amazon EventBridge quotas", the quota table
+	// before the Service Quotas rewrite; the current page lists no read
+	// rate).
+	"EventBridge:*": {Bucket: "events:control", Limit: Limit{Rate: 50, Burst: 25}},
+	// KMS: DescribeKey and GetKeyPolicy 1,000 requests per second each;
+	// ListKeys, ListAliases and ListGrants 100 each (KMS Developer Guide,
+	// "Request quotas", table "Request quotas for each AWS KMS API
+	// operation").
+	"KMS:DescribeKey":  {Bucket: "kms:DescribeKey", Limit: Limit{Rate: 1000, Burst: 500}},
+	"KMS:GetKeyPolicy": {Bucket: "kms:GetKeyPolicy", Limit: Limit{Rate: 1000, Burst: 500}},
+	"KMS:*":            {Limit: Limit{Rate: 100, Burst: 50}},
+	// Secrets Manager: ListSecrets 100 per second ("AWS Secrets Manager
+	// increases API requests per second limits", What's New, 2022-11-11);
+	// GetResourcePolicy 50 per second, shared with Put/Delete/
+	// ValidateResourcePolicy (Secrets Manager User Guide, "AWS Secrets
+	// Manager quotas"), writes the scanner never makes.
+	"Secrets Manager:GetResourcePolicy": {Bucket: "secretsmanager:GetResourcePolicy", Limit: Limit{Rate: 50, Burst: 25}},
+	"Secrets Manager:*":                 {Limit: Limit{Rate: 100, Burst: 50}},
 }
 
 // Limits hands out the token bucket for (account, region, service, action).
@@ -144,6 +183,15 @@ func (l *Limits) For(account, region, serviceID, op string) *rate.Limiter {
 		l.buckets[key] = lim
 	}
 	return lim
+}
+
+// base is the documented (scaled) rate of the bucket an API draws from, 0
+// when it is not limited.
+func (l *Limits) base(serviceID, op string) float64 {
+	if l == nil || l.scale <= 0 {
+		return 0
+	}
+	return l.Rule(serviceID, op).Limit.Rate * l.scale
 }
 
 // scarceRate is the rate (before scaling) at or below which a bucket's

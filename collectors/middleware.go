@@ -68,12 +68,38 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 		}
 		// AWS's bucket is emptier than ours says (other clients share it,
 		// or our requests bunched up on the way): give up one of our
-		// tokens, so the calls behind this one back off by 1/rate.
+		// tokens, so the calls behind this one back off by 1/rate, and
+		// slow the bucket down (see adapt).
 		if lim != nil {
 			lim.Reserve()
+			adapt(lim, g.limits.base(svc, op), true)
 		}
+	} else if lim != nil && err == nil {
+		adapt(lim, g.limits.base(svc, op), false)
 	}
 	return out, md, err
+}
+
+// adapt paces a token bucket to what AWS lets through when AWS is slower
+// than its documented rate (another client shares the quota): additive
+// increase, multiplicative decrease, as TCP and the SDK's adaptive retry
+// mode do. A throttle cuts the rate to four fifths, never below a tenth of
+// the documented rate; each success adds back a hundredth of it, up to the
+// documented rate. Giving back one token per throttle alone settles where
+// half the calls are throttled, which with five attempts per call loses
+// some calls to throttling for good; here the rate settles just under
+// AWS's, where few are. A scan that is never throttled never changes rate.
+func adapt(lim *rate.Limiter, base float64, throttled bool) {
+	if base <= 0 {
+		return
+	}
+	cur := float64(lim.Limit())
+	switch {
+	case throttled:
+		lim.SetLimit(rate.Limit(max(cur*0.8, base/10)))
+	case cur < base:
+		lim.SetLimit(rate.Limit(min(cur+base/100, base)))
+	}
 }
 
 // wait takes a token from lim, sleeping until it is due, and reports

@@ -37,6 +37,7 @@ type S3Bucket struct {
 	OwnershipKnown     Tri               `json:"object_ownership_known"`     // False: no ownership controls set
 	Notifications      []Notification    `json:"notifications,omitempty"`
 	NotificationsKnown Tri               `json:"notifications_known"`
+	Encryption         BucketEncryption  `json:"default_encryption,omitzero"`
 }
 
 // ACL is an S3 access control list. State Unknown means it could not be read;
@@ -75,6 +76,8 @@ type LambdaFunction struct {
 	InVPC        bool     `json:"vpc,omitempty"`
 	LastModified string   `json:"last_modified,omitempty"`
 	PackageType  string   `json:"package_type,omitempty"`
+	// Image is set for functions of package type Image.
+	Image *FunctionImage `json:"image,omitempty"`
 }
 
 // FunctionURL is a Lambda function URL.

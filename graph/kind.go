@@ -44,19 +44,30 @@ var kindClasses = map[Kind]Class{
 	KindAccount: ClassGrouping,
 
 	KindS3Bucket: ClassData, KindSQSQueue: ClassData, KindSNSTopic: ClassData, KindEventSource: ClassData,
+	KindEventBus: ClassData, KindKMSKey: ClassData, KindSecret: ClassData,
 
-	KindLambdaFunction: ClassCompute,
+	// A repository and a registry hold images; a layer version holds code
+	// that functions load. A layer version is data rather than compute: it
+	// runs nothing by itself, and no one can change it (versions are
+	// immutable), so the only way into it is reading it.
+	KindECRRepository: ClassData, KindECRRegistry: ClassData, KindLambdaLayer: ClassData,
+
+	// Access points take requests for a bucket: the way in is theirs, the
+	// data is the bucket's (they route to it).
+	KindS3AccessPoint: ClassFrontDoor, KindMultiRegionAccessPoint: ClassFrontDoor,
+
+	KindLambdaFunction: ClassCompute, KindStateMachine: ClassCompute,
 
 	KindLambdaFunctionURL: ClassFrontDoor, KindRestAPIMethod: ClassFrontDoor, KindHTTPAPIRoute: ClassFrontDoor,
 
 	KindRestAPI: ClassGrouping, KindRestAPIStage: ClassGrouping, KindHTTPAPI: ClassGrouping,
-	KindHTTPAPIStage: ClassGrouping, KindDomainName: ClassGrouping,
+	KindHTTPAPIStage: ClassGrouping, KindDomainName: ClassGrouping, KindEventRule: ClassGrouping,
 
 	KindIAMRole: ClassIdentity, KindIAMUser: ClassIdentity, KindIAMGroup: ClassIdentity,
 	KindIAMPolicy: ClassIdentity, KindAccessKey: ClassIdentity,
 
-	KindExternalEndpoint: ClassOther,
-	KindSecurityGroup:    ClassOther,
+	KindExternalEndpoint: ClassOther, KindAPIDestination: ClassOther,
+	KindSecurityGroup: ClassOther,
 
 	// A distribution and an EKS cluster's API server endpoint are where calls
 	// come in; what they lead to (origins, the cluster's workloads) is reached

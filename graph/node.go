@@ -12,6 +12,12 @@ const (
 	KindLambdaFunctionURL Kind = "LambdaFunctionURL"
 	KindSQSQueue          Kind = "SQSQueue"
 	KindSNSTopic          Kind = "SNSTopic"
+	KindEventBus          Kind = "EventBus"
+	KindEventRule         Kind = "EventRule"
+	KindAPIDestination    Kind = "APIDestination" // an EventBridge API destination: an HTTPS endpoint outside AWS that rules send events to
+	KindStateMachine      Kind = "StateMachine"   // a Step Functions state machine a rule starts (not collected: named by its ARN)
+	KindKMSKey            Kind = "KMSKey"
+	KindSecret            Kind = "Secret"
 	KindRestAPI           Kind = "RestAPI"
 	KindRestAPIStage      Kind = "RestAPIStage"
 	KindRestAPIMethod     Kind = "RestAPIMethod"
@@ -25,8 +31,20 @@ const (
 	KindIAMPolicy         Kind = "IAMPolicy"
 	KindAccessKey         Kind = "AccessKey"
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
-	KindExternalEndpoint  Kind = "ExternalEndpoint"
-	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
+	// ECR: a private repository, and the private registry of one account and
+	// region (which holds the registry policy; AWS gives it no ARN, so its
+	// id is arn:aws:ecr:REGION:ACCOUNT:registry, see attrs_ecr.go).
+	KindECRRepository Kind = "ECRRepository"
+	KindECRRegistry   Kind = "ECRRegistry"
+	// S3 access points (regional, with a network origin) and Multi-Region
+	// Access Points (global): named ways into buckets (attrs_s3ap.go).
+	KindS3AccessPoint          Kind = "S3AccessPoint"
+	KindMultiRegionAccessPoint Kind = "MultiRegionAccessPoint"
+	// KindLambdaLayer is one version of a Lambda layer: its ARN ends in the
+	// version number (attrs_lambda_layer.go).
+	KindLambdaLayer      Kind = "LambdaLayer"
+	KindExternalEndpoint Kind = "ExternalEndpoint"
+	KindSecurityGroup    Kind = "EC2SecurityGroup" // network.go
 
 	// Edge and data services (attrs_cloudfront.go, attrs_waf.go, attrs_rds.go,
 	// attrs_eks.go, attrs_opensearch.go).
@@ -107,6 +125,12 @@ type Node struct {
 	Function    *LambdaFunction `json:"lambda_function,omitempty"`
 	FunctionURL *FunctionURL    `json:"function_url,omitempty"`
 	Queue       *SQSQueue       `json:"sqs_queue,omitempty"`
+	Topic       *SNSTopic       `json:"sns_topic,omitempty"`
+	Bus         *EventBus       `json:"event_bus,omitempty"`
+	Rule        *EventRule      `json:"event_rule,omitempty"`
+	APIDest     *APIDestination `json:"api_destination,omitempty"`
+	Key         *KMSKey         `json:"kms_key,omitempty"`
+	Secret      *Secret         `json:"secret,omitempty"`
 	RestAPI     *RestAPI        `json:"rest_api,omitempty"`
 	Stage       *APIStage       `json:"stage,omitempty"`
 	Method      *APIMethod      `json:"method,omitempty"`
@@ -120,20 +144,25 @@ type Node struct {
 
 	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
 
-	Distribution   *Distribution         `json:"cloudfront_distribution,omitempty"`
-	OAI            *OriginAccessIdentity `json:"origin_access_identity,omitempty"`
-	WebACL         *WebACL               `json:"web_acl,omitempty"`
-	Database       *Database             `json:"database,omitempty"` // an RDS DB instance or cluster
-	Snapshot       *DBSnapshot           `json:"db_snapshot,omitempty"`
-	EKS            *EKSCluster           `json:"eks_cluster,omitempty"`
-	Search         *SearchDomain         `json:"opensearch_domain,omitempty"`
-	Instance       *EC2Instance          `json:"ec2_instance,omitempty"`
-	Subnet         *Subnet               `json:"subnet,omitempty"`
-	PrefixList     *PrefixList           `json:"prefix_list,omitempty"`
-	LaunchTemplate *LaunchTemplate       `json:"launch_template,omitempty"`
-	LoadBalancer   *LoadBalancer         `json:"load_balancer,omitempty"`
-	Listener       *Listener             `json:"listener,omitempty"`
-	TargetGroup    *TargetGroup          `json:"target_group,omitempty"`
+	Distribution   *Distribution           `json:"cloudfront_distribution,omitempty"`
+	OAI            *OriginAccessIdentity   `json:"origin_access_identity,omitempty"`
+	WebACL         *WebACL                 `json:"web_acl,omitempty"`
+	Database       *Database               `json:"database,omitempty"` // an RDS DB instance or cluster
+	Snapshot       *DBSnapshot             `json:"db_snapshot,omitempty"`
+	EKS            *EKSCluster             `json:"eks_cluster,omitempty"`
+	Search         *SearchDomain           `json:"opensearch_domain,omitempty"`
+	Instance       *EC2Instance            `json:"ec2_instance,omitempty"`
+	Subnet         *Subnet                 `json:"subnet,omitempty"`
+	PrefixList     *PrefixList             `json:"prefix_list,omitempty"`
+	LaunchTemplate *LaunchTemplate         `json:"launch_template,omitempty"`
+	LoadBalancer   *LoadBalancer           `json:"load_balancer,omitempty"`
+	Listener       *Listener               `json:"listener,omitempty"`
+	TargetGroup    *TargetGroup            `json:"target_group,omitempty"`
+	Repository     *ECRRepository          `json:"ecr_repository,omitempty"`
+	Registry       *ECRRegistry            `json:"ecr_registry,omitempty"`
+	AccessPoint    *S3AccessPoint          `json:"s3_access_point,omitempty"`
+	MRAP           *MultiRegionAccessPoint `json:"multi_region_access_point,omitempty"`
+	Layer          *LambdaLayer            `json:"lambda_layer,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.

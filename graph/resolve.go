@@ -29,7 +29,8 @@ func Resolve(s *Snapshot) *Graph {
 	}
 	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
 		nodes: make(map[string]*Node, len(s.Nodes)), byKind: map[Kind][]*Node{}, in: map[string][]*Edge{},
-		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{}}
+		probeIdx: map[probeKey]*probeIndex{}, parsed: map[string]parsedPolicy{}, trust: map[*Node][]policy.Grant{},
+		keyPolicies: map[*Node][]policy.Grant{}}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		r.nodes[n.ID] = n
@@ -50,6 +51,7 @@ func Resolve(s *Snapshot) *Graph {
 			}
 		}
 	}
+	r.protects()
 	for id, n := range r.principals {
 		if _, ok := r.nodes[id]; !ok {
 			g.Nodes = append(g.Nodes, n)
@@ -71,6 +73,10 @@ var judges = []judge{
 	{KindLambdaFunction, (*resolver).lambdaFunction},
 	{KindLambdaFunctionURL, (*resolver).functionURL},
 	{KindSQSQueue, (*resolver).sqsQueue},
+	{KindSNSTopic, (*resolver).snsTopic},
+	{KindEventBus, (*resolver).eventBus},
+	{KindKMSKey, (*resolver).kmsKey},
+	{KindSecret, (*resolver).secret},
 	{KindRestAPIMethod, (*resolver).restMethod},
 	{KindHTTPAPIRoute, (*resolver).httpRoute},
 	{KindIAMRole, (*resolver).roleTrust},
@@ -86,28 +92,37 @@ var judges = []judge{
 	{KindEC2Instance, (*resolver).ec2Instance},
 	{KindListener, (*resolver).elbListener},
 	{KindTargetGroup, (*resolver).targetGroup},
+	{KindECRRepository, (*resolver).ecrRepository},
+	{KindECRRegistry, (*resolver).ecrRegistry},
+	{KindLambdaLayer, (*resolver).lambdaLayer},
+	{KindS3AccessPoint, (*resolver).s3AccessPoint},
+	{KindMultiRegionAccessPoint, (*resolver).multiRegionAccessPoint},
 	// Listings left unread (resolve_unread.go).
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
 	{KindLambdaFunction, (*resolver).functionURLsUnread},
+	{KindEventRule, (*resolver).eventRuleUnread},
 }
 
 type resolver struct {
-	g          *Graph
-	principals map[string]Node
-	accounts   map[string]*AccountInfo
-	nodes      map[string]*Node   // the snapshot's nodes by id
-	byKind     map[Kind][]*Node   // the snapshot's nodes by kind, in id order
-	in         map[string][]*Edge // the snapshot's structural edges by target
-	added      [][]Edge           // the edges Resolve derives, in chunks (see edge)
-	probeIdx   map[probeKey]*probeIndex
-	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
-	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
-	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
-	known      map[string]string        // principals whose account only the scan knows (resolve_cloudfront.go)
-	hosts      map[string]*Node         // nodes by the host names they answer on (hosts.go), built once
-	profiles   map[string]string        // roles by instance profile ARN (resolve_ec2.go), built once
-	byIP       map[string]string        // instances by account, region, VPC and private IP (resolve_elb.go), built once
+	g           *Graph
+	principals  map[string]Node
+	accounts    map[string]*AccountInfo
+	nodes       map[string]*Node   // the snapshot's nodes by id
+	byKind      map[Kind][]*Node   // the snapshot's nodes by kind, in id order
+	in          map[string][]*Edge // the snapshot's structural edges by target
+	added       [][]Edge           // the edges Resolve derives, in chunks (see edge)
+	probeIdx    map[probeKey]*probeIndex
+	parsed      map[string]parsedPolicy   // identity policy documents by text, parsed once
+	trust       map[*Node][]policy.Grant  // role trust policies' sts:AssumeRole grants, analysed once
+	keyPolicies map[*Node][]policy.Grant  // key policies' grants, analysed once (resolve_kms.go)
+	stages      map[string]int            // stages per API id (resolve_apigw.go), counted once
+	registries  map[string]registryJudged // ECR registry policies, judged once (resolve_ecr.go)
+	buckets     map[string]*bucketSide    // buckets behind access points, judged once (resolve_accesspoint.go)
+	known       map[string]string         // principals whose account only the scan knows (resolve_cloudfront.go)
+	hosts       map[string]*Node          // nodes by the host names they answer on (hosts.go), built once
+	profiles    map[string]string         // roles by instance profile ARN (resolve_ec2.go), built once
+	byIP        map[string]string         // instances by account, region, VPC and private IP (resolve_elb.go), built once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {
@@ -326,16 +341,37 @@ func EdgeKindOf(action string) EdgeKind {
 		return EdgeCanWrite
 	case name == "invokefunction" || name == "invokefunctionurl" || name == "invoke" || name == "invokeasync" || strings.HasPrefix(name, "invoke"):
 		return EdgeCanInvoke
-	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish":
+	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish" || name == "putevents":
+		// events:PutEvents puts events on a bus as sns:Publish puts
+		// messages on a topic: sending, not writing stored data.
 		return EdgeCanSend
-	case name == "receivemessage" || name == "deletemessage" || name == "changemessagevisibility" || name == "purgequeue":
+	case name == "receivemessage" || name == "deletemessage" || name == "changemessagevisibility" || name == "purgequeue" ||
+		(svc == "sns" && (name == "subscribe" || name == "receive")):
+		// A subscription receives every message published to the topic.
 		return EdgeCanReceive
+	case svc == "kms" && name == "decrypt":
+		// Decrypting is reading what the key protects.
+		return EdgeCanRead
+	case svc == "kms" && (name == "encrypt" || strings.HasPrefix(name, "generatedatakey") || strings.HasPrefix(name, "reencrypt")):
+		// Using the key to encrypt (kms:GenerateDataKey* and kms:ReEncrypt*
+		// are how AWS services write data under it): not administering it.
+		return EdgeCanAccess
+	case strings.HasPrefix(name, "batch") && len(name) > len("batch") && !strings.Contains(name, "*"):
+		// BatchGetImage reads, BatchDeleteImage writes: what a batch does
+		// is what its verb does.
+		return EdgeKindOf(svc + ":" + strings.TrimPrefix(name, "batch"))
 	case strings.HasPrefix(name, "get") || strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") || strings.HasPrefix(name, "head"):
 		return EdgeCanRead
 	case strings.HasPrefix(name, "put") || strings.HasPrefix(name, "delete") || strings.HasPrefix(name, "create") ||
 		strings.HasPrefix(name, "update") || strings.HasPrefix(name, "restore") || strings.HasPrefix(name, "abort") ||
-		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy"):
-		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") {
+		strings.HasPrefix(name, "replicate") || strings.HasPrefix(name, "copy") || strings.HasPrefix(name, "set") ||
+		// Pushing an image: ecr:InitiateLayerUpload, UploadLayerPart,
+		// CompleteLayerUpload (then PutImage); importing one through a
+		// pull through cache rule.
+		strings.HasPrefix(name, "initiate") || strings.HasPrefix(name, "upload") || strings.HasPrefix(name, "complete") ||
+		strings.HasPrefix(name, "import"):
+		if strings.Contains(name, "policy") || strings.Contains(name, "acl") || strings.Contains(name, "permission") || strings.Contains(name, "grant") ||
+			(strings.HasPrefix(name, "set") && strings.Contains(name, "attributes")) {
 			return EdgeCanAdminister
 		}
 		return EdgeCanWrite

@@ -43,6 +43,55 @@ var probes = map[Kind][]probe{
 	KindIAMRole: {
 		{"sts:AssumeRole", self, EdgeCanAssume},
 	},
+	KindSNSTopic: {
+		{"sns:Publish", self, EdgeCanSend},
+		{"sns:Subscribe", self, EdgeCanReceive},
+		{"sns:SetTopicAttributes", self, EdgeCanAdminister},
+	},
+	KindEventBus: {
+		{"events:PutEvents", self, EdgeCanSend},
+		{"events:PutPermission", self, EdgeCanAdminister},
+	},
+	KindKMSKey: {
+		{"kms:Decrypt", self, EdgeCanRead},
+		{"kms:GenerateDataKey", self, EdgeCanAccess},
+		{"kms:PutKeyPolicy", self, EdgeCanAdminister},
+		{"kms:CreateGrant", self, EdgeCanAdminister},
+	},
+	KindSecret: {
+		{"secretsmanager:GetSecretValue", self, EdgeCanRead},
+		{"secretsmanager:PutSecretValue", self, EdgeCanWrite},
+		{"secretsmanager:PutResourcePolicy", self, EdgeCanAdminister},
+	},
+	// Pull, push, and rewrite the repository policy.
+	KindECRRepository: {
+		{"ecr:BatchGetImage", self, EdgeCanRead},
+		{"ecr:PutImage", self, EdgeCanWrite},
+		{"ecr:SetRepositoryPolicy", self, EdgeCanAdminister},
+	},
+	KindLambdaLayer: {
+		{"lambda:GetLayerVersion", self, EdgeCanRead},
+	},
+	// Objects through the access point (its ARN + /object/KEY).
+	KindS3AccessPoint: {
+		{"s3:GetObject", accessPointObjects, EdgeCanRead},
+		{"s3:PutObject", accessPointObjects, EdgeCanWrite},
+	},
+}
+
+func accessPointObjects(arn string) string { return arn + "/object/*" }
+
+// gates are the resource kinds whose own policy must admit a caller of the
+// same account as well as the caller's identity policies: a role's trust
+// policy (sts:AssumeRole), a KMS key's key policy (KMS Developer Guide,
+// "Default key policy": IAM policies give access to a key only where the
+// key policy delegates to the account). For every other kind an Allow in
+// the caller's identity policies is enough within the account. A gate
+// answers Unknown when the resource's policy could not be read; the edge is
+// then drawn with unknown certainty.
+var gates = map[Kind]func(r *resolver, target, caller *Node, action string) Tri{
+	KindIAMRole: func(r *resolver, target, caller *Node, _ string) Tri { return TriOf(r.trustAdmits(target, caller)) },
+	KindKMSKey:  (*resolver).keyAdmits,
 }
 
 // identity derives what a role or user can do to the collected resources of
@@ -100,10 +149,15 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 			d.Guards = slices.Compact(d.Guards)
 		}
 	}
-	if kind == KindIAMRole && !r.trustAdmits(target, n) {
-		return
-	}
 	certainty := True
+	if gate := gates[kind]; gate != nil {
+		switch gate(r, target, n, pr.action) {
+		case False:
+			return
+		case Unknown:
+			certainty = Unknown
+		}
+	}
 	if d.Conditional {
 		certainty = Unknown
 	}
@@ -116,7 +170,8 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 
 // identityKinds are the resource kinds identity edges lead to, in the order
 // they are derived.
-var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole}
+var identityKinds = []Kind{KindS3Bucket, KindSQSQueue, KindLambdaFunction, KindIAMRole, KindSNSTopic, KindEventBus, KindKMSKey, KindSecret,
+	KindECRRepository, KindLambdaLayer, KindS3AccessPoint}
 
 // probeIndex holds the targets of one probe: each target's probe resource
 // (the ARN the request names), sorted, with the target's position in

@@ -90,6 +90,12 @@ func TestIdentityCandidatesGiveEveryEdge(t *testing.T) {
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/notaction", owner), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::ab*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/assume", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::`+owner+`:role/e*"}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/admin", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`),
+		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k1", Kind: KindKMSKey, Account: owner, Key: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
+			Policy: doc(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:root"},"Action":"kms:*","Resource":"*"}]}`)}},
+		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k2", Kind: KindKMSKey, Account: owner, Key: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
+			Policy: doc(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:role/keys"},"Action":"kms:*","Resource":"*"}]}`)}},
+		Node{ID: "arn:aws:sns:us-east-1:" + owner + ":t", Kind: KindSNSTopic, Account: owner, Topic: &SNSTopic{Policy: Absent("x")}},
+		wide(fmt.Sprintf("arn:aws:iam::%s:role/keys", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["kms:Decrypt","sns:Publish"],"Resource":["arn:aws:kms:*:`+owner+`:key/*","arn:aws:sns:us-east-1:`+owner+`:t"]}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/conditional", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:*:`+owner+`:q","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}`),
 	)
 	for name, s := range map[string]*Snapshot{"tricky patterns": tricky, "a generated account": benchSnapshot(2000)} {

@@ -32,6 +32,11 @@ const (
 	ViaSecurityGroup         Via = "security-group"         // an instance's open ports
 	ViaListener              Via = "listener"               // a load balancer listener, no authentication in front
 	ViaListenerAuthenticated Via = "listener-authenticated" // a listener whose every route authenticates first (OIDC, Cognito)
+	ViaTopicPolicy           Via = "topic-policy"           // an SNS topic's access policy
+	ViaBusPolicy             Via = "bus-policy"             // an EventBridge event bus's resource policy
+	ViaKeyPolicy             Via = "key-policy"             // a KMS key policy
+	ViaKMSGrant              Via = "kms-grant"              // a KMS grant (ListGrants)
+	ViaSecretPolicy          Via = "secret-policy"          // a Secrets Manager secret's resource policy
 )
 
 // Structural links, added by collectors.
@@ -57,4 +62,29 @@ const (
 	ViaLoadBalancerListener   Via = "lb-listener"            // a load balancer to its listeners
 	ViaListenerRule           Via = "listener-rule"          // a listener rule forwarding to a target group (or a Classic listener to its instances)
 	ViaTarget                 Via = "target"                 // a target group to a registered target
+	ViaSNSSubscription        Via = "sns-subscription"       // topic → the endpoint it delivers to
+	ViaEventBridgeRule        Via = "eventbridge-rule"       // event bus → a rule on it
+	ViaEventBridgeTarget      Via = "eventbridge-target"     // rule → what it sends matching events to
+	ViaTargetRole             Via = "target-role"            // rule → the role EventBridge uses to reach a target
+	ViaAPIDestination         Via = "api-destination"        // API destination → the HTTPS endpoint outside AWS
+	ViaRotationFunction       Via = "rotation-function"      // secret → the Lambda function that rotates it
+	// ViaEncryption links a KMS key to the data it encrypts (EdgeProtects).
+	// Resolve derives it from the key each data store names
+	// (resolve_protects.go).
+	ViaEncryption Via = "encryption"
+)
+
+// Ways in and links of ECR, S3 access points and Lambda layers.
+const (
+	ViaRepositoryPolicy  Via = "repository-policy"   // an ECR repository policy
+	ViaRegistryPolicy    Via = "registry-policy"     // an ECR private registry policy (replication, pull through cache)
+	ViaAccessPointPolicy Via = "access-point-policy" // an S3 access point policy, with the bucket policy behind it
+	ViaMRAPPolicy        Via = "mrap-policy"         // a Multi-Region Access Point policy, with the bucket policies behind it
+	ViaLayerPolicy       Via = "layer-policy"        // a Lambda layer version's permissions
+
+	ViaImage             Via = "image"                     // ECR repository → the function running its image (provides-code)
+	ViaLayer             Via = "layer"                     // layer version → the function that loads it (provides-code)
+	ViaAccessPoint       Via = "access-point"              // access point → its bucket (routes-to)
+	ViaMultiRegionAccess Via = "multi-region-access-point" // Multi-Region Access Point → each of its buckets (routes-to)
+	ViaDefaultEncryption Via = "default-encryption"        // KMS key → the bucket whose default encryption names it (protects)
 )

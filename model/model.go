@@ -399,7 +399,11 @@ func isPrincipalID(s string) bool {
 		return true
 	case strings.HasPrefix(s, "account:") || strings.HasPrefix(s, "org:") || strings.HasPrefix(s, "service:") || strings.HasPrefix(s, "federated:"):
 		return true
-	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
+	case strings.Contains(s, "://") && !strings.ContainsAny(s, " \n"):
+		// An endpoint outside AWS by URL (https://, kafka://, …).
+		return true
+	case strings.HasPrefix(s, "mailto:") || strings.HasPrefix(s, "tel:"):
+		// SNS email and SMS subscriptions' endpoints.
 		return true
 	}
 	return false

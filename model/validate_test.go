@@ -160,7 +160,7 @@ func TestValidatingTheDemoThreatDragonModel(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{
 		"Image resizer: data.arn says it is arn:aws:lambda:us-east-1:123456789012:function:acme-image-resizer; the scan did not see it",
-		"acme-reports-archive: no resource of the scan has its name and kind",
+		"acme-invoices-archive: no resource of the scan has its name and kind",
 	}, stale); diff != "" {
 		t.Errorf("stale (-want +got):\n%s", diff)
 	}
@@ -172,9 +172,9 @@ func TestValidatingTheDemoThreatDragonModel(t *testing.T) {
 				t.Errorf("%s: %q claims a listing the snapshot cannot show", st.Element.Name, ev)
 			}
 		}
-		if st.Element.Name == "acme-reports-archive" && !slices.Contains(st.Evidence,
+		if st.Element.Name == "acme-invoices-archive" && !slices.Contains(st.Evidence,
 			"the scan holds no event sources (accounts 123456789012, regions eu-west-1, us-east-1): lambda:ListEventSourceMappings found none, or the scan did not call it") {
-			t.Errorf("acme-reports-archive: evidence %q", st.Evidence)
+			t.Errorf("acme-invoices-archive: evidence %q", st.Evidence)
 		}
 	}
 	var kinds []string

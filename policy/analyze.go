@@ -21,6 +21,7 @@ var actionPrefixes = map[string]string{
 	"apigateway":          "execute-api:*",
 	"kms":                 "kms:*",
 	"secretsmanager":      "secretsmanager:*",
+	"events":              "events:*",
 	"ecr":                 "ecr:*",
 	"es":                  "es:*", // OpenSearch Service (and legacy Elasticsearch) domains
 	ResourceTypeRoleTrust: "sts:*",

@@ -102,6 +102,17 @@ func TestAnalyzeSuggestsFixesThatNameTheMissingCondition(t *testing.T) {
 		{"an IfExists pin suggests the strict operator", Context{ResourceType: "s3", OwnerAccount: "111122223333"},
 			`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`,
 			`change "StringEqualsIfExists" to "StringEquals" for "aws:SourceVpce" in statement 1: the weaker form is true for requests without the key`},
+		// KMS Developer Guide, "kms:CallerAccount": the key that limits a
+		// key policy statement to the identities of one account, and the one
+		// its kms:ViaService examples pair with.
+		{"a public key policy statement through a service suggests kms:CallerAccount", Context{ResourceType: "kms", OwnerAccount: "111122223333"},
+			`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]}`,
+			`add "kms:CallerAccount": "111122223333" to statement 1`},
+		// EventBridge User Guide, "Permissions for Amazon EventBridge event
+		// buses": accounts are named, or an organization, never a service.
+		{"a public event bus suggests pinning the putting account", Context{ResourceType: "events", OwnerAccount: "111122223333"},
+			`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:111122223333:event-bus/default"}]}`,
+			`add "aws:PrincipalAccount": "111122223333" to statement 1`},
 		// One grant made by two statements (the same account by id and by
 		// root ARN): removing it from one leaves it open through the other,
 		// so the fix names both (IAM JSON reference, Principal: an account

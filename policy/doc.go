@@ -48,8 +48,8 @@
 //     claim ties the token to one tenant (a `sub` naming the repository owner
 //     such as "repo:acme/*", an `aud` / `app_id`).
 //   - Only the resource's own actions count: for a typed Context (s3, sqs,
-//     sns, lambda, apigateway = execute-api, kms, secretsmanager, ecr, es
-//     for OpenSearch domains, and sts for role trust) an Allow of another
+//     sns, lambda, apigateway = execute-api, kms, secretsmanager, events, ecr,
+//     es for OpenSearch domains, and sts for role trust) an Allow of another
 //     service's actions grants nothing on it.
 //   - Explicit Deny is subtracted exactly where it can be proven: by
 //     principal, by action and resource pattern containment (a Deny covering

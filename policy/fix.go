@@ -120,8 +120,13 @@ func (a *analyzer) fixIn(g *Grant, ref StatementRef) string {
 			return s
 		}
 		key := "aws:PrincipalAccount"
-		if a.looksLikeDelivery(g.Actions) {
+		switch {
+		case a.looksLikeDelivery(g.Actions):
 			key = "aws:SourceAccount"
+		case a.ctx.ResourceType == "kms":
+			// KMS Developer Guide, "kms:CallerAccount": the condition key
+			// that limits a key policy statement to one account's identities.
+			key = "kms:CallerAccount"
 		}
 		if trust {
 			return fmt.Sprintf(`replace "AWS": "*" with "arn:aws:iam::%s:root" in %s, or add "%s": "%s"`, intendedAccount(st, owner), where, key, intendedAccount(st, owner))

@@ -21,6 +21,13 @@ func ActionMatches(pattern, action string) bool {
 	return globMatch(strings.ToLower(pattern), strings.ToLower(action))
 }
 
+// ResourceMatches reports whether a Resource pattern of a policy (with
+// '*' and '?' wildcards, which match across ':' and '/') matches a resource
+// ARN, as IAM matches the Resource element: case-sensitively.
+func ResourceMatches(pattern, resource string) bool {
+	return globMatch(pattern, resource)
+}
+
 // globMatch matches s against pattern, where '*' matches any sequence
 // (including ':' and '/') and '?' exactly one character. Case-sensitive.
 // Iterative with single-star backtracking: O(len(pattern)*len(s)) worst case.

@@ -92,8 +92,9 @@ func (v Verdict) Rank() int {
 // policy.
 type Context struct {
 	// ResourceType is "s3", "sqs", "sns", "lambda", "apigateway", "kms",
-	// "secretsmanager", "ecr", "es" (an OpenSearch domain access policy),
-	// "iam-role-trust", or "" for a generic resource policy.
+	// "secretsmanager", "events" (an EventBridge event bus), "ecr", "es" (an
+	// OpenSearch domain access policy), "iam-role-trust", or "" for a
+	// generic resource policy.
 	ResourceType string
 	// OwnerAccount is the 12-digit id of the account that owns the resource.
 	OwnerAccount string

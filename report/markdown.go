@@ -9,6 +9,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 )
 
 // WriteMarkdown writes report.md: a summary, entry points sorted by
@@ -89,10 +90,18 @@ func WriteMarkdown(w io.Writer, in Input) error {
 		for _, ap := range r.AttackPaths {
 			p.f("- **%s** (%s) from %s to %s: ", ap.ID, ap.Severity, md(string(ap.FromZone)), code(ap.Target))
 			var hops []string
+			var keys []string
 			for _, st := range ap.Steps {
 				hops = append(hops, fmt.Sprintf("%s —%s→ %s", code(st.From), st.Edge, code(st.To)))
+				if k := st.Key; k != nil {
+					keys = append(keys, fmt.Sprintf("  - %s is encrypted with KMS key %s (%s): %s for %s: **%s** (%s)",
+						code(st.To), md(k.Label()), code(k.Key), k.Action, code(st.From), KeyVerdict(k.Access), md(k.Evidence)))
+				}
 			}
 			p.f("%s\n", strings.Join(hops, ", "))
+			for _, k := range keys {
+				p.f("%s\n", k)
+			}
 		}
 		p.f("\n")
 	}
@@ -337,4 +346,15 @@ func joinStrings[S ~string](vs []S, sep string) string {
 		ss[i] = string(v)
 	}
 	return strings.Join(ss, sep)
+}
+
+// KeyVerdict says in words whether a principal may use a KMS key.
+func KeyVerdict(t graph.Tri) string {
+	switch t {
+	case graph.True:
+		return "allowed"
+	case graph.False:
+		return "denied: ciphertext only"
+	}
+	return "unknown"
 }

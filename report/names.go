@@ -34,6 +34,8 @@ var kindTexts = map[graph.Kind]string{
 	graph.KindAnyAWSAccount: "any AWS account", graph.KindExternalAccount: "AWS account",
 	graph.KindOrganization: "any account in the org", graph.KindServicePrincipal: "AWS service",
 	graph.KindFederated: "federated users", graph.KindPrincipalARN: "outside principal",
+	graph.KindEventBus: "event bus", graph.KindEventRule: "EventBridge rule", graph.KindAPIDestination: "API destination",
+	graph.KindStateMachine: "state machine", graph.KindKMSKey: "KMS key", graph.KindSecret: "secret",
 }
 
 // KindOfID guesses the kind of an id that is not a node of the graph (a
@@ -66,6 +68,18 @@ func KindOfID(id string) graph.Kind {
 		return graph.KindSNSTopic
 	case svc == "lambda":
 		return graph.KindLambdaFunction
+	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
+		return graph.KindEventBus
+	case svc == "events" && strings.HasPrefix(res, "rule/"):
+		return graph.KindEventRule
+	case svc == "events" && strings.HasPrefix(res, "api-destination/"):
+		return graph.KindAPIDestination
+	case svc == "states" && strings.HasPrefix(res, "stateMachine:"):
+		return graph.KindStateMachine
+	case svc == "kms" && strings.HasPrefix(res, "key/"):
+		return graph.KindKMSKey
+	case svc == "secretsmanager":
+		return graph.KindSecret
 	case svc == "iam" && strings.HasPrefix(res, "role/"):
 		return graph.KindIAMRole
 	case svc == "iam" && strings.HasPrefix(res, "user/"):

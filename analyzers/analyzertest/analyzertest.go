@@ -200,7 +200,11 @@ func ResultLines(v any) map[string][]string {
 		for _, p := range r {
 			var steps []string
 			for _, s := range p.Steps {
-				steps = append(steps, fmt.Sprintf("-%s-> %s", s.Edge, s.To))
+				step := fmt.Sprintf("-%s-> %s", s.Edge, s.To)
+				if k := s.Key; k != nil {
+					step += fmt.Sprintf(" [key %s %s=%s]", k.Key, k.Action, k.Access)
+				}
+				steps = append(steps, step)
 			}
 			line := fmt.Sprintf("path from=%s via=%s severity=%s certain=%v target=%s steps=%s", p.FromZone, p.EntryVia, p.Severity, p.Certain, p.Target, strings.Join(steps, " "))
 			anchor := p.Target

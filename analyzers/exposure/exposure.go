@@ -128,10 +128,13 @@ func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
 	slices.SortFunc(grants, graph.CompareEvidence)
 	grants = slices.CompactFunc(grants, func(a, b graph.Evidence) bool { return graph.CompareEvidence(a, b) == 0 })
 	ev := results.EPEvidence{Grants: grants, Conditions: least.Conditions}
-	sources, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}
+	sources, granting, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}
 	idx := set[int]{}
 	for _, gr := range grants {
 		sources.add(gr.Source)
+		if len(gr.Statements) > 0 {
+			granting.add(gr.Source) // a piece that grants, not a setting that lets it through
+		}
 		for _, st := range gr.Statements {
 			idx[st.Index] = true // 0 is a statement index too
 			sids.add(st.Sid)
@@ -139,7 +142,9 @@ func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
 		details.add(gr.Detail)
 		fixes.add(gr.Fix)
 	}
-	if s := sources.sorted(); len(s) > 0 {
+	if s := granting.sorted(); len(s) > 0 {
+		ev.Source = s[0]
+	} else if s := sources.sorted(); len(s) > 0 {
 		ev.Source = s[0]
 	}
 	ev.Statements, ev.Sids, ev.Details, ev.Fix = nilIfEmpty(idx.sorted()), nilIfEmpty(sids.sorted()), nilIfEmpty(details.sorted()), nilIfEmpty(fixes.sorted())

@@ -33,7 +33,11 @@ var Analyzer = &analyzers.Analyzer{
 // MaxPaths bounds the paths reported (the shortest are kept).
 const MaxPaths = 1000
 
-// follows says which edges a path may take after its first hop.
+// follows says which edges a path may take after its first hop. A
+// provides-code edge (a repository or layer into the functions that run
+// its code) is taken only by a path that arrived with write access (see
+// hop.writer): a generalisation, not a case of ECR — any edge that carries
+// a writer's influence is followed only by writers.
 func follows(e *graph.Edge) bool {
 	switch e.Kind {
 	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
@@ -58,11 +62,25 @@ type hop struct {
 	node    string
 	depth   int  // edges from the start, this one included
 	certain bool // every edge so far is certain
+	// writer says the path arrived at node with write access (write,
+	// administer, assume): only such a path goes on along provides-code,
+	// since whoever can only read a repository or a layer runs nothing.
+	writer bool
+	// code says a provides-code edge is on the path so far.
+	code bool
+}
+
+// visit is what the search remembers of a node: reaching a node that
+// provides code with write access is a different state from reaching it
+// to read, since only the first leads on into what runs the code.
+type visit struct {
+	node   string
+	writer bool
 }
 
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
-	k := newKeeper()
+	k := newKeeper(newSteps(g))
 	b := results.BusinessOf(pass.Trust, g)
 	for i := range g.Nodes {
 		start := &g.Nodes[i]
@@ -95,24 +113,35 @@ func fromStart(g *graph.Graph, start *graph.Node, k *keeper, b *results.Business
 // business context (b), the severity and impact of a path are weighed by
 // the data it ends at (results.Classification; docs/scoring.md).
 func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, k *keeper, b *results.Business) {
-	rec := []hop{{prev: -1, edge: entry, node: entry.To, depth: 1, certain: entry.Certainty == graph.True}}
-	seen := map[string]bool{start.ID: true, entry.To: true}
+	arrive := func(e *graph.Edge) visit {
+		return visit{e.To, e.Kind.Strong() && k.steps.providesCode[e.To]}
+	}
+	first := arrive(entry)
+	rec := []hop{{prev: -1, edge: entry, node: entry.To, depth: 1, certain: entry.Certainty == graph.True, writer: first.writer}}
+	seen := map[visit]bool{{start.ID, false}: true, first: true}
 	queue := []int{0}
 	key := entryKey{entry.To, entry.Via}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
 		for _, e := range g.Out(rec[cur].node) {
-			if !follows(e) || seen[e.To] {
+			if !follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) {
 				continue
 			}
-			seen[e.To] = true
-			h := hop{prev: cur, edge: e, node: e.To, depth: rec[cur].depth + 1, certain: rec[cur].certain && e.Certainty == graph.True}
+			v := arrive(e)
+			// A node reached as a writer need not be reached again to read.
+			if seen[v] || (!v.writer && seen[visit{e.To, true}]) || e.To == start.ID {
+				continue
+			}
+			seen[v] = true
+			h := hop{prev: cur, edge: e, node: e.To, depth: rec[cur].depth + 1, certain: rec[cur].certain && e.Certainty == graph.True,
+				writer: v.writer, code: rec[cur].code || e.Kind == graph.EdgeProvidesCode}
 			rec = append(rec, h)
 			idx := len(rec) - 1
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
-				r := rank{severity: severity(entry, e, h.certain), impact: results.EdgeImpact(e.Kind), length: h.depth}
+				ku := k.steps.key(e)
+				r := rank{severity: keyedSeverity(severity(entry, e, h.certain, h.code), ku), impact: results.KeyedImpact(e.Kind, ku), length: h.depth}
 				if c, ok := b.Classify(e.To); ok {
 					r.severity = c.WeighSeverity(r.severity, results.Reads(e.Kind))
 					if r.impact > 0 {
@@ -188,6 +217,7 @@ type entryKey struct {
 // however many other paths there are. Memory stays bounded by MaxPaths plus
 // the number of entry points.
 type keeper struct {
+	steps    *steps
 	top      []*candidate
 	perEntry map[entryKey]*candidate
 	// bar is the worst path kept at the last trim of a full list: a path
@@ -195,7 +225,7 @@ type keeper struct {
 	bar *candidate
 }
 
-func newKeeper() *keeper { return &keeper{perEntry: map[entryKey]*candidate{}} }
+func newKeeper(st *steps) *keeper { return &keeper{steps: st, perEntry: map[entryKey]*candidate{}} }
 
 // offer considers a path of rank r into an entry point; build makes the
 // candidate, and is called only when the path may be kept.
@@ -240,7 +270,7 @@ func (k *keeper) paths(g *graph.Graph) []results.AttackPath {
 	add := func(c *candidate) {
 		if !seen[c.ID()] {
 			seen[c.ID()] = true
-			out = append(out, build(c))
+			out = append(out, build(c, k.steps))
 		}
 	}
 	for _, c := range k.top {
@@ -261,20 +291,87 @@ func rankCompare(a, b *candidate) int {
 	return cmp.Compare(a.ID(), b.ID())
 }
 
-func build(c *candidate) results.AttackPath {
+func build(c *candidate, st *steps) results.AttackPath {
 	p := results.AttackPath{ID: c.ID(), FromZone: c.zone, Target: c.edges[len(c.edges)-1].To, Severity: c.rank.severity,
 		EntryVia: c.edges[0].Via, Certain: c.certain}
 	for _, e := range c.edges {
-		p.Steps = append(p.Steps, results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)})
+		s := results.PathStep{From: e.From, To: e.To, Edge: e.Kind, Via: e.Via, Evidence: Evidence(e)}
+		s.Key = st.key(e)
+		p.Steps = append(p.Steps, s)
 	}
 	return p
 }
 
+// steps knows which data a KMS key protects, and answers once per edge
+// whether the principal taking a hop into such data may use the key: the
+// answer is the same on every path through the edge, and a large account's
+// edges are on many paths. It also knows which nodes provide code to what
+// runs it (fromEntry's writer state).
+type steps struct {
+	g            *graph.Graph
+	protected    map[string]bool
+	providesCode map[string]bool // nodes with a provides-code edge out (repositories, layers)
+	keys         map[*graph.Edge]*graph.KeyUse
+}
+
+func newSteps(g *graph.Graph) *steps {
+	st := &steps{g: g, protected: map[string]bool{}, providesCode: map[string]bool{}, keys: map[*graph.Edge]*graph.KeyUse{}}
+	for i := range g.Edges {
+		switch g.Edges[i].Kind {
+		case graph.EdgeProtects:
+			st.protected[g.Edges[i].To] = true
+		case graph.EdgeProvidesCode:
+			st.providesCode[g.Edges[i].From] = true
+		}
+	}
+	return st
+}
+
+// key is the key use of a hop into protected data (nil for any other hop):
+// kms:Decrypt to read or receive it, kms:GenerateDataKey to write or send
+// it. Other hops (invoking, assuming, administering) need no key of the
+// data.
+func (st *steps) key(e *graph.Edge) *graph.KeyUse {
+	if !st.protected[e.To] {
+		return nil
+	}
+	if u, ok := st.keys[e]; ok {
+		return u
+	}
+	var action string
+	switch e.Kind {
+	case graph.EdgeCanRead, graph.EdgeCanReceive:
+		action = "kms:Decrypt"
+	case graph.EdgeCanWrite, graph.EdgeCanSend:
+		action = "kms:GenerateDataKey"
+	}
+	var out *graph.KeyUse
+	if action != "" {
+		if u, ok := st.g.KeyAccess(e.From, e.To, action); ok {
+			out = &u
+		}
+	}
+	st.keys[e] = out
+	return out
+}
+
+// keyedSeverity lowers a path's severity by one when the data at its end is
+// ciphertext to the attacker (the key denies it): worth less.
+func keyedSeverity(s results.Severity, k *graph.KeyUse) results.Severity {
+	if k != nil && k.Access == graph.False {
+		return results.SeverityOfRank(max(1, s.Rank()-1))
+	}
+	return s
+}
+
 // severity: from the open internet (or any account) to a write or
 // administration is critical, to a read high; from a named outside party
-// one step lower. An uncertain hop lowers it by one.
-func severity(first, last *graph.Edge, certain bool) results.Severity {
-	strong := last.Kind.Strong()
+// one step lower. A path that puts code where something runs it
+// (provides-code, taken only after write access) gives the runner's
+// whole identity, as assuming a role does: strong wherever it ends. An
+// uncertain hop lowers it by one.
+func severity(first, last *graph.Edge, certain, code bool) results.Severity {
+	strong := last.Kind.Strong() || code
 	rank := 2
 	switch {
 	case first.Exposure == policy.Public && strong:

@@ -24,6 +24,11 @@ type PathStep struct {
 	Edge     graph.EdgeKind `json:"edge"`
 	Via      graph.Via      `json:"via,omitempty"`
 	Evidence string         `json:"evidence,omitempty"` // the hop's evidence in words
+	// Key is set when the hop reaches data a KMS key protects: whether the
+	// principal taking the hop may use the key as the access needs
+	// (kms:Decrypt to read, kms:GenerateDataKey to write). Data it cannot
+	// decrypt is ciphertext to it.
+	Key *graph.KeyUse `json:"key,omitempty"`
 }
 
 // ComparePaths orders by severity (highest first), length, then id.
@@ -61,5 +66,26 @@ func lastImpact(p AttackPath) int {
 	if len(p.Steps) == 0 {
 		return 0
 	}
-	return EdgeImpact(p.Steps[len(p.Steps)-1].Edge)
+	return StepImpact(p.Steps[len(p.Steps)-1])
+}
+
+// StepImpact is EdgeImpact of a path's last hop, weighed by the KMS key of
+// the data it reaches: data the principal cannot decrypt is ciphertext to
+// it, so a read of it counts as a list (2), and a write it cannot encrypt
+// one lower (it can still delete).
+func StepImpact(s PathStep) int {
+	return KeyedImpact(s.Edge, s.Key)
+}
+
+// KeyedImpact is EdgeImpact(k) weighed by what the principal may do with
+// the key of the data (see StepImpact); key is nil when no key protects it.
+func KeyedImpact(k graph.EdgeKind, key *graph.KeyUse) int {
+	v := EdgeImpact(k)
+	if key == nil || key.Access != graph.False || v == 0 {
+		return v
+	}
+	if Reads(k) {
+		return min(v, 2)
+	}
+	return v - 1
 }

@@ -73,7 +73,7 @@ func likelihood(ep results.EntryPoint) (int, string) {
 // server) scores 3: only that service's credentials, which are out of
 // scope, stand between the caller and what it holds. A path that ends
 // routed to a data store (a distribution's origin bucket) reads it.
-func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business, g *graph.Graph) (int, string) {
+func impact(ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse, b *results.Business, g *graph.Graph) (int, string) {
 	i, why := 1, "only metadata"
 	read := false
 	set := func(v int, w string, r bool) {
@@ -90,10 +90,14 @@ func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business
 		case graph.EdgeCanAssume:
 			set(3, "gets the role's credentials", false)
 		case graph.EdgeCanRead, graph.EdgeCanReceive:
-			if onlyList(ep.Actions) {
+			switch {
+			case onlyList(ep.Actions):
 				set(2, "can list the resource's contents", true)
-			} else {
-				set(3, "can read data from the resource", true)
+			case key != nil && key.Access == graph.False:
+				set(2, fmt.Sprintf("can fetch the resource's data, but it is encrypted with KMS key %s, which the outside principals may not use for kms:Decrypt (%s): ciphertext only, worth less",
+					key.Label(), key.Evidence), true)
+			default:
+				set(3, "can read data from the resource"+keyReason(results.PathStep{Edge: a, Key: key}), true)
 			}
 		case graph.EdgeCanSend, graph.EdgeCanInvoke, graph.EdgeCanAccess:
 			set(2, "can invoke it or feed it input", false)
@@ -111,8 +115,8 @@ func impact(ep results.EntryPoint, path *results.AttackPath, b *results.Business
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		if v := results.EdgeImpact(last.Edge); v > 0 {
-			w := fmt.Sprintf("leads to %s %s (attack path %s, %d steps)", last.Edge, last.To, path.ID, len(path.Steps))
+		if v := results.StepImpact(last); v > 0 {
+			w := fmt.Sprintf("leads to %s %s (attack path %s, %d steps)%s", last.Edge, last.To, path.ID, len(path.Steps), keyReason(last))
 			if c, ok := b.Classify(last.To); ok {
 				var note string
 				v, note = c.WeighImpact(v, results.Reads(last.Edge), nameOf(g, last.To))
@@ -146,6 +150,28 @@ func nameOf(g *graph.Graph, id string) string {
 	}
 	return short(id)
 }
+
+// keyReason says what the KMS key protecting a step's data means for it.
+func keyReason(s results.PathStep) string {
+	k := s.Key
+	if k == nil {
+		return ""
+	}
+	switch k.Access {
+	case graph.True:
+		return fmt.Sprintf("; KMS key %s does not stand in the way: %s", k.Label(), k.Evidence)
+	case graph.False:
+		if reads(s.Edge) {
+			return fmt.Sprintf("; but the data is encrypted with KMS key %s and %s may not use it for %s (%s): the attacker gets ciphertext only, worth less",
+				k.Label(), short(s.From), k.Action, k.Evidence)
+		}
+		return fmt.Sprintf("; but KMS key %s encrypts the data and %s may not use it for %s (%s): writes fail, deletes do not, worth less",
+			k.Label(), short(s.From), k.Action, k.Evidence)
+	}
+	return fmt.Sprintf("; whether KMS key %s lets it %s is unknown (%s)", k.Label(), k.Action, k.Evidence)
+}
+
+func reads(k graph.EdgeKind) bool { return results.Reads(k) }
 
 func onlyList(actions []string) bool {
 	for _, a := range actions {

@@ -92,7 +92,8 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, 
 	}
 	who := describeWho(ep)
 	l, lWhy := likelihood(ep)
-	i, iWhy := impact(ep, path, b, g)
+	key := entryKey(g, ep)
+	i, iWhy := impact(ep, path, key, b, g)
 	t := results.Threat{
 		ID:          threatID(ep),
 		ResourceARN: ep.ResourceARN,
@@ -109,13 +110,17 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, 
 		t.AttackPath = path.ID
 	}
 	t.Severity = Band(t.Risk)
-	subs := subThreats(g, ep, path, name)
+	subs := subThreats(g, ep, path, key, name)
 	for _, s := range subs {
 		t.STRIDE = append(t.STRIDE, s.category)
 		t.STRIDE = append(t.STRIDE, s.also...)
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
-	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
+	v := verb(ep)
+	if _, ok := codeOf(path); ok {
+		v = "push code into"
+	}
+	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, v, name)
 	root := &results.AttackNode{Goal: goal(ep, path, name), Holds: graph.True}
 	for _, s := range subs {
 		root.Children = append(root.Children, s.node)
@@ -131,6 +136,31 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, 
 	slices.Sort(t.References)
 	t.References = slices.Compact(t.References)
 	return t
+}
+
+// entryKey says whether the outside principals an entry point lets read
+// its data may use the KMS key that protects it (nil when no key does or
+// the entry point gives no read): the best answer over its principals,
+// since any one of them reading is enough.
+func entryKey(g *graph.Graph, ep results.EntryPoint) *graph.KeyUse {
+	if !ep.HasAccess(graph.EdgeCanRead) && !ep.HasAccess(graph.EdgeCanReceive) {
+		return nil
+	}
+	var best *graph.KeyUse
+	rank := map[graph.Tri]int{graph.False: 0, graph.Unknown: 1, graph.True: 2}
+	for _, e := range g.In(ep.ResourceARN) {
+		if e.Via != ep.Via || (e.Kind != graph.EdgeCanRead && e.Kind != graph.EdgeCanReceive) || e.Exposure == policy.Internal || e.Exposure == "" {
+			continue
+		}
+		u, ok := g.KeyAccess(e.From, ep.ResourceARN, "kms:Decrypt")
+		if !ok {
+			return nil
+		}
+		if best == nil || rank[u.Access] > rank[best.Access] {
+			best = &u
+		}
+	}
+	return best
 }
 
 // Band maps a risk score (1–25) to a severity: 1–4 low, 5–9 medium,
@@ -188,6 +218,13 @@ func verb(ep results.EntryPoint) string {
 }
 
 func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
+	if c, ok := codeOf(path); ok {
+		g := fmt.Sprintf("push code to %s that %s runs", name, short(c.runner))
+		if c.role != "" {
+			g += " with the credentials of " + short(c.role)
+		}
+		return g
+	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
 		what := strings.TrimPrefix(string(last.Edge), "can-")

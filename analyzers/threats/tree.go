@@ -95,14 +95,20 @@ func authDetail(ep results.EntryPoint) string {
 }
 
 // follow turns the attack path beyond the entry point into failure
-// conditions.
+// conditions; a hop into data a KMS key protects adds the key as one more
+// (the entry hop's too: the entry point itself may be such data).
 func follow(g *graph.Graph, path *results.AttackPath) []*results.AttackNode {
 	if path == nil {
 		return nil
 	}
 	var out []*results.AttackNode
-	for _, s := range path.Steps[1:] {
-		out = append(out, leaf(stepGoal(g, s), graph.True, s.Evidence))
+	for i, s := range path.Steps {
+		if i > 0 {
+			out = append(out, leaf(stepGoal(g, s), graph.True, s.Evidence))
+		}
+		if k := s.Key; k != nil {
+			out = append(out, leaf(fmt.Sprintf("use KMS key %s (%s) as %s", k.Label(), k.Action, short(s.From)), k.Access, k.Evidence))
+		}
 	}
 	return out
 }
@@ -118,6 +124,8 @@ func stepGoal(g *graph.Graph, s results.PathStep) string {
 		return "run with the credentials of " + to
 	case graph.EdgeCanAssume:
 		return "assume " + to
+	case graph.EdgeProvidesCode:
+		return "have the code run by " + to
 	}
 	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), to)
 }
@@ -135,7 +143,7 @@ func label(g *graph.Graph, id string) string {
 // that applies to the entry point (STRIDE-per-element: data stores T/I/D,
 // processes S/T/I/D/E, the caller's identity S), each with its failure
 // conditions.
-func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, name string) []sub {
+func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse, name string) []sub {
 	chain := func(extra ...*results.AttackNode) []*results.AttackNode {
 		out := []*results.AttackNode{reach(ep, name), auth(ep)}
 		return append(out, extra...)
@@ -148,7 +156,7 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	case ep.HasAccess(graph.EdgeCanAssume):
 		add(Spoofing, "act as "+name+" from outside the account", chain())
 		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(g, path)...))
-	case isCompute(ep.ResourceType):
+	case elementClass(g, ep) == graph.ClassCompute:
 		if ep.Authorizer == "" && ep.Exposure == policy.Public && !ownAuth(ep) {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
@@ -165,17 +173,34 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		// Connecting to a data store reaches its own protocol, which reads
 		// and writes once its authentication is passed (auth's leaf).
 		connect := ep.HasAccess(graph.EdgeCanConnect)
-		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) || connect {
-			add(Disclosure, "read data from "+name, chain())
+		// A front door to data (a distribution with a bucket origin) serves
+		// what the data store holds to whoever may invoke it.
+		serves := ep.ResourceType.Class() == graph.ClassFrontDoor && (ep.HasAccess(graph.EdgeCanInvoke) || ep.HasAccess(graph.EdgeCanAccess))
+		if serves {
+			add(DenialOfSvc, "flood "+name+" or run up the cost of what it serves", chain())
 		}
-		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) || connect {
+		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) || connect || serves {
+			var decrypt []*results.AttackNode
+			if key != nil {
+				decrypt = append(decrypt, leaf("decrypt it with KMS key "+key.Label(), key.Access, key.Evidence))
+			}
+			add(Disclosure, "read data from "+name, chain(decrypt...))
+		}
+		if c, ok := codeOf(path); ok {
+			// What the resource holds is code that something runs.
+			add(Tampering, "push code into "+name+" that "+short(c.runner)+" runs", chain(follow(g, path)...))
+			if c.role != "" {
+				add(ElevationPrivs, "run code with the credentials of "+short(c.role), chain(follow(g, path)...))
+			}
+			add(DenialOfSvc, "delete or overwrite the code "+short(c.runner)+" deploys", chain())
+		} else if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) || connect {
 			add(Tampering, "plant or alter data in "+name, chain(follow(g, path)...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
 		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
-		if path != nil && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
+		if beyondBackend(path) && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
 			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(g, path)...))
 		}
 		if len(subs) == 0 {
@@ -185,9 +210,66 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	return subs
 }
 
-// isCompute says whether an entry point runs code: compute itself, or a
-// front door that hands requests to it.
-func isCompute(kind graph.Kind) bool {
-	c := kind.Class()
-	return c == graph.ClassCompute || c == graph.ClassFrontDoor
+// elementClass is the class of element an entry point is for STRIDE: the
+// class of its resource, except that a front door takes the class of what
+// it hands requests to (a function URL or an API method runs compute; an
+// S3 access point serves a bucket's data). A front door whose backend the
+// scan does not know is treated as compute, the broader set of threats.
+func elementClass(g *graph.Graph, ep results.EntryPoint) graph.Class {
+	c := ep.ResourceType.Class()
+	if c != graph.ClassFrontDoor {
+		return compute(c)
+	}
+	data := false
+	for _, e := range g.Out(ep.ResourceARN) {
+		if e.Kind != graph.EdgeRoutesTo && e.Kind != graph.EdgeIntegratesWith {
+			continue
+		}
+		to, ok := g.Node(e.To)
+		switch {
+		case ok && to.Kind.Class() == graph.ClassCompute:
+			return graph.ClassCompute
+		case ok && to.Kind.Class() == graph.ClassData, !ok && strings.HasPrefix(e.To, "arn:aws:s3:::"):
+			data = true
+		}
+	}
+	if data {
+		return graph.ClassData
+	}
+	return graph.ClassCompute
+}
+
+func compute(c graph.Class) graph.Class {
+	if c == graph.ClassFrontDoor {
+		return graph.ClassCompute
+	}
+	return c
+}
+
+// beyondBackend says whether a path goes further than a front door's own
+// backend (an access point's bucket): only then does it reach something
+// the entry point's grant did not already give.
+func beyondBackend(path *results.AttackPath) bool {
+	return path != nil && slices.ContainsFunc(path.Steps[1:], func(s results.PathStep) bool { return s.Edge != graph.EdgeRoutesTo })
+}
+
+// code is where a path takes code: the resource that provides it, what
+// runs it, and the role it runs with.
+type code struct{ runner, role string }
+
+// codeOf says whether a path goes on from its entry point into something
+// that runs the code the entry point holds (a provides-code step: an
+// image, a layer), and with which role.
+func codeOf(path *results.AttackPath) (code, bool) {
+	if path == nil || len(path.Steps) < 2 || path.Steps[1].Edge != graph.EdgeProvidesCode {
+		return code{}, false
+	}
+	c := code{runner: path.Steps[1].To}
+	for _, s := range path.Steps[2:] {
+		if s.Edge == graph.EdgeExecutesAs {
+			c.role = s.To
+			break
+		}
+	}
+	return c, true
 }

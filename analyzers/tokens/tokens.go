@@ -220,11 +220,15 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 			remedy = fmt.Sprintf("make sure %s requires IMDSv2 (HttpTokens required); %s", fn.Name, fix)
 		}
 	}
+	credentials := fmt.Sprintf("if its role credentials%s leak through %s", via, leak)
+	if strings.Contains(how, "(code)") {
+		credentials = fmt.Sprintf("code pushed there runs with its role credentials%s, whether or not they leak through %s", via, leak)
+	}
 	pass.Report(analyzers.Finding{
 		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing compute's role credentials are worth stealing",
 		Severity: sev, Confidence: conf, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
-		Message: fmt.Sprintf("%s is reachable from %s; if its role credentials%s leak through %s, they allow %s — %s",
-			fn.Name, how, via, leak, strings.Join(grants, "; "), note),
+		Message: fmt.Sprintf("%s is reachable from %s; %s, they allow %s — %s",
+			fn.Name, how, credentials, strings.Join(grants, "; "), note),
 		Remediation: remedy,
 		Evidence:    evidence,
 	})
@@ -249,13 +253,15 @@ func short(arn string) string {
 
 // maxHops bounds how far back reachedFrom walks from compute: an entry
 // point, then up to this many structural hops (listener → target group →
-// instance, topic → queue → function, method → integration → function).
+// instance, topic → queue → function, bus → rule → function, method →
+// integration → function).
 const maxHops = 4
 
 // reachedFrom says how compute is reachable from outside ("" if not): an
 // access edge from outside into it, or into something that leads to it
 // along structural edges (routes-to, integrates-with, triggers) that are
-// not inert.
+// not inert; or whoever may write the code it runs (a strong access edge
+// into what provides its code; such a way is marked "(code)").
 func reachedFrom(g *graph.Graph, fn string) string {
 	var ways []string
 	seen := map[string]bool{fn: true}
@@ -275,6 +281,14 @@ func reachedFrom(g *graph.Graph, fn string) string {
 					e.Certainty != graph.False && !seen[e.From]:
 					seen[e.From] = true
 					next = append(next, e.From)
+				case e.Kind == graph.EdgeProvidesCode && e.Certainty != graph.False:
+					// Whoever can write the code the function runs (push
+					// its image) has its role's credentials outright.
+					for _, in := range g.In(e.From) {
+						if in.Kind.IsAccess() && in.Kind.Strong() && in.Exposure != policy.Internal && in.Exposure != "" {
+							ways = append(ways, fmt.Sprintf("%s via %s %s (code)", g.Zone(in.From), in.Via, e.From))
+						}
+					}
 				}
 			}
 		}

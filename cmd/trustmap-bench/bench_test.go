@@ -24,7 +24,10 @@ var tiny = []string{
 	"--buckets", "60", "--functions", "60", "--queues", "60", "--rest-apis", "12", "--rest-resources", "2",
 	"--rest-methods", "2", "--http-apis", "12", "--http-routes", "3", "--roles", "60", "--users", "10",
 	"--distributions", "12", "--web-acls", "4", "--db-instances", "30", "--db-snapshots", "20", "--eks-clusters", "12",
-	"--search-domains", "12", "--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
+	"--search-domains", "12",
+	"--topics", "30", "--event-buses", "4", "--event-rules", "30", "--api-destinations", "4", "--kms-keys", "30", "--secrets", "30",
+	"--repositories", "30", "--access-points", "30", "--mraps", "2", "--layers", "30",
+	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
 }
 
 func parse(t *testing.T, args ...string) *options {
@@ -65,6 +68,8 @@ func TestATinyScenarioIsScannedCompletelyAndFindsWhatWasPlanted(t *testing.T) {
 			res.EntryMissing == 0 && res.EntryUnexpected == 0},
 		{"nothing was throttled", res.Throttled == 0 && res.Retries == 0},
 		{"calls per resource are counted", res.CallsPerResource["s3"].PerResource > 4 && res.CallsPerResource["lambda"].PerResource >= 2},
+		{"the new services' calls per resource are counted", res.CallsPerResource["ecr"].PerResource >= 1 && res.CallsPerResource["s3control"].PerResource >= 1 &&
+			res.CallsPerResource["lambda-layers"].PerResource >= 1},
 		{"peak memory is measured", res.PeakHeapMB > 0},
 	}
 	for _, c := range checks {
@@ -142,6 +147,11 @@ var sdkServices = map[string][2]string{
 	"github.com/aws/aws-sdk-go-v2/service/opensearch":             {"OpenSearch", "es"},
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2": {"Elastic Load Balancing v2", "elasticloadbalancingv2"},
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing":   {"Elastic Load Balancing", "elasticloadbalancing"},
+	"github.com/aws/aws-sdk-go-v2/service/sns":                    {"SNS", "sns"},
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge":            {"EventBridge", "events"},
+	"github.com/aws/aws-sdk-go-v2/service/kms":                    {"KMS", "kms"},
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager":         {"Secrets Manager", "secretsmanager"},
+	"github.com/aws/aws-sdk-go-v2/service/ecr":                    {"ECR", "ecr"},
 }
 
 // TestFakeLimitsAgreeWithScanner checks, for every API a collector or the

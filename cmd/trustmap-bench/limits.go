@@ -47,12 +47,24 @@ import (
 //   - RDS: every API operation shares a sustained 12 rps with bursts of 300
 //     (RDS User Guide, "Request throttling for the Amazon RDS API").
 //
+//   - SNS, KMS and Secrets Manager: the rates fakeaws.DocumentedRates
+//     gathers with their sources (SNS ListTopics and ListSubscriptionsByTopic
+//     30 TPS; KMS DescribeKey and GetKeyPolicy 1,000, ListKeys, ListAliases
+//     and ListGrants 100; Secrets Manager ListSecrets 100, GetResourcePolicy
+//     50).
+//
+//   - EventBridge: every API but PutEvents shares 50 rps (EventBridge User
+//     Guide, "Amazon EventBridge quotas").
+//
 // Unpublished (AWS throttles, but says neither rate nor burst): S3 and SQS
-// reads 100 rps per action, S3 Control and STS 20 rps per action, IAM
-// 10 rps for the whole account, Organizations 2 rps for the whole account,
-// CloudFront, EKS and OpenSearch 10 rps per action.
+// reads 100 rps per action, S3 Control, ECR and STS 20 rps per action
+// (ECR publishes rates for its image push and pull APIs only: ECR User
+// Guide, "Amazon ECR service quotas"), IAM 10 rps for the whole account,
+// Organizations 2 rps for the whole account, CloudFront, EKS and
+// OpenSearch 10 rps per action, SNS GetTopicAttributes 30 rps (SNS's rate
+// for its list reads). Lambda's layer reads share its control-plane 15 rps.
 func awsThrottle() fakeaws.Throttle {
-	return fakeaws.Throttle{
+	t := fakeaws.Throttle{
 		APIs: map[string]fakeaws.Rate{
 			"apigateway:GetResources":      {Rate: 2.5, Burst: 5},
 			"lambda:GetFunction":           {Rate: 100, Burst: 100},
@@ -67,6 +79,10 @@ func awsThrottle() fakeaws.Throttle {
 			"wafv2:*":                      {Rate: 5, Burst: 5},
 			"eks:*":                        {Rate: 10, Burst: 10},
 			"es:*":                         {Rate: 10, Burst: 10},
+			"ecr:*":                        {Rate: 20, Burst: 20},
+			"sns:*":                        {Rate: 30, Burst: 30},
+			"kms:*":                        {Rate: 100, Burst: 100},
+			"secretsmanager:*":             {Rate: 100, Burst: 100},
 		},
 		Groups: map[string]fakeaws.ThrottleGroup{
 			"apigateway-control": {Rate: 10, Burst: 40, APIs: []string{"apigateway:*", "apigatewayv2:*"}},
@@ -76,8 +92,11 @@ func awsThrottle() fakeaws.Throttle {
 			"rds":                {Rate: 12, Burst: 300, APIs: []string{"rds:*"}},
 			"elbv2":              {Rate: 10, Burst: 40, APIs: []string{"elasticloadbalancingv2:*"}},
 			"elb":                {Rate: 10, Burst: 40, APIs: []string{"elasticloadbalancing:*"}},
+			"events-control":     {Rate: 50, Burst: 50, APIs: []string{"events:*"}},
 		},
 	}
+	maps.Copy(t.APIs, fakeaws.DocumentedRates())
+	return t
 }
 
 // scaled returns t with every rate multiplied by scale (bursts unchanged).

@@ -49,6 +49,16 @@ import (
 //	               DescribeLaunchTemplateVersions per 200 versions
 //	elbv2, elb     per region: DescribeLoadBalancers (each API version) and
 //	               DescribeTargetGroups per 400
+//	sns            per region: ListTopics per 100; per topic: GetTopicAttributes,
+//	               ListSubscriptionsByTopic per 100 subscriptions
+//	events         per region: ListEventBuses per 100 (the default bus included),
+//	               ListApiDestinations per 100; per bus: ListRules per 100; per rule:
+//	               ListTargetsByRule per 100 targets
+//	kms            per region: ListKeys per 1,000, ListAliases per 100 (AWS managed keys'
+//	               aliases included); per key: DescribeKey, GetKeyPolicy, ListGrants per 100
+//	secretsmanager per region: ListSecrets per 100 (EventBridge connections' secrets
+//	               included, those scheduled for deletion not); per secret: GetResourcePolicy
+//	ecr, s3control, lambda's layers and images, S3 default encryption: plan_code.go
 //
 // The generated world has no instances, load balancers or named prefix
 // lists yet, so the per-resource reads of ec2 and elbv2 (listeners, rules,
@@ -168,6 +178,7 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "s3", "GetPublicAccessBlock", 1)
 		add(r, "s3", "GetBucketOwnershipControls", 1)
 		add(r, "s3", "GetBucketNotificationConfiguration", 1)
+		add(r, "s3", "GetBucketEncryption", 1)
 		depth := 1
 		if b.Policy != nil {
 			add(r, "s3", "GetBucketPolicyStatus", 1)
@@ -212,9 +223,11 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		chains = append(chains, lq+min(queues, 1))
 
 		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add), edgePlan(a, r, regionOf, add),
-			networkPlan(a, r, regionOf, add))
+			networkPlan(a, r, regionOf, add),
+			snsPlan(a, r, regionOf, add), eventsPlan(a, r, regionOf, add), kmsPlan(a, r, regionOf, add), secretsPlan(a, r, regionOf, add),
+			codePlan(a, r, regionOf, add))
 	}
-	chains = append(chains, cloudFrontPlan(a, home, regions, add))
+	chains = append(chains, cloudFrontPlan(a, home, regions, add), mrapPlan(a, add))
 	p.Chain = 2 + slices.Max(chains)
 	return p
 }
@@ -344,4 +357,114 @@ func computeFloor(p plan, t fakeaws.Throttle, latency time.Duration) floor {
 		f.By = f.Buckets[0].Region + " " + f.Buckets[0].Bucket
 	}
 	return f
+}
+
+// snsPlan adds the SNS calls of region r and returns its chain: the topic
+// pages, then a topic's two reads side by side (its subscription pages one
+// after the other).
+func snsPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	n, chain := 0, 0
+	for _, t := range a.SNS.Topics {
+		if regionOf(t.Region) != r {
+			continue
+		}
+		n++
+		add(r, "sns", "GetTopicAttributes", 1)
+		subs := pages(len(t.Subscriptions), 100)
+		add(r, "sns", "ListSubscriptionsByTopic", subs)
+		chain = max(chain, subs)
+	}
+	list := pages(n, 100)
+	add(r, "sns", "ListTopics", list)
+	return list + chain
+}
+
+// eventsPlan adds the EventBridge calls of region r and returns its chain:
+// bus pages, then a bus's rule pages, then a rule's target pages.
+func eventsPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	rules := map[string][]*fakeaws.EventRule{}
+	buses := map[string]bool{"default": true} // every region has its default bus
+	for _, b := range a.EventBridge.Buses {
+		if regionOf(b.Region) == r {
+			buses[b.Name] = true
+		}
+	}
+	for _, rl := range a.EventBridge.Rules {
+		if regionOf(rl.Region) == r {
+			bus := cmp.Or(rl.Bus, "default")
+			rules[bus] = append(rules[bus], rl)
+		}
+	}
+	lb := pages(len(buses), 100)
+	add(r, "events", "ListEventBuses", lb)
+	chain := lb
+	for bus := range buses {
+		lr := pages(len(rules[bus]), 100)
+		add(r, "events", "ListRules", lr)
+		targets := 0
+		for _, rl := range rules[bus] {
+			t := pages(len(rl.Targets), 100)
+			add(r, "events", "ListTargetsByRule", t)
+			targets = max(targets, t)
+		}
+		chain = max(chain, lb+lr+targets)
+	}
+	dests := 0
+	for _, d := range a.EventBridge.APIDestinations {
+		if regionOf(d.Region) == r {
+			dests++
+		}
+	}
+	add(r, "events", "ListApiDestinations", pages(dests, 100))
+	return max(chain, pages(dests, 100))
+}
+
+// kmsPlan adds the KMS calls of region r and returns its chain: the key
+// pages, then a key's grant pages (DescribeKey and GetKeyPolicy beside them).
+func kmsPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	keys, aliases, grants := 0, 0, 1
+	for _, k := range a.KMS.Keys {
+		if regionOf(k.Region) != r {
+			continue
+		}
+		keys++
+		if k.AWSService != "" {
+			aliases++ // alias/aws/SERVICE
+		}
+		add(r, "kms", "DescribeKey", 1)
+		add(r, "kms", "GetKeyPolicy", 1)
+		g := pages(len(k.Grants), 100)
+		add(r, "kms", "ListGrants", g)
+		grants = max(grants, g)
+	}
+	for _, al := range a.KMS.Aliases {
+		if regionOf(al.Region) == r {
+			aliases++
+		}
+	}
+	lk := pages(keys, 1000)
+	add(r, "kms", "ListKeys", lk)
+	la := pages(aliases, 100)
+	add(r, "kms", "ListAliases", la)
+	return max(la, lk+min(keys, 1)*grants)
+}
+
+// secretsPlan adds the Secrets Manager calls of region r and returns its
+// chain.
+func secretsPlan(a *fakeaws.Account, r string, regionOf func(string) string, add func(region, service, api string, n int)) int {
+	n := 0
+	for _, s := range a.SecretsManager.Secrets {
+		if regionOf(s.Region) == r && s.Deleted.IsZero() {
+			n++
+		}
+	}
+	for _, c := range a.EventBridge.Connections {
+		if regionOf(c.Region) == r {
+			n++ // the secret EventBridge keeps the connection's credentials in
+		}
+	}
+	list := pages(n, 100)
+	add(r, "secretsmanager", "ListSecrets", list)
+	add(r, "secretsmanager", "GetResourcePolicy", n)
+	return list + min(n, 1)
 }

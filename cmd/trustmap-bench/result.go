@@ -80,17 +80,39 @@ func isResource(k graph.Kind) bool {
 
 // serviceKinds are the resources each service's calls are counted against.
 var serviceKinds = map[string][]graph.Kind{
-	"s3":           {graph.KindS3Bucket},
-	"lambda":       {graph.KindLambdaFunction},
-	"sqs":          {graph.KindSQSQueue},
-	"apigateway":   {graph.KindRestAPI},
-	"apigatewayv2": {graph.KindHTTPAPI},
-	"iam":          {graph.KindIAMRole, graph.KindIAMUser},
-	"cloudfront":   {graph.KindDistribution, graph.KindOriginAccessIdentity},
-	"wafv2":        {graph.KindWebACL},
-	"rds":          {graph.KindDBInstance, graph.KindDBCluster, graph.KindDBSnapshot, graph.KindDBClusterSnapshot},
-	"eks":          {graph.KindEKSCluster},
-	"es":           {graph.KindSearchDomain}, // OpenSearch, by its signing name
+	"s3":             {graph.KindS3Bucket},
+	"s3control":      {graph.KindS3AccessPoint, graph.KindMultiRegionAccessPoint},
+	"lambda":         {graph.KindLambdaFunction},
+	"lambda-layers":  {graph.KindLambdaLayer},
+	"ecr":            {graph.KindECRRepository},
+	"sqs":            {graph.KindSQSQueue},
+	"apigateway":     {graph.KindRestAPI},
+	"apigatewayv2":   {graph.KindHTTPAPI},
+	"iam":            {graph.KindIAMRole, graph.KindIAMUser},
+	"sns":            {graph.KindSNSTopic},
+	"events":         {graph.KindEventBus, graph.KindEventRule, graph.KindAPIDestination},
+	"kms":            {graph.KindKMSKey},
+	"secretsmanager": {graph.KindSecret},
+	"cloudfront":     {graph.KindDistribution, graph.KindOriginAccessIdentity},
+	"wafv2":          {graph.KindWebACL},
+	"rds":            {graph.KindDBInstance, graph.KindDBCluster, graph.KindDBSnapshot, graph.KindDBClusterSnapshot},
+	"eks":            {graph.KindEKSCluster},
+	"es":             {graph.KindSearchDomain}, // OpenSearch, by its signing name
+}
+
+// serviceOf is the service an API's calls are counted under: the fake's
+// service name, except the account's Block Public Access (S3 Control,
+// read by the s3 collector) and the layer reads (counted against layer
+// versions, apart from the functions).
+func serviceOf(op string) string {
+	svc, api, _ := strings.Cut(op, ":")
+	switch {
+	case svc == "s3control" && api == "GetPublicAccessBlock":
+		return "s3"
+	case svc == "lambda" && (api == "ListLayers" || api == "ListLayerVersions" || api == "GetLayerVersionPolicy"):
+		return "lambda-layers"
+	}
+	return svc
 }
 
 func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[string]serviceCalls {
@@ -101,8 +123,7 @@ func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[
 			sc.Resources += kinds[k]
 		}
 		for op, m := range calls {
-			s, _, _ := strings.Cut(op, ":")
-			if s == svc || (svc == "s3" && s == "s3control") {
+			if serviceOf(op) == svc {
 				sc.Calls += m.Actual
 				sc.Minimal += m.Minimal
 			}

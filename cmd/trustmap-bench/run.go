@@ -69,6 +69,16 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.IntVar(&s.DBSnapshots, "db-snapshots", 200, "manual RDS DB snapshots")
 	fs.IntVar(&s.EKSClusters, "eks-clusters", 40, "EKS clusters")
 	fs.IntVar(&s.SearchDomains, "search-domains", 100, "OpenSearch domains")
+	fs.IntVar(&s.Topics, "topics", 1200, "SNS topics, each with a queue subscription")
+	fs.IntVar(&s.Buses, "event-buses", 8, "custom EventBridge event buses (each region also has its default bus)")
+	fs.IntVar(&s.Rules, "event-rules", 800, "EventBridge rules, each targeting a function")
+	fs.IntVar(&s.APIDestinations, "api-destinations", 40, "EventBridge API destinations")
+	fs.IntVar(&s.Keys, "kms-keys", 1200, "KMS keys, each with an alias")
+	fs.IntVar(&s.Secrets, "secrets", 1200, "Secrets Manager secrets")
+	fs.IntVar(&s.Repositories, "repositories", 800, "ECR repositories (every 10th function runs an image of one)")
+	fs.IntVar(&s.AccessPoints, "access-points", 400, "S3 access points")
+	fs.IntVar(&s.MRAPs, "mraps", 2, "S3 Multi-Region Access Points (at most 100)")
+	fs.IntVar(&s.Layers, "layers", 200, "Lambda layers, each with two versions (every 4th function loads one)")
 	fs.IntVar(&s.ExposeEvery, "expose-every", 50, "plant a public or cross-account entry point in every Nth resource of a kind (0: none)")
 	fs.StringVar(&o.regions, "regions", "us-east-1,eu-west-1,ap-southeast-2,us-west-2", "regions, comma-separated; resources are spread over them")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every resource count by this")
@@ -101,7 +111,8 @@ func (o *options) validate() error {
 		return errors.New("--scale and --time-scale must be positive")
 	}
 	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users,
-		&s.Distributions, &s.WebACLs, &s.DBInstances, &s.DBSnapshots, &s.EKSClusters, &s.SearchDomains} {
+		&s.Distributions, &s.WebACLs, &s.DBInstances, &s.DBSnapshots, &s.EKSClusters, &s.SearchDomains,
+		&s.Topics, &s.Buses, &s.Rules, &s.APIDestinations, &s.Keys, &s.Secrets, &s.Repositories, &s.AccessPoints, &s.Layers} {
 		if *n < 0 {
 			return errors.New("counts must not be negative")
 		}

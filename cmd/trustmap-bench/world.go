@@ -35,25 +35,35 @@ const (
 
 // scenario is what to generate.
 type scenario struct {
-	Regions       []string `json:"regions"`
-	Buckets       int      `json:"buckets"`
-	Functions     int      `json:"functions"`
-	Queues        int      `json:"queues"`
-	RestAPIs      int      `json:"rest_apis"`
-	RestResources int      `json:"rest_resources_per_api"` // besides the root
-	RestMethods   int      `json:"rest_methods_per_resource"`
-	HTTPAPIs      int      `json:"http_apis"`
-	HTTPRoutes    int      `json:"http_routes_per_api"`
-	Roles         int      `json:"roles"`
-	AdminRoles    int      `json:"admin_roles"`
-	Users         int      `json:"users"`
-	Distributions int      `json:"distributions"`
-	WebACLs       int      `json:"web_acls"`
-	DBInstances   int      `json:"db_instances"`
-	DBSnapshots   int      `json:"db_snapshots"`
-	EKSClusters   int      `json:"eks_clusters"`
-	SearchDomains int      `json:"search_domains"`
-	ExposeEvery   int      `json:"expose_every"`
+	Regions         []string `json:"regions"`
+	Buckets         int      `json:"buckets"`
+	Functions       int      `json:"functions"`
+	Queues          int      `json:"queues"`
+	RestAPIs        int      `json:"rest_apis"`
+	RestResources   int      `json:"rest_resources_per_api"` // besides the root
+	RestMethods     int      `json:"rest_methods_per_resource"`
+	HTTPAPIs        int      `json:"http_apis"`
+	HTTPRoutes      int      `json:"http_routes_per_api"`
+	Roles           int      `json:"roles"`
+	AdminRoles      int      `json:"admin_roles"`
+	Users           int      `json:"users"`
+	Distributions   int      `json:"distributions"`
+	WebACLs         int      `json:"web_acls"`
+	DBInstances     int      `json:"db_instances"`
+	DBSnapshots     int      `json:"db_snapshots"`
+	EKSClusters     int      `json:"eks_clusters"`
+	SearchDomains   int      `json:"search_domains"`
+	Topics          int      `json:"topics"`
+	Buses           int      `json:"event_buses"` // custom ones, besides each region's default bus
+	Rules           int      `json:"event_rules"`
+	APIDestinations int      `json:"api_destinations"`
+	Keys            int      `json:"kms_keys"`
+	Secrets         int      `json:"secrets"`
+	Repositories    int      `json:"ecr_repositories"`
+	AccessPoints    int      `json:"access_points"`
+	MRAPs           int      `json:"multi_region_access_points"`
+	Layers          int      `json:"lambda_layers"` // each with layerVersions versions
+	ExposeEvery     int      `json:"expose_every"`
 }
 
 // entryKey identifies an entry point: the resource and the way in.
@@ -124,6 +134,14 @@ func generate(s scenario) *generated {
 	g.rds(s, a)
 	g.eks(s, a)
 	g.opensearch(s, a)
+	g.sns(s, a)
+	g.eventBridge(s, a)
+	g.kms(s, a)
+	g.secrets(s, a)
+	g.ecr(s, a)          // world_code.go
+	g.accessPoints(s, a) // world_code.go
+	g.layers(s, a)       // world_code.go
+	g.code(s, a)         // world_code.go
 	return g
 }
 
@@ -252,6 +270,9 @@ func (g *generated) sqs(s scenario, a *fakeaws.Account) {
 		case i%2 == 0:
 			// S3 notifications from this account's buckets.
 			q.Policy = doc(`{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"%s","Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`, arn, benchAccount)
+		}
+		if i%4 == 2 && s.Keys > 0 {
+			q.KMSMasterKeyID = keyAlias(sameRegion(s, i, s.Keys))
 		}
 		if i%4 == 1 && s.Queues > 1 {
 			q.RedrivePolicy = doc(`{"deadLetterTargetArn":"%s","maxReceiveCount":5}`, s.queueARN(sameRegion(s, i+len(s.Regions), s.Queues)))

@@ -63,7 +63,7 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	if code != exitOK {
 		t.Fatalf("config init: exit %d: %s", code, stderr)
 	}
-	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 18 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
+	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 23 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout = %q, want it to start %q", stdout, want)
 	}
 	data, err := os.ReadFile(cfg)
@@ -106,8 +106,13 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	rep := readValidReport(t, out)
 	want := map[string]string{
 		"arn:aws:s3:::acme-org-shared bucket-policy": "known: own organization o-a1b2c3d4e5", // without any config
-		// The partner's five ways in and Datadog's one.
+		// The partner's ten ways in and Datadog's one.
+		"arn:aws:ecr:us-east-1:123456789012:repository/acme/partner-ingest repository-policy":                  "known: account 111122223333",
+		"arn:aws:kms:us-east-1:123456789012:key/1111aaaa-2222-bbbb-3333-cccc4444dddd kms-grant":                "known: account 111122223333",
 		"arn:aws:iam::123456789012:role/acme-partner-role trust-policy":                                        "known: account 111122223333",
+		"arn:aws:events:us-east-1:123456789012:event-bus/acme-partner-events bus-policy":                       "known: account 111122223333",
+		"arn:aws:kms:us-east-1:123456789012:key/0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6 kms-grant":                "known: account 111122223333",
+		"arn:aws:secretsmanager:us-east-1:123456789012:secret:acme/partner-api-token-Pq7Rs8 secret-policy":     "known: account 111122223333",
 		"arn:aws:s3:::acme-partner-exchange bucket-policy":                                                     "known: account 111122223333",
 		"arn:aws:apigateway:us-east-1::/restapis/p9q8r7s6t5/resources/prsync0001/methods/POST rest-api-policy": "known: account 111122223333",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-partner-sync lambda-permission":                   "known: account 111122223333",
@@ -117,8 +122,8 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	if diff := cmp.Diff(want, recognized(rep)); diff != "" {
 		t.Errorf("recognized entry points (-want +got):\n%s", diff)
 	}
-	if rep.Summary.Unrecognized != base.Summary.Unrecognized-6 {
-		t.Errorf("unrecognized entry points: %d, want %d - 6", rep.Summary.Unrecognized, base.Summary.Unrecognized)
+	if rep.Summary.Unrecognized != base.Summary.Unrecognized-11 {
+		t.Errorf("unrecognized entry points: %d, want %d - 11", rep.Summary.Unrecognized, base.Summary.Unrecognized)
 	}
 	for _, c := range rep.Boundaries {
 		switch c.FromZone {
@@ -237,14 +242,19 @@ func TestTheExampleConfigRecognizesWhatItSays(t *testing.T) {
 	}
 	slices.Sort(unrecognized)
 	want := []string{
+		"arn:aws:ecr:us-east-1:123456789012:repository/acme/base-images repository-policy",
 		"arn:aws:eks:eu-west-1:123456789012:cluster/acme-prod public-endpoint",
 		"arn:aws:es:eu-west-1:123456789012:domain/acme-logs domain-access-policy",
 		"arn:aws:iam::123456789012:role/acme-legacy-admin trust-policy",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-thumbnailer lambda-permission",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-thumbnailer#url function-url",
+		"arn:aws:lambda:us-east-1:123456789012:layer:acme-shared-utils:3 layer-policy",
 		"arn:aws:rds:us-east-1:123456789012:db:acme-reporting public-endpoint",
 		"arn:aws:rds:us-east-1:123456789012:snapshot:acme-reporting-2024-06 snapshot-restore",
 		"arn:aws:s3:::acme-legacy-logs bucket-acl",
+		"arn:aws:s3:us-east-1:123456789012:accesspoint/acme-reports-public access-point-policy",
+		"arn:aws:s3:us-east-1:123456789012:accesspoint/acme-reports-vpc access-point-policy",
+		"arn:aws:sns:us-east-1:123456789012:acme-announcements topic-policy",
 		"arn:aws:sqs:us-east-1:123456789012:acme-events queue-policy",
 	}
 	if diff := cmp.Diff(want, unrecognized); diff != "" {

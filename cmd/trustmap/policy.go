@@ -13,7 +13,7 @@ import (
 	"github.com/trustmap/trustmap/policy"
 )
 
-var policyTypes = []string{"s3", "sqs", "sns", "lambda", "apigateway", "kms", "secretsmanager", "ecr", "iam-role-trust"}
+var policyTypes = []string{"s3", "sqs", "sns", "lambda", "apigateway", "kms", "secretsmanager", "events", "ecr", "iam-role-trust"}
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 

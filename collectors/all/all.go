@@ -8,15 +8,21 @@ import (
 	"github.com/trustmap/trustmap/collectors/apigatewayv2"
 	"github.com/trustmap/trustmap/collectors/cloudfront"
 	"github.com/trustmap/trustmap/collectors/ec2"
+	"github.com/trustmap/trustmap/collectors/ecr"
 	"github.com/trustmap/trustmap/collectors/eks"
 	"github.com/trustmap/trustmap/collectors/elb"
 	"github.com/trustmap/trustmap/collectors/elbv2"
+	"github.com/trustmap/trustmap/collectors/eventbridge"
 	"github.com/trustmap/trustmap/collectors/iam"
+	"github.com/trustmap/trustmap/collectors/kms"
 	"github.com/trustmap/trustmap/collectors/lambda"
 	"github.com/trustmap/trustmap/collectors/opensearch"
 	"github.com/trustmap/trustmap/collectors/organizations"
 	"github.com/trustmap/trustmap/collectors/rds"
 	"github.com/trustmap/trustmap/collectors/s3"
+	"github.com/trustmap/trustmap/collectors/s3control"
+	"github.com/trustmap/trustmap/collectors/secretsmanager"
+	"github.com/trustmap/trustmap/collectors/sns"
 	"github.com/trustmap/trustmap/collectors/sqs"
 	"github.com/trustmap/trustmap/collectors/wafv2"
 )
@@ -27,6 +33,7 @@ func Collectors() []collectors.Collector {
 		organizations.New(),
 		iam.New(),
 		s3.New(),
+		s3control.New(),
 		lambda.New(),
 		sqs.New(),
 		apigateway.New(),
@@ -39,6 +46,11 @@ func Collectors() []collectors.Collector {
 		ec2.New(),
 		elbv2.New(),
 		elb.New(),
+		sns.New(),
+		eventbridge.New(),
+		kms.New(),
+		secretsmanager.New(),
+		ecr.New(),
 	}
 }
 

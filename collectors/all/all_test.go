@@ -120,3 +120,92 @@ func TestShippedIAMPolicyAllowsExactlyTheActionsCollectorsCall(t *testing.T) {
 		t.Errorf("actions the collectors call (-) vs the shipped policy (+):\n%s", diff)
 	}
 }
+
+// secretReads are read actions that return a secret value or plaintext:
+// "List"/"Get" names, so the read rule above lets them pass, and the
+// scanner must never hold them. Secrets Manager's values
+// (GetSecretValue, BatchGetSecretValue: AWS Secrets Manager API
+// Reference); KMS plaintext (Decrypt, GenerateDataKey*, which returns a
+// plaintext data key, GetParametersForImport: AWS KMS API Reference);
+// Systems Manager SecureString parameters (GetParameter, GetParameters,
+// GetParametersByPath with decryption: AWS Systems Manager API Reference).
+var secretReads = []string{
+	"secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+	"kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
+	"kms:ReEncryptTo", "kms:GetParametersForImport",
+	"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+}
+
+func TestNoClientAndNoShippedActionCanReadASecretValue(t *testing.T) {
+	data, err := os.ReadFile("../../iam/trustmap-readonly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range secretReads {
+		if strings.Contains(string(data), `"`+a+`"`) {
+			t.Errorf("iam/trustmap-readonly.json allows %s, which returns a secret value", a)
+		}
+	}
+	for _, c := range Collectors() {
+		d, ok := c.(collectors.Describer)
+		if !ok {
+			continue
+		}
+		for _, spec := range d.Clients() {
+			for m, acts := range spec.Actions {
+				for _, a := range acts {
+					if slices.Contains(secretReads, a) {
+						t.Errorf("collector %s: %s needs %s, which returns a secret value", c.Name(), m, a)
+					}
+				}
+				_, op, _ := strings.Cut(slices.Concat(acts, []string{":"})[0], ":")
+				if slices.ContainsFunc(secretReads, func(s string) bool { _, sop, _ := strings.Cut(s, ":"); return sop == m || sop == op }) {
+					t.Errorf("collector %s: client method %s reads a secret value", c.Name(), m)
+				}
+			}
+		}
+	}
+}
+
+// TestNoCollectorReadsImageContentOrCode: who may pull, push or
+// use code is a fact of the resource policies; the content is not needed
+// and must not be readable with the shipped policy.
+//   - ecr:BatchGetImage returns image manifests, ecr:GetDownloadUrlForLayer
+//     a URL to download a layer, ecr:GetAuthorizationToken a Docker
+//     password: the ECR collector reads repository and registry policies
+//     only, and the image a function runs comes from the function
+//     (lambda:GetFunction's ImageUri).
+//   - lambda:GetLayerVersion returns a URL to download the layer's code:
+//     ListLayerVersions and GetLayerVersionPolicy say all trustmap needs.
+//
+// Secret values are TestNoClientAndNoShippedActionCanReadASecretValue's.
+func TestNoCollectorReadsImageContentOrCode(t *testing.T) {
+	forbidden := []string{
+		"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken",
+		"lambda:GetLayerVersion", "lambda:GetLayerVersionByArn",
+	}
+	data, err := os.ReadFile("../../iam/trustmap-readonly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Collectors() {
+		d, ok := c.(collectors.Describer)
+		if !ok {
+			continue
+		}
+		for _, spec := range d.Clients() {
+			for m, acts := range spec.Actions {
+				for _, a := range acts {
+					if slices.Contains(forbidden, a) {
+						t.Errorf("collector %s: %s needs %s, which returns content", c.Name(), m, a)
+					}
+				}
+			}
+		}
+	}
+	for _, a := range forbidden {
+		if strings.Contains(string(data), `"`+a+`"`) {
+			t.Errorf("the shipped policy grants %s", a)
+		}
+	}
+}

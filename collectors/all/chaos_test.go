@@ -24,7 +24,8 @@ import (
 
 // The fixed seed and rate of the exact test: every kind of fault, a
 // listing that fails for good (API Gateway v2 GetApis in eu-west-1, lost to
-// a throttling storm), and a per-resource read that does (IAM GetPolicy).
+// a throttling storm), and per-resource reads that do (IAM GetPolicy, the
+// Block Public Access of bucket acme-reports).
 const (
 	chaosSeed = 21
 	chaosRate = 0.3
@@ -51,6 +52,11 @@ var collectedKinds = map[graph.Kind]bool{
 	graph.KindDistribution: true, graph.KindOriginAccessIdentity: true, graph.KindWebACL: true, graph.KindDBInstance: true,
 	graph.KindDBCluster: true, graph.KindDBSnapshot: true, graph.KindDBClusterSnapshot: true, graph.KindEKSCluster: true,
 	graph.KindSearchDomain: true,
+	graph.KindSNSTopic:     true, graph.KindEventBus: true, graph.KindEventRule: true, graph.KindAPIDestination: true,
+	graph.KindKMSKey: true, graph.KindSecret: true,
+	graph.KindECRRepository: true, graph.KindS3AccessPoint: true, graph.KindMultiRegionAccessPoint: true, graph.KindLambdaLayer: true,
+	// Not KindECRRegistry: a registry is a node only when its policy
+	// exists or could not be read, so a failed read adds one.
 }
 
 func resources(s *graph.Snapshot) map[string]graph.Node {
@@ -114,6 +120,14 @@ func listingFailed(n graph.Node, gaps []graph.Gap) bool {
 		return has("apigatewayv2", "GetApis", "") || has("apigatewayv2", "GetRoutes", apiID())
 	case graph.KindHTTPAPIStage:
 		return has("apigatewayv2", "GetApis", "") || has("apigatewayv2", "GetStages", apiID())
+	case graph.KindECRRepository:
+		return has("ecr", "DescribeRepositories", "")
+	case graph.KindS3AccessPoint:
+		return has("s3control", "ListAccessPoints", "")
+	case graph.KindMultiRegionAccessPoint:
+		return has("s3control", "ListMultiRegionAccessPoints", "")
+	case graph.KindLambdaLayer:
+		return has("lambda", "ListLayers", "") || has("lambda", "ListLayerVersions", n.Layer.Layer)
 	case graph.KindIAMUser:
 		if strings.HasSuffix(n.ID, ":root") { // only the credential report's <root_account> row names it
 			return has("iam", "GetCredentialReport", "")
@@ -403,9 +417,9 @@ func TestAChaoticScanFinishesAndAccountsForEveryCallResourceAndFinding(t *testin
 	// The figures are exact: the faults are a function of the seed and of
 	// each key's own call order, which the collectors keep.
 	want := chaosFigures{
-		Calls: 208, OK: 139, Retried: 66, Gapped: 3, Unexplained: 0,
-		Injected: map[string]int64{"500": 6, "503": 8, "throttle": 22, "reset": 12, "truncate": 6, "malformed": 10, "slow": 5},
-		Gaps:     3, Resources: 54, EntryPoints: 24, Findings: 61,
+		Calls: 267, OK: 184, Retried: 80, Gapped: 3, Unexplained: 0,
+		Injected: map[string]int64{"500": 7, "503": 9, "throttle": 27, "reset": 12, "truncate": 11, "malformed": 13, "slow": 4},
+		Gaps:     3, Resources: 77, EntryPoints: 27, Findings: 73,
 		LostResources: 5, LostEPs: 0, LostFindings: 0,
 	}
 	if diff := cmp.Diff(want, fig); diff != "" {

@@ -100,18 +100,18 @@ func scanWorld(t *testing.T, w *fakeaws.World, o e2eOptions) e2eScan {
 }
 
 // gapService is the collector (gap) name of a fake service.
-func gapService(fakeService string) string {
-	switch fakeService {
-	case "s3control":
-		return "s3"
-	case "es": // OpenSearch's signing name
+func gapService(c fakeaws.ChaosCall) string {
+	switch {
+	case c.Service == "s3control" && c.API == "GetPublicAccessBlock":
+		return "s3" // the account's Block Public Access, read by the s3 collector
+	case c.Service == "es": // OpenSearch's signing name
 		return "opensearch"
-	case "elasticloadbalancingv2":
+	case c.Service == "elasticloadbalancingv2":
 		return "elbv2"
-	case "elasticloadbalancing":
+	case c.Service == "elasticloadbalancing":
 		return "elb"
 	}
-	return fakeService
+	return c.Service
 }
 
 // gapAPI is the API name a collector records for a fake operation.
@@ -124,7 +124,8 @@ func gapAPI(c fakeaws.ChaosCall) string {
 
 var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true,
 	"wafv2": true, "rds": true, "eks": true, "es": true,
-	"ec2": true, "elasticloadbalancingv2": true, "elasticloadbalancing": true}
+	"ec2": true, "elasticloadbalancingv2": true, "elasticloadbalancing": true,
+	"sns": true, "events": true, "kms": true, "secretsmanager": true, "ecr": true, "s3control": true}
 
 // explains reports whether gap g accounts for a failed call c: same
 // account, service, API (or the whole collector, "*"), region for regional
@@ -133,7 +134,7 @@ func explains(g graph.Gap, c fakeaws.ChaosCall) bool {
 	if g.Account != "" && g.Account != c.Account {
 		return false
 	}
-	if g.Service != gapService(c.Service) && g.Service != "*" {
+	if g.Service != gapService(c) && g.Service != "*" {
 		return false
 	}
 	if regionalServices[c.Service] && g.Region != "" && g.Region != c.Region {

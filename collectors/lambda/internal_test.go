@@ -90,6 +90,22 @@ func (s *stub) ListEventSourceMappings(context.Context, *lambda.ListEventSourceM
 	return &lambda.ListEventSourceMappingsOutput{EventSourceMappings: s.mappings}, nil
 }
 
+func (s *stub) GetFunction(context.Context, *lambda.GetFunctionInput, ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
+	return nil, notFound
+}
+
+func (s *stub) ListLayers(context.Context, *lambda.ListLayersInput, ...func(*lambda.Options)) (*lambda.ListLayersOutput, error) {
+	return &lambda.ListLayersOutput{}, nil
+}
+
+func (s *stub) ListLayerVersions(context.Context, *lambda.ListLayerVersionsInput, ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error) {
+	return &lambda.ListLayerVersionsOutput{}, nil
+}
+
+func (s *stub) GetLayerVersionPolicy(context.Context, *lambda.GetLayerVersionPolicyInput, ...func(*lambda.Options)) (*lambda.GetLayerVersionPolicyOutput, error) {
+	return nil, notFound
+}
+
 const arnPrefix = "arn:aws:lambda:us-east-1:123456789012:function:"
 
 func run(t *testing.T, s *stub) *graph.Snapshot {
@@ -250,6 +266,10 @@ func TestTheClientHoldsOnlyReadsEachWithItsIAMAction(t *testing.T) {
 		"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
 		"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},
 		"ListFunctions":           {"lambda:ListFunctions"},
+		"GetFunction":             {"lambda:GetFunction"},
+		"ListLayers":              {"lambda:ListLayers"},
+		"ListLayerVersions":       {"lambda:ListLayerVersions"},
+		"GetLayerVersionPolicy":   {"lambda:GetLayerVersionPolicy"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("client methods and actions (-want +got):\n%s", diff)

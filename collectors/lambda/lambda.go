@@ -5,11 +5,16 @@
 // # Calls
 //
 // Per region: ListFunctions, one call per 50 functions; ListEventSourceMappings,
-// one call per 100 mappings (once per region, not per function).
+// one call per 100 mappings (once per region, not per function); ListLayers,
+// one call per 50 layers, then per layer ListLayerVersions (per 50 versions)
+// and per version GetLayerVersionPolicy (layers.go).
 // Per function: GetPolicy (1) and ListFunctionUrlConfigs (1; one more per 50
 // URLs, which no real function reaches: a function has at most one URL per
-// alias). Per URL on an alias: one GetPolicy with that Qualifier.
-// So a region with N functions costs about 2N + N/50 + 1 calls.
+// alias); GetFunction only for a function of package type Image, for its
+// image URI (code.go). Per URL on an alias: one GetPolicy with that
+// Qualifier. So a region with N functions (I of them Image functions), L
+// layers and V layer versions costs about 2N + I + N/50 + 1 + L + V + L/50
+// calls.
 //
 // # Why every function's URLs are listed
 //
@@ -81,6 +86,11 @@ type api interface {
 	GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
 	ListFunctionUrlConfigs(context.Context, *lambda.ListFunctionUrlConfigsInput, ...func(*lambda.Options)) (*lambda.ListFunctionUrlConfigsOutput, error)
 	ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error)
+	// Code: Image functions' image URI, and the region's layers (code.go, layers.go).
+	GetFunction(context.Context, *lambda.GetFunctionInput, ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error)
+	ListLayers(context.Context, *lambda.ListLayersInput, ...func(*lambda.Options)) (*lambda.ListLayersOutput, error)
+	ListLayerVersions(context.Context, *lambda.ListLayerVersionsInput, ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error)
+	GetLayerVersionPolicy(context.Context, *lambda.GetLayerVersionPolicyInput, ...func(*lambda.Options)) (*lambda.GetLayerVersionPolicyOutput, error)
 	// The other way to read URLs, when the list call is denied or unsupported.
 	GetFunctionUrlConfig(context.Context, *lambda.GetFunctionUrlConfigInput, ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error)
 	ListAliases(context.Context, *lambda.ListAliasesInput, ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error)
@@ -119,6 +129,10 @@ func (*Collector) Clients() []collectors.ClientSpec {
 			"GetPolicy":               {"lambda:GetPolicy"},
 			"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},
 			"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
+			"GetFunction":             {"lambda:GetFunction"},
+			"ListLayers":              {"lambda:ListLayers"},
+			"ListLayerVersions":       {"lambda:ListLayerVersions"},
+			"GetLayerVersionPolicy":   {"lambda:GetLayerVersionPolicy"},
 			"GetFunctionUrlConfig":    {"lambda:GetFunctionUrlConfig"},
 			"ListAliases":             {"lambda:ListAliases"},
 		}},
@@ -133,13 +147,23 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
 	r := &reader{t: t, b: b, client: client, gaps: collectors.NewGaps(t, b, service), form: &urlForm{}}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(2, c.concurrency()+1))
+	// The functions read at once, and the region's mappings: with at most
+	// FunctionConcurrency+1 functions in flight, the URL list call is tried
+	// at most that many times after the third failure (urlForm).
+	g.SetLimit(c.concurrency() + 1)
 
 	// The mappings are listed once for the region, beside the functions.
 	g.Go(func() error {
 		r.mappings(gctx)
 		return nil
 	})
+	// So are the layers, beside the group: their reads draw from their own
+	// buckets and do not take a function's place in it.
+	layersDone := make(chan struct{})
+	go func() {
+		defer close(layersDone)
+		c.layers(ctx, t, b, client, r.gaps)
+	}()
 
 	p := lambda.NewListFunctionsPaginator(client, &lambda.ListFunctionsInput{MaxItems: aws.Int32(functionsPage)})
 	for p.HasMorePages() {
@@ -156,6 +180,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		}
 	}
 	_ = g.Wait()
+	<-layersDone
 	r.form.note(r)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -195,11 +220,15 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 		defer close(done)
 		attrs.Policy = r.policy(ctx, name, "")
 	}()
+	image := make(chan *graph.FunctionImage, 1)
+	go func() { image <- r.image(ctx, fn) }()
 	urls, known, source := r.urls(ctx, name)
 	attrs.URLKnown = known
 	<-done
+	attrs.Image = <-image
 
 	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaFunction, Name: name, Account: t.Account, Region: t.Region, Function: attrs})
+	codeEdges(b, arn, fn, attrs.Image)
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,

@@ -39,10 +39,14 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 	// The policy first: it is what most often makes a bucket an entry point,
 	// so a scan cut short has read it for every bucket it started. Then the
 	// other reads side by side (each a chain of at most two calls): a bucket
-	// costs three round trips, not six. Each read writes its own fields.
+	// costs three round trips, not seven. Each read writes its own fields.
 	c.policy(ctx, client, name, inRegion, gap, attrs)
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
+	go func() {
+		defer wg.Done()
+		c.encryption(ctx, client, name, inRegion, gap, attrs)
+	}()
 	go func() {
 		defer wg.Done()
 		c.policyStatus(ctx, client, name, inRegion, gap, attrs)
@@ -69,6 +73,7 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 			Certainty: graph.True, Evidence: []graph.Evidence{{Source: "s3:GetBucketNotificationConfiguration", Detail: n.Type + " notification " + n.ID}},
 		})
 	}
+	protects(b, arn, t.Account, region, attrs.Encryption)
 }
 
 // policy reads the bucket policy.

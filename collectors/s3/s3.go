@@ -1,6 +1,6 @@
 // Package s3 collects S3 buckets: region, policy, ACL, Block Public Access
-// (bucket and account), policy status, ownership controls and notification
-// targets.
+// (bucket and account), policy status, ownership controls, notification
+// targets and default encryption.
 //
 // # Calls
 //
@@ -9,11 +9,13 @@
 // region; GetBucketLocation only for a bucket without one). Per bucket, in its
 // own region: GetBucketPolicy, then GetBucketPolicyStatus only when there is
 // a policy; GetPublicAccessBlock; GetBucketOwnershipControls, then
-// GetBucketAcl only when ACLs are enabled (not BucketOwnerEnforced); and
-// GetBucketNotificationConfiguration. The policy is read first (a scan cut
-// short has it for every bucket it started), then the rest side by side, so
-// a bucket costs three round trips; BucketConcurrency buckets (16 per region)
-// are read at once, starting as their page of the listing arrives.
+// GetBucketAcl only when ACLs are enabled (not BucketOwnerEnforced);
+// GetBucketNotificationConfiguration; and GetBucketEncryption (the default
+// encryption, whose KMS key becomes a protects edge key → bucket). The
+// policy is read first (a scan cut short has it for every bucket it
+// started), then the rest side by side, so a bucket costs three round
+// trips; BucketConcurrency buckets (16 per region) are read at once,
+// starting as their page of the listing arrives.
 package s3
 
 import (
@@ -42,6 +44,7 @@ type api interface {
 	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
 	GetBucketOwnershipControls(context.Context, *s3.GetBucketOwnershipControlsInput, ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error)
 	GetBucketNotificationConfiguration(context.Context, *s3.GetBucketNotificationConfigurationInput, ...func(*s3.Options)) (*s3.GetBucketNotificationConfigurationOutput, error)
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 }
 
 // controlAPI is the part of the S3 Control client the collector uses.
@@ -81,6 +84,7 @@ func (*Collector) Clients() []collectors.ClientSpec {
 			"GetPublicAccessBlock":               {"s3:GetBucketPublicAccessBlock"},
 			"GetBucketOwnershipControls":         {"s3:GetBucketOwnershipControls"},
 			"GetBucketNotificationConfiguration": {"s3:GetBucketNotification"},
+			"GetBucketEncryption":                {"s3:GetEncryptionConfiguration"},
 		}},
 		{Interface: reflect.TypeFor[controlAPI](), Actions: map[string][]string{
 			"GetPublicAccessBlock": {"s3:GetAccountPublicAccessBlock"},

@@ -255,6 +255,14 @@ func asffResourceType(n *graph.Node, id string) string {
 		return "AwsSqsQueue"
 	case graph.KindSNSTopic:
 		return "AwsSnsTopic"
+	case graph.KindEventBus:
+		return "AwsEventsEventbus"
+	case graph.KindKMSKey:
+		return "AwsKmsKey"
+	case graph.KindSecret:
+		return "AwsSecretsManagerSecret"
+	case graph.KindStateMachine:
+		return "AwsStepFunctionStateMachine"
 	case graph.KindRestAPI:
 		return "AwsApiGatewayRestApi"
 	case graph.KindRestAPIStage:

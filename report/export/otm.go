@@ -381,6 +381,17 @@ func otmComponentType(k graph.Kind) string {
 		return "aws-lambda-function"
 	case graph.KindSQSQueue:
 		return "sqs-simple-queue-service"
+	// The next four as StartLeft's IriusRisk mapping for Terraform's AWS
+	// provider names them (examples/terraform/iriusrisk-tf-aws-mapping.yaml:
+	// aws_sns_*, aws_kms_key, aws_secretsmanager_secret, aws_sfn_*).
+	case graph.KindSNSTopic:
+		return "sns"
+	case graph.KindKMSKey:
+		return "kms"
+	case graph.KindSecret:
+		return "CD-SECRETS-MANAGER"
+	case graph.KindStateMachine:
+		return "step-functions"
 	case graph.KindRestAPI, graph.KindHTTPAPI:
 		return "api-gateway"
 	case graph.KindIAMRole, graph.KindIAMUser, graph.KindIAMGroup:

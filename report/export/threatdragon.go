@@ -297,10 +297,13 @@ func tdPoints(ps []diagram.Point) []tdPoint {
 	return out
 }
 
-// tdEncrypted reports what the scan knows about encryption at rest (queues
-// only); unknown reads as false, as Threat Dragon has no third value.
+// tdEncrypted reports what the scan knows about encryption at rest (queues,
+// topics, and secrets, which Secrets Manager always encrypts); unknown reads
+// as false, as Threat Dragon has no third value.
 func tdEncrypted(e *diagram.Node) *bool {
-	b := e.Graph != nil && e.Graph.Queue != nil && (e.Graph.Queue.SSEManaged == graph.True || e.Graph.Queue.KMSKeyID != "")
+	n := e.Graph
+	b := n != nil && (n.Queue != nil && (n.Queue.SSEManaged == graph.True || n.Queue.KMSKeyID != "") ||
+		n.Topic != nil && n.Topic.KMSKeyID != "" || n.Secret != nil)
 	return &b
 }
 

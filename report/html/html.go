@@ -49,6 +49,7 @@ var htmlTmpl = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"inc":     func(i int) int { return i + 1 },
 	"len1":    func(ts []results.Threat) int { return len(ts) + 1 },
 	"short":   report.DisplayID,
+	"keyText": report.KeyVerdict,
 }).Parse(htmlSource))
 
 type htmlView struct {
