@@ -33,8 +33,8 @@ var Analyzer = &analyzers.Analyzer{
 // MaxPaths bounds the paths reported (the shortest are kept).
 const MaxPaths = 1000
 
-// follows says which edges a path may take after its first hop.
-func follows(e *graph.Edge) bool {
+// Follows says which edges a path may take after its first hop.
+func Follows(e *graph.Edge) bool {
 	switch e.Kind {
 	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
 		return e.Certainty != graph.False // a disabled event source mapping leads nowhere
@@ -100,7 +100,7 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 		cur := queue[0]
 		queue = queue[1:]
 		for _, e := range g.Out(rec[cur].node) {
-			if !follows(e) || seen[e.To] {
+			if !Follows(e) || seen[e.To] {
 				continue
 			}
 			seen[e.To] = true

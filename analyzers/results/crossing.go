@@ -27,6 +27,10 @@ type Crossing struct {
 	Recognized   bool             `json:"recognized"`
 	RecognizedBy string           `json:"recognized_by,omitempty"`
 	EntryPoint   string           `json:"entry_point,omitempty"`
+	// Organization is set when the crossing runs between two scanned
+	// accounts of one organization: a boundary between accounts, internal
+	// to the organization (report.json 1.3).
+	Organization string `json:"organization,omitempty"`
 	Evidence     string           `json:"evidence,omitempty"` // the source API of the first piece (report.json 1.0)
 	Grants       []graph.Evidence `json:"grants,omitempty"`   // every piece the crossing rests on
 }
