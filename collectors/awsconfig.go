@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -55,6 +56,7 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 			return retry.NewStandard(func(so *retry.StandardOptions) {
 				so.MaxAttempts = attempts
 				so.MaxBackoff = 20 * time.Second
+				so.Backoff = confirmAtOnce{retry.NewExponentialJitterBackoff(so.MaxBackoff)}
 				so.RateLimiter = ratelimit.None
 			})
 		}),
@@ -82,6 +84,19 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 		cfg = AssumeRoleConfig(cfg, o.AssumeRole, o.ExternalID)
 	}
 	return cfg, nil
+}
+
+// confirmAtOnce is the retryer's backoff: the SDK's exponential jitter,
+// except that a complete empty body is asked again at once (bodycheck.go):
+// that retry confirms an answer, it does not wait out a failure.
+type confirmAtOnce struct{ retry.BackoffDelayer }
+
+func (b confirmAtOnce) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	var mal *MalformedResponseError
+	if errors.As(err, &mal) && mal.Immediate {
+		return 0, nil
+	}
+	return b.BackoffDelayer.BackoffDelay(attempt, err)
 }
 
 // AssumeRoleConfig returns a copy of base whose credentials come from

@@ -3,7 +3,9 @@ package collectors
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"net/http"
 	"strings"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -132,6 +134,10 @@ func Classify(err error) Class {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ClassTimeout
 	}
+	var skipped *SkippedError
+	if errors.As(err, &skipped) {
+		return ClassUnsupported // the answer breaker stopped the API (breaker.go)
+	}
 	var malformed *MalformedResponseError
 	if errors.As(err, &malformed) {
 		return ClassMalformed
@@ -215,7 +221,15 @@ func ErrorSummary(err error) string {
 		return ""
 	}
 	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
+	var respErr *awshttp.ResponseError
+	hasResp := errors.As(err, &respErr)
+	if errors.As(err, &apiErr) && hasResp && apiErr.ErrorCode() == "UnknownError" && respErr.HTTPStatusCode() >= 300 {
+		// The SDK found no error code where the protocol puts it (S3
+		// Control's wrapped <ErrorResponse>, say).
+		code := respErr.HTTPStatusCode()
+		return fmt.Sprintf("HTTP %d %s with an error document whose code the SDK cannot read (UnknownError)", code, http.StatusText(code))
+	}
+	if apiErr != nil {
 		msg := apiErr.ErrorMessage()
 		if len(msg) > 300 {
 			msg = msg[:300] + "…"
@@ -224,6 +238,12 @@ func ErrorSummary(err error) string {
 			return apiErr.ErrorCode()
 		}
 		return apiErr.ErrorCode() + ": " + msg
+	}
+	if hasResp && respErr.HTTPStatusCode() >= 300 {
+		// An answer without the service's error document (an emulator's
+		// or a proxy's HTML page): the status is all it says.
+		code := respErr.HTTPStatusCode()
+		return fmt.Sprintf("HTTP %d %s with no AWS error document", code, http.StatusText(code))
 	}
 	s := err.Error()
 	if len(s) > 300 {

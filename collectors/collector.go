@@ -64,6 +64,9 @@ type Target struct {
 	Logger    *slog.Logger
 	// OrgID is the organization of the account when known ("" otherwise).
 	OrgID string
+	// answers is the scan's answer breaker (breaker.go); nil outside the
+	// runner.
+	answers *breaker
 }
 
 // InScope reports whether region r is one of the target's regions.
@@ -74,25 +77,6 @@ func (t Target) InScope(r string) bool {
 		}
 	}
 	return false
-}
-
-// Gap records err from api on resource as a coverage gap in b, classified.
-// It returns the classification so the caller can leave the fact Unknown.
-func (t Target) Gap(b *graph.Builder, service, region, api, resource string, err error) Class {
-	c := Classify(err)
-	b.AddGap(graph.Gap{
-		Account:  t.Account,
-		Service:  service,
-		Region:   region,
-		API:      api,
-		Resource: resource,
-		Status:   c.GapStatus(),
-		Error:    ErrorSummary(err),
-	})
-	if t.Logger != nil {
-		t.Logger.Debug("coverage gap", "service", service, "api", api, "resource", resource, "status", c.GapStatus(), "err", ErrorSummary(err))
-	}
-	return c
 }
 
 // ClientSpec describes one narrow SDK client interface a collector uses and

@@ -17,6 +17,7 @@ type Stats struct {
 	Retries   atomic.Int64 // attempts beyond the first
 	Throttled atomic.Int64 // responses that were throttling errors
 	Failed    atomic.Int64 // operations that ended in an error
+	Waited    atomic.Int64 // attempts that waited for their token bucket (Limits)
 }
 
 // callGate is a finalize-step middleware placed after the SDK's retry
@@ -56,6 +57,9 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 	}
 	if g.stats != nil {
 		g.stats.Calls.Add(1)
+		if waited {
+			g.stats.Waited.Add(1)
+		}
 	}
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil && Classify(err) == ClassThrottled {

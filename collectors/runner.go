@@ -65,9 +65,10 @@ var DefaultRegions = []string{
 	"eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 }
 
-// Run collects every account into b. Errors that are not coverage gaps are
-// recorded as gaps with status "error" and also returned, joined; the scan
-// goes on regardless. Cancelling ctx stops the scan; what was collected
+// Run collects every account into b. Every failed call is one coverage gap
+// (Gaps); failures of no known class are also returned, joined, and a
+// collector's own failure (a panic, an error it did not record) becomes a
+// gap for the whole task. The scan goes on regardless. Cancelling ctx stops the scan; what was collected
 // stays in b and the outcome says the scan is incomplete.
 func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) (Outcome, error) {
 	logger := r.Logger
@@ -78,6 +79,8 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 		r.Stats = &Stats{}
 	}
 	slots := newSlots(r.MaxConcurrency)
+	answers := newBreaker()
+	defer answers.flush(b)
 
 	type task struct {
 		c       Collector
@@ -88,7 +91,9 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 	var tasks []task
 	for _, acct := range accounts {
 		cfg := acct.Config.Copy()
-		cfg.APIOptions = append(slices.Clone(cfg.APIOptions), addGate(&callGate{account: acct.ID, limits: r.Limits, slots: slots, stats: r.Stats}))
+		cfg.APIOptions = append(slices.Clone(cfg.APIOptions),
+			addGate(&callGate{account: acct.ID, limits: r.Limits, slots: slots, stats: r.Stats}),
+			addGuard(&guard{account: acct.ID, br: answers}))
 		regions := r.regionsFor(ctx, acct.ID, cfg, b)
 		home := cfg.Region
 		if home == "" {
@@ -108,7 +113,7 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 			n.AccountInfo.CallerARN = acct.CallerARN
 		})
 		for _, c := range r.Collectors {
-			base := Target{Account: acct.ID, Regions: regions, Config: cfg, PathStyle: r.PathStyle}
+			base := Target{Account: acct.ID, Regions: regions, Config: cfg, PathStyle: r.PathStyle, answers: answers}
 			if c.Scope() == Global {
 				t := base
 				t.Region = home
@@ -148,7 +153,11 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 					err = fmt.Errorf("%s: panic: %v\n%s", tk.name, p, debug.Stack())
 				}
 				if err != nil {
-					b.AddGap(graph.Gap{Account: tk.account, Service: tk.c.Name(), Region: tk.target.Region, API: "*", Status: Classify(err).GapStatus(), Error: ErrorSummary(err)})
+					// A failure the collector recorded (Gaps) is already
+					// its gap; anything else stands for the whole task.
+					if !Recorded(err) {
+						b.AddGap(graph.Gap{Account: tk.account, Service: tk.c.Name(), Region: tk.target.Region, API: "*", Status: Classify(err).GapStatus(), Error: ErrorSummary(err)})
+					}
 					errs <- err
 				}
 				doneN.Add(1)
@@ -168,6 +177,8 @@ func (r *Runner) Run(ctx context.Context, accounts []Account, b *graph.Builder) 
 			all = append(all, e)
 		}
 	}
+	logger.Info("collection finished", "api_calls", r.Stats.Calls.Load(), "retries", r.Stats.Retries.Load(),
+		"throttled", r.Stats.Throttled.Load(), "failed_operations", r.Stats.Failed.Load(), "waited_for_rate_limit", r.Stats.Waited.Load())
 	out := Outcome{Complete: true}
 	if err := ctx.Err(); err != nil {
 		out.Complete = false

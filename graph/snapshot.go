@@ -60,6 +60,10 @@ type Gap struct {
 	Resource string    `json:"resource,omitempty"`
 	Status   GapStatus `json:"status"`
 	Error    string    `json:"error,omitempty"`
+	// Resources is how many resources one gap stands for when it folds the
+	// failed calls of one API together (0: the one Resource, or the call
+	// was account- or region-wide).
+	Resources int `json:"resources,omitempty"`
 }
 
 // Write encodes the snapshot as indented JSON.

@@ -34,6 +34,7 @@ type collectOptions struct {
 	maxConcurrency int
 	timeout        time.Duration
 	services       []string
+	rateLimits     rateLimits // ratelimits.go
 }
 
 func (o *collectOptions) bind(cmd *cobra.Command) {
@@ -50,6 +51,7 @@ func (o *collectOptions) bind(cmd *cobra.Command) {
 	f.IntVar(&o.maxConcurrency, "max-concurrency", 64, "API calls in flight at once, across the whole scan")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long and write what was collected (e.g. 10m)")
 	f.StringSliceVar(&o.services, "services", nil, "collect only these services (default: all)")
+	f.Var(&o.rateLimits, "rate-limits", rateLimitsHelp)
 }
 
 var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
@@ -185,7 +187,7 @@ func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOpt
 		Collectors:     cs,
 		Regions:        o.regions,
 		MaxConcurrency: o.maxConcurrency,
-		Limits:         collectors.NewLimits(nil, 1),
+		Limits:         o.rateLimits.limits(),
 		Stats:          stats,
 		Logger:         logger,
 		PathStyle:      cfg.BaseEndpoint != nil,

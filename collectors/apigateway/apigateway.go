@@ -87,13 +87,14 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
+	gaps := collectors.NewGaps(t, b, service)
 	var apis []types.RestApi
 	listed := true
 	p := apigateway.NewGetRestApisPaginator(client, &apigateway.GetRestApisInput{Limit: aws.Int32(pageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			t.Gap(b, service, t.Region, "GetRestApis", "", err)
+			gaps.Fail(t.Region, "GetRestApis", "", err)
 			if errors.Is(err, context.Canceled) {
 				return err
 			}
@@ -112,18 +113,21 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	g.SetLimit(max(1, c.concurrency()))
 	for _, a := range apis {
 		g.Go(func() error {
-			c.restAPI(gctx, t, b, client, a, budget)
+			c.restAPI(gctx, t, b, gaps, client, a, budget)
 			return nil
 		})
 	}
 	g.Go(func() error {
-		c.domains(gctx, t, b, client, restIDs{known: known, complete: listed})
+		c.domains(gctx, t, b, gaps, client, restIDs{known: known, complete: listed})
 		return nil
 	})
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return gaps.Err()
 }
 
 func (c *Collector) concurrency() int {

@@ -36,24 +36,24 @@ func (ids restIDs) apiID(region, id string) (string, graph.Tri) {
 
 // domains reads the region's custom domain names and their base path
 // mappings, adding a node per domain and a routes-to edge per mapping.
-func (c *Collector) domains(ctx context.Context, t collectors.Target, b *graph.Builder, client api, ids restIDs) {
+func (c *Collector) domains(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, ids restIDs) {
 	p := apigateway.NewGetDomainNamesPaginator(client, &apigateway.GetDomainNamesInput{Limit: aws.Int32(pageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			t.Gap(b, service, t.Region, "GetDomainNames", "", err)
+			gaps.Fail(t.Region, "GetDomainNames", "", err)
 			return
 		}
 		for _, d := range page.Items {
 			if errors.Is(ctx.Err(), context.Canceled) {
 				return
 			}
-			c.domain(ctx, t, b, client, d, ids)
+			c.domain(ctx, t, b, gaps, client, d, ids)
 		}
 	}
 }
 
-func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Builder, client api, d types.DomainName, ids restIDs) {
+func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, d types.DomainName, ids restIDs) {
 	name := aws.ToString(d.DomainName)
 	key := name
 	if dnID := aws.ToString(d.DomainNameId); dnID != "" {
@@ -76,7 +76,7 @@ func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Bu
 		if err != nil {
 			if !collectors.IsNotFound(err) {
 				attrs.MappingsKnown = graph.Unknown
-				t.Gap(b, service, t.Region, "GetBasePathMappings", name, err)
+				gaps.Fail(t.Region, "GetBasePathMappings", name, err)
 			}
 			break
 		}

@@ -18,10 +18,10 @@ import (
 // the API, its stages and methods, and their edges. A failed read leaves its
 // fact Unknown and records a gap naming the API; an API deleted while it was
 // being read (NotFoundException) is left out.
-func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.Builder, client api, a types.RestApi, budget *budget) {
+func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, a types.RestApi, budget *budget) {
 	id := aws.ToString(a.Id)
 	arn := APIARN(t.Region, id)
-	r := &reader{ctx: ctx, t: t, b: b, client: client, id: id}
+	r := &reader{ctx: ctx, t: t, b: b, gaps: gaps, client: client, id: id}
 	attrs := &graph.RestAPI{
 		APIID:                     id,
 		APIKeySource:              string(a.ApiKeySource),
@@ -82,6 +82,7 @@ type reader struct {
 	ctx    context.Context
 	t      collectors.Target
 	b      *graph.Builder
+	gaps   *collectors.Gaps
 	client api
 	id     string
 	known  graph.Tri
@@ -96,7 +97,7 @@ func (r *reader) fail(api string, err error) {
 		r.gone = true
 		return
 	}
-	r.t.Gap(r.b, service, r.t.Region, api, r.id, err)
+	r.gaps.Fail(r.t.Region, api, r.id, err)
 }
 
 func (r *reader) stages() ([]*graph.APIStage, Stages) {
@@ -215,11 +216,11 @@ func (c *Collector) lookupIntegrations(r *reader, methods []*method, budget *bud
 		case collectors.IsNotFound(err):
 			m.attrs.IntegrationKnown = graph.True // no integration set up
 		default:
-			r.t.Gap(r.b, service, r.t.Region, "GetIntegration", r.id+" "+m.attrs.HTTPMethod+" "+m.attrs.Path, err)
+			r.gaps.Fail(r.t.Region, "GetIntegration", r.id+" "+m.attrs.HTTPMethod+" "+m.attrs.Path, err)
 		}
 	}
 	if skipped > 0 {
-		r.b.AddGap(graph.Gap{Account: r.t.Account, Service: service, Region: r.t.Region, API: "GetIntegration", Resource: r.id,
+		r.gaps.Add(graph.Gap{Region: r.t.Region, API: "GetIntegration", Resource: r.id, Resources: skipped,
 			Status: graph.GapThrottled, Error: fmt.Sprintf("%d methods came without an embedded integration and were not read: "+
 				"the region's GetIntegration budget is spent (API Gateway's shared 10 rps)", skipped)})
 	}

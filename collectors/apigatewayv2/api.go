@@ -18,7 +18,7 @@ import (
 // and stages and adds the API, its routes and stages and their edges. A
 // failed read leaves its fact Unknown and records a gap naming the API; an
 // API deleted while it was being read (NotFoundException) is left out.
-func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Builder, client api, a types.Api) {
+func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, a types.Api) {
 	id := aws.ToString(a.ApiId)
 	arn := apigateway.HTTPAPIARN(t.Region, id)
 	in := struct{ ApiId, MaxResults *string }{aws.String(id), aws.String(pageSize)}
@@ -30,7 +30,7 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 		case collectors.IsNotFound(err):
 			gone = true
 		default:
-			t.Gap(b, service, t.Region, op, id, err)
+			gaps.Fail(t.Region, op, id, err)
 		}
 		return graph.Unknown
 	}

@@ -74,6 +74,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
+	gaps := collectors.NewGaps(t, b, service)
 	apis, err := pages(func(next *string) ([]types.Api, *string, error) {
 		out, err := client.GetApis(ctx, &apigatewayv2.GetApisInput{MaxResults: aws.String(pageSize), NextToken: next})
 		if err != nil {
@@ -82,7 +83,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		return out.Items, out.NextToken, nil
 	})
 	if err != nil {
-		t.Gap(b, service, t.Region, "GetApis", "", err)
+		gaps.Fail(t.Region, "GetApis", "", err)
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
@@ -91,14 +92,17 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	g.SetLimit(max(1, c.concurrency()))
 	for _, a := range apis {
 		g.Go(func() error {
-			c.api(gctx, t, b, client, a)
+			c.api(gctx, t, b, gaps, client, a)
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return gaps.Err()
 }
 
 func (c *Collector) concurrency() int {

@@ -36,7 +36,7 @@ type details struct {
 
 // details reads users, roles, groups and customer-managed policies, and adds
 // the role, group and policy nodes.
-func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.Builder, client api) *details {
+func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api) *details {
 	d := &details{groups: map[string]string{}, complete: true}
 	managed := map[string]bool{}
 	attached := func(ps []types.AttachedPolicy, boundary *types.AttachedPermissionsBoundary) []string {
@@ -63,7 +63,7 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			t.Gap(b, service, "", "GetAccountAuthorizationDetails", "", err)
+			gaps.Fail("", "GetAccountAuthorizationDetails", "", err)
 			d.complete = false
 			break
 		}
@@ -121,7 +121,7 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 // managedPolicies reads the default version of each AWS-managed policy
 // attached in the account, once each. A policy that cannot be read gets no
 // node (an empty document would read as "allows nothing") and a gap.
-func (c *Collector) managedPolicies(ctx context.Context, t collectors.Target, b *graph.Builder, client api, arns []string) {
+func (c *Collector) managedPolicies(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, arns []string) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency())
 	for _, arn := range arns {
@@ -129,7 +129,7 @@ func (c *Collector) managedPolicies(ctx context.Context, t collectors.Target, b 
 			p, err := client.GetPolicy(gctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 			if err != nil {
 				if !collectors.IsNotFound(err) {
-					t.Gap(b, service, "", "GetPolicy", arn, err)
+					gaps.Fail("", "GetPolicy", arn, err)
 				}
 				return nil
 			}
@@ -137,7 +137,7 @@ func (c *Collector) managedPolicies(ctx context.Context, t collectors.Target, b 
 			v, err := client.GetPolicyVersion(gctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String(version)})
 			if err != nil {
 				if !collectors.IsNotFound(err) {
-					t.Gap(b, service, "", "GetPolicyVersion", arn, err)
+					gaps.Fail("", "GetPolicyVersion", arn, err)
 				}
 				return nil
 			}

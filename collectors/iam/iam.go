@@ -87,17 +87,18 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
 	// The credential report is generated while the details are listed: the
 	// two do not depend on each other, and generating takes a while.
+	gaps := collectors.NewGaps(t, b, service)
 	report := make(chan map[string]reportRow, 1)
-	go func() { report <- c.report(ctx, t, b, client) }()
-	d := c.details(ctx, t, b, client)
+	go func() { report <- c.report(ctx, t, b, gaps, client) }()
+	d := c.details(ctx, t, b, gaps, client)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		c.managedPolicies(gctx, t, b, client, d.awsManaged)
+		c.managedPolicies(gctx, t, b, gaps, client, d.awsManaged)
 		return nil
 	})
 	g.Go(func() error {
-		c.keys(gctx, t, b, client, d, <-report)
+		c.keys(gctx, t, b, gaps, client, d, <-report)
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -114,7 +115,10 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 				Evidence: []graph.Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: "group " + grp}}})
 		}
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return gaps.Err()
 }
 
 func (c *Collector) concurrency() int {

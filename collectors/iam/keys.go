@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,7 +18,7 @@ import (
 // listUsers completes the user list with ListUsers when
 // GetAccountAuthorizationDetails could not list every user. Users it adds
 // have PoliciesKnown Unknown.
-func (c *Collector) listUsers(ctx context.Context, t collectors.Target, b *graph.Builder, client api, d *details) []*user {
+func (c *Collector) listUsers(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, d *details) []*user {
 	have := map[string]bool{}
 	for _, u := range d.users {
 		have[u.name] = true
@@ -28,7 +27,7 @@ func (c *Collector) listUsers(ctx context.Context, t collectors.Target, b *graph
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			t.Gap(b, service, "", "ListUsers", "", err)
+			gaps.Fail("", "ListUsers", "", err)
 			break
 		}
 		for _, u := range page.Users {
@@ -49,26 +48,26 @@ func (c *Collector) listUsers(ctx context.Context, t collectors.Target, b *graph
 // GetAccessKeyLastUsed: the fallback when the credential report cannot be
 // had, and for users the report does not list yet. Password and MFA stay
 // Unknown. Key nodes carry a masked key id in their name, never the id.
-func (c *Collector) perUser(ctx context.Context, t collectors.Target, b *graph.Builder, client api, users []*user) {
+func (c *Collector) perUser(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, users []*user) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency())
 	for _, u := range users {
 		g.Go(func() error {
-			c.userKeys(gctx, t, b, client, u)
+			c.userKeys(gctx, t, b, gaps, client, u)
 			return nil
 		})
 	}
 	_ = g.Wait()
 }
 
-func (c *Collector) userKeys(ctx context.Context, t collectors.Target, b *graph.Builder, client api, u *user) {
+func (c *Collector) userKeys(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, u *user) {
 	var keys []types.AccessKeyMetadata
 	p := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{UserName: aws.String(u.name)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			if !collectors.IsNotFound(err) { // a user deleted meanwhile has no keys
-				keyGap(t, b, "ListAccessKeys", "user "+u.name, err)
+				gaps.Fail("", "ListAccessKeys", "user "+u.name, err)
 				return
 			}
 			break
@@ -94,19 +93,8 @@ func (c *Collector) userKeys(ctx context.Context, t collectors.Target, b *graph.
 		case err == nil:
 			ak.LastUsedKnown = graph.True
 		default:
-			keyGap(t, b, "GetAccessKeyLastUsed", fmt.Sprintf("user %s access key %d", u.name, slot), err)
+			gaps.Fail("", "GetAccessKeyLastUsed", fmt.Sprintf("user %s access key %d", u.name, slot), err)
 		}
 		addKey(t, b, u, slot, maskKeyID(aws.ToString(k.AccessKeyId)), ak, "iam:ListAccessKeys")
 	}
-}
-
-// keyIDs matches access key ids, so that none reaches a gap through an
-// error message.
-var keyIDs = regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}\b`)
-
-// keyGap records a gap from a key read with any key id in the error masked.
-func keyGap(t collectors.Target, b *graph.Builder, api, resource string, err error) {
-	b.AddGap(graph.Gap{Account: t.Account, Service: service, API: api, Resource: resource,
-		Status: collectors.Classify(err).GapStatus(),
-		Error:  keyIDs.ReplaceAllStringFunc(collectors.ErrorSummary(err), maskKeyID)})
 }

@@ -44,13 +44,13 @@ type keySlot struct {
 
 // keys fills in users' password, MFA and access keys and adds the key nodes:
 // from the credential report's rows when it could be had, per user otherwise.
-func (c *Collector) keys(ctx context.Context, t collectors.Target, b *graph.Builder, client api, d *details, rows map[string]reportRow) {
+func (c *Collector) keys(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, d *details, rows map[string]reportRow) {
 	if rows == nil {
 		users := d.users
 		if !d.complete {
-			users = c.listUsers(ctx, t, b, client, d)
+			users = c.listUsers(ctx, t, b, gaps, client, d)
 		}
-		c.perUser(ctx, t, b, client, users)
+		c.perUser(ctx, t, b, gaps, client, users)
 		return
 	}
 	var missing []*user
@@ -74,12 +74,12 @@ func (c *Collector) keys(ctx context.Context, t collectors.Target, b *graph.Buil
 		d.users = append(d.users, u)
 		applyRow(t, b, u, row)
 	}
-	c.perUser(ctx, t, b, client, missing)
+	c.perUser(ctx, t, b, gaps, client, missing)
 }
 
 // report asks IAM for the credential report, generating it first, and parses
 // it. It returns nil, with a gap recorded, when the report cannot be had.
-func (c *Collector) report(ctx context.Context, t collectors.Target, b *graph.Builder, client api) map[string]reportRow {
+func (c *Collector) report(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api) map[string]reportRow {
 	tries, wait := c.ReportTries, c.ReportWait
 	if tries <= 0 {
 		tries = 6
@@ -91,7 +91,7 @@ func (c *Collector) report(ctx context.Context, t collectors.Target, b *graph.Bu
 		gen, err := client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
 		switch {
 		case err != nil && !notReady(err):
-			t.Gap(b, service, "", "GenerateCredentialReport", "", err)
+			gaps.Fail("", "GenerateCredentialReport", "", err)
 			if collectors.Classify(err) == collectors.ClassCancelled {
 				return nil
 			}
@@ -99,29 +99,29 @@ func (c *Collector) report(ctx context.Context, t collectors.Target, b *graph.Bu
 			out, err := client.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
 			if err != nil {
 				if !notReady(err) {
-					t.Gap(b, service, "", "GetCredentialReport", "", err)
+					gaps.Fail("", "GetCredentialReport", "", err)
 				}
 				return nil
 			}
-			return c.parse(t, b, out.Content)
+			return c.parse(t, b, gaps, out.Content)
 		case err == nil && gen.State == types.ReportStateTypeComplete:
 			out, err := client.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
 			if err == nil {
-				return c.parse(t, b, out.Content)
+				return c.parse(t, b, gaps, out.Content)
 			}
 			if !notReady(err) {
-				t.Gap(b, service, "", "GetCredentialReport", "", err)
+				gaps.Fail("", "GetCredentialReport", "", err)
 				return nil
 			}
 		}
 		if try >= tries {
-			b.AddGap(graph.Gap{Account: t.Account, Service: service, API: "GetCredentialReport", Status: graph.GapTimeout,
+			gaps.Add(graph.Gap{API: "GetCredentialReport", Status: graph.GapTimeout,
 				Error: fmt.Sprintf("the credential report was not ready after %d tries", tries)})
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			t.Gap(b, service, "", "GetCredentialReport", "", ctx.Err())
+			gaps.Fail("", "GetCredentialReport", "", ctx.Err())
 			return nil
 		case <-time.After(wait):
 		}
@@ -150,11 +150,11 @@ func notReady(err error) bool {
 
 // parse reads the report CSV and then clears it, so the report's bytes are
 // never kept. Columns are found by header name, case-insensitively.
-func (c *Collector) parse(t collectors.Target, b *graph.Builder, content []byte) map[string]reportRow {
+func (c *Collector) parse(t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, content []byte) map[string]reportRow {
 	defer clear(content)
 	rows, err := parseReport(content)
 	if err != nil {
-		b.AddGap(graph.Gap{Account: t.Account, Service: service, API: "GetCredentialReport", Status: graph.GapError,
+		gaps.Add(graph.Gap{API: "GetCredentialReport", Status: graph.GapError,
 			Error: "unreadable credential report: " + err.Error()})
 		return nil
 	}

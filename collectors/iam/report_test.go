@@ -57,7 +57,4 @@ func TestMaskKeyIDKeepsFourCharactersAtEachEnd(t *testing.T) {
 	if got := maskKeyID("AKIAIOSFODNN7EXAMPLE"); got != "AKIA…MPLE" {
 		t.Errorf("maskKeyID = %q", got)
 	}
-	if got := keyIDs.ReplaceAllStringFunc("AccessDenied: key AKIAIOSFODNN7EXAMPLE is not yours", maskKeyID); got != "AccessDenied: key AKIA…MPLE is not yours" {
-		t.Errorf("scrubbed = %q", got)
-	}
 }

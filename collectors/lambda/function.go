@@ -39,7 +39,7 @@ func configuration(fn types.FunctionConfiguration) *graph.LambdaFunction {
 // policy reads the resource policy of a function, or of one of its aliases
 // when qualifier is set. No policy is an answer (Absent); a failed read
 // leaves the policy Unknown and records a gap.
-func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name, qualifier string, errs *collectors.Errors) graph.Doc {
+func (r *reader) policy(ctx context.Context, name, qualifier string) graph.Doc {
 	const src = "lambda:GetPolicy"
 	in := &lambda.GetPolicyInput{FunctionName: aws.String(name)}
 	resource := name
@@ -47,42 +47,16 @@ func (c *Collector) policy(ctx context.Context, t collectors.Target, b *graph.Bu
 		in.Qualifier = aws.String(qualifier)
 		resource = name + ":" + qualifier
 	}
-	out, err := client.GetPolicy(ctx, in)
+	out, err := r.client.GetPolicy(ctx, in)
 	switch {
 	case err == nil && aws.ToString(out.Policy) != "":
 		return graph.Present(aws.ToString(out.Policy), src)
 	case err == nil, collectors.IsNotFound(err):
 		return graph.Absent(src)
 	default:
-		errs.Gap(t, b, service, "GetPolicy", resource, err)
+		r.gaps.Fail(r.t.Region, "GetPolicy", resource, err)
 		return graph.Hidden(src)
 	}
-}
-
-// urls lists the function URLs of a function and of its aliases. The Tri
-// says whether the listing completed: on failure the URLs read so far are
-// still returned (each is a fact), and the gap says the list may be short.
-func (c *Collector) urls(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string, errs *collectors.Errors) ([]*graph.FunctionURL, graph.Tri) {
-	var urls []*graph.FunctionURL
-	p := lambda.NewListFunctionUrlConfigsPaginator(client, &lambda.ListFunctionUrlConfigsInput{
-		FunctionName: aws.String(name),
-		MaxItems:     aws.Int32(urlsPage),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if collectors.IsNotFound(err) {
-				// The function was deleted after ListFunctions: it has no URL.
-				return urls, graph.True
-			}
-			errs.Gap(t, b, service, "ListFunctionUrlConfigs", name, err)
-			return urls, graph.Unknown
-		}
-		for _, cfg := range page.FunctionUrlConfigs {
-			urls = append(urls, functionURL(cfg))
-		}
-	}
-	return urls, graph.True
 }
 
 func functionURL(cfg types.FunctionUrlConfig) *graph.FunctionURL {

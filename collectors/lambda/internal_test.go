@@ -29,6 +29,10 @@ type stub struct {
 	policies  map[string]string // "name" or "name:qualifier" -> document
 	urls      map[string][]types.FunctionUrlConfig
 	mappings  []types.EventSourceMappingConfiguration
+	aliases   map[string][]string // function -> alias names
+	listErr   error               // what ListFunctionUrlConfigs answers, when set
+	// ignoreAliases: GetFunctionUrlConfig ignores Qualifier (moto)
+	ignoreAliases bool
 
 	mu       sync.Mutex
 	policyIn []string
@@ -55,7 +59,31 @@ func (s *stub) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func
 }
 
 func (s *stub) ListFunctionUrlConfigs(_ context.Context, in *lambda.ListFunctionUrlConfigsInput, _ ...func(*lambda.Options)) (*lambda.ListFunctionUrlConfigsOutput, error) {
+	if s.listErr != nil {
+		return nil, s.listErr
+	}
 	return &lambda.ListFunctionUrlConfigsOutput{FunctionUrlConfigs: s.urls[aws.ToString(in.FunctionName)]}, nil
+}
+
+func (s *stub) GetFunctionUrlConfig(_ context.Context, in *lambda.GetFunctionUrlConfigInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error) {
+	name, q := aws.ToString(in.FunctionName), aws.ToString(in.Qualifier)
+	if s.ignoreAliases {
+		q = "" // as moto does
+	}
+	for _, u := range s.urls[name] {
+		if qualifier(aws.ToString(u.FunctionArn)) == q {
+			return &lambda.GetFunctionUrlConfigOutput{FunctionArn: u.FunctionArn, FunctionUrl: u.FunctionUrl, AuthType: u.AuthType, Cors: u.Cors, InvokeMode: u.InvokeMode}, nil
+		}
+	}
+	return nil, notFound
+}
+
+func (s *stub) ListAliases(_ context.Context, in *lambda.ListAliasesInput, _ ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error) {
+	out := &lambda.ListAliasesOutput{}
+	for _, a := range s.aliases[aws.ToString(in.FunctionName)] {
+		out.Aliases = append(out.Aliases, types.AliasConfiguration{Name: aws.String(a), AliasArn: aws.String(arnPrefix + aws.ToString(in.FunctionName) + ":" + a)})
+	}
+	return out, nil
 }
 
 func (s *stub) ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error) {
@@ -75,6 +103,46 @@ func run(t *testing.T, s *stub) *graph.Snapshot {
 }
 
 func TestAURLOnAnAliasIsItsOwnNodeWithTheAliasPolicy(t *testing.T) {
+	for _, listErr := range []error{nil, notImplemented, denied} {
+		name := "listed"
+		if listErr != nil {
+			name = "read one by one when the list call answers " + collectors.ErrorSummary(listErr)
+		}
+		t.Run(name, func(t *testing.T) { aliasURL(t, listErr) })
+	}
+}
+
+// moto answers GetFunctionUrlConfig with Qualifier with the function's own
+// URL (an unqualified FunctionArn), having stored an alias's URL on the
+// function: that is one URL, the function's, not a second one on the alias.
+func TestAnAliasQueryAnsweredWithTheFunctionsOwnURLIsNotASecondURL(t *testing.T) {
+	s := &stub{
+		functions: []types.FunctionConfiguration{{FunctionName: aws.String("api"), FunctionArn: aws.String(arnPrefix + "api")}},
+		urls: map[string][]types.FunctionUrlConfig{"api": {
+			{FunctionArn: aws.String(arnPrefix + "api"), FunctionUrl: aws.String("https://a.lambda-url.us-east-1.on.aws/"), AuthType: types.FunctionUrlAuthTypeAwsIam},
+		}},
+		aliases:       map[string][]string{"api": {"live"}},
+		listErr:       notImplemented,
+		ignoreAliases: true,
+	}
+	var ids []string
+	for _, n := range run(t, s).Nodes {
+		if n.Kind == graph.KindLambdaFunctionURL {
+			ids = append(ids, n.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{arnPrefix + "api#url"}, ids); diff != "" {
+		t.Errorf("URL nodes (-want +got):\n%s", diff)
+	}
+}
+
+// Answers of a list call that is not there, or not allowed.
+var (
+	notImplemented = &smithy.GenericAPIError{Code: "NotImplemented", Message: "not implemented"}
+	denied         = &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform lambda:ListFunctionUrlConfigs"}
+)
+
+func aliasURL(t *testing.T, listErr error) {
 	const aliasPolicy = `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"arn:aws:lambda:us-east-1:123456789012:function:api:live"}]}`
 	s := &stub{
 		functions: []types.FunctionConfiguration{{FunctionName: aws.String("api"), FunctionArn: aws.String(arnPrefix + "api")}},
@@ -83,6 +151,8 @@ func TestAURLOnAnAliasIsItsOwnNodeWithTheAliasPolicy(t *testing.T) {
 			{FunctionArn: aws.String(arnPrefix + "api"), FunctionUrl: aws.String("https://a.lambda-url.us-east-1.on.aws/"), AuthType: types.FunctionUrlAuthTypeAwsIam},
 			{FunctionArn: aws.String(arnPrefix + "api:live"), FunctionUrl: aws.String("https://b.lambda-url.us-east-1.on.aws/"), AuthType: types.FunctionUrlAuthTypeNone},
 		}},
+		aliases: map[string][]string{"api": {"stable", "live"}},
+		listErr: listErr,
 	}
 	snap := run(t, s)
 	got := map[string]graph.FunctionURL{}
@@ -174,6 +244,8 @@ func TestTheClientHoldsOnlyReadsEachWithItsIAMAction(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
+		"GetFunctionUrlConfig":    {"lambda:GetFunctionUrlConfig"},
+		"ListAliases":             {"lambda:ListAliases"},
 		"GetPolicy":               {"lambda:GetPolicy"},
 		"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
 		"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},

@@ -23,6 +23,20 @@
 //   - an AWS_IAM URL needs no resource-policy statement for callers in the
 //     owner account, yet it is an entry point the threat model must show.
 //
+// # When the listing is not available
+//
+// Some endpoints do not implement ListFunctionUrlConfigs (moto answers 404
+// with an HTML page), and some audit policies grant
+// lambda:GetFunctionUrlConfig but not the list call. When the list call is
+// denied or unsupported, the function's URLs are read the other way:
+// GetFunctionUrlConfig for the function, ListAliases, and
+// GetFunctionUrlConfig with each alias as Qualifier
+// (ResourceNotFoundException means no URL there). After urlListFailures
+// such failures running in a region, the list call is no longer tried
+// there. The coverage section says, in one gap on ListFunctionUrlConfigs,
+// that the other form was used and for how many functions: no URL fact is
+// missing unless another gap says so.
+//
 // The cost is small in time: Lambda limits GetPolicy to 15 requests per
 // second on its own, and every other control-plane call (ListFunctions,
 // ListFunctionUrlConfigs, ListEventSourceMappings) shares a second 15 rps
@@ -67,6 +81,9 @@ type api interface {
 	GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
 	ListFunctionUrlConfigs(context.Context, *lambda.ListFunctionUrlConfigsInput, ...func(*lambda.Options)) (*lambda.ListFunctionUrlConfigsOutput, error)
 	ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error)
+	// The other way to read URLs, when the list call is denied or unsupported.
+	GetFunctionUrlConfig(context.Context, *lambda.GetFunctionUrlConfigInput, ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error)
+	ListAliases(context.Context, *lambda.ListAliasesInput, ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error)
 }
 
 // Page sizes: ListFunctions returns at most 50 per page whatever is asked,
@@ -75,6 +92,7 @@ const (
 	functionsPage = 50
 	urlsPage      = 50
 	mappingsPage  = 100
+	aliasesPage   = 50
 )
 
 // Collector reads Lambda in one account and region.
@@ -101,6 +119,8 @@ func (*Collector) Clients() []collectors.ClientSpec {
 			"GetPolicy":               {"lambda:GetPolicy"},
 			"ListFunctionUrlConfigs":  {"lambda:ListFunctionUrlConfigs"},
 			"ListEventSourceMappings": {"lambda:ListEventSourceMappings"},
+			"GetFunctionUrlConfig":    {"lambda:GetFunctionUrlConfig"},
+			"ListAliases":             {"lambda:ListAliases"},
 		}},
 	}
 }
@@ -111,13 +131,13 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	r := &reader{t: t, b: b, client: client, gaps: collectors.NewGaps(t, b, service), form: &urlForm{}}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, c.concurrency()+1))
 
 	// The mappings are listed once for the region, beside the functions.
 	g.Go(func() error {
-		c.mappings(gctx, t, b, client, errs)
+		r.mappings(gctx)
 		return nil
 	})
 
@@ -125,21 +145,32 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListFunctions", "", err)
+			r.gaps.Fail(t.Region, "ListFunctions", "", err)
 			break
 		}
 		for _, fn := range page.Functions {
 			g.Go(func() error {
-				c.function(gctx, t, b, client, fn, errs)
+				r.function(gctx, fn)
 				return nil
 			})
 		}
 	}
 	_ = g.Wait()
+	r.form.note(r)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return r.gaps.Err()
+}
+
+// reader is one region's collection: the client, where gaps go, and which
+// form of URL read works there.
+type reader struct {
+	t      collectors.Target
+	b      *graph.Builder
+	client api
+	gaps   *collectors.Gaps
+	form   *urlForm
 }
 
 func (c *Collector) concurrency() int {
@@ -151,7 +182,8 @@ func (c *Collector) concurrency() int {
 
 // function reads one function's policy and URLs and adds its node, its
 // URL nodes and their edges.
-func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.Builder, client api, fn types.FunctionConfiguration, errs *collectors.Errors) {
+func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
+	t, b := r.t, r.b
 	name := aws.ToString(fn.FunctionName)
 	arn := unqualified(aws.ToString(fn.FunctionArn))
 	attrs := configuration(fn)
@@ -161,9 +193,9 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		attrs.Policy = c.policy(ctx, t, b, client, name, "", errs)
+		attrs.Policy = r.policy(ctx, name, "")
 	}()
-	urls, known := c.urls(ctx, t, b, client, name, errs)
+	urls, known, source := r.urls(ctx, name)
 	attrs.URLKnown = known
 	<-done
 
@@ -179,12 +211,12 @@ func (c *Collector) function(ctx context.Context, t collectors.Target, b *graph.
 		if u.Qualifier != "" {
 			id += ":" + u.Qualifier
 			label += ":" + u.Qualifier
-			u.Policy = c.policy(ctx, t, b, client, name, u.Qualifier, errs)
+			u.Policy = r.policy(ctx, name, u.Qualifier)
 		}
 		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
-			Evidence: []graph.Evidence{{Source: "lambda:ListFunctionUrlConfigs", Detail: "AuthType " + u.AuthType}},
+			Evidence: []graph.Evidence{{Source: source, Detail: "AuthType " + u.AuthType}},
 		})
 	}
 }

@@ -24,14 +24,15 @@ type mappingEdge struct {
 // mappings lists the region's event source mappings once and adds one
 // source →(triggers)→ function edge per pair. Edges from pages read before a
 // failure are kept: each is a fact; the gap says the list may be short.
-func (c *Collector) mappings(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Errors) {
+func (r *reader) mappings(ctx context.Context) {
+	t, b, client := r.t, r.b, r.client
 	type pair struct{ from, to string }
 	edges := map[pair]*mappingEdge{}
 	p := lambda.NewListEventSourceMappingsPaginator(client, &lambda.ListEventSourceMappingsInput{MaxItems: aws.Int32(mappingsPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListEventSourceMappings", "", err)
+			r.gaps.Fail(t.Region, "ListEventSourceMappings", "", err)
 			break
 		}
 		for _, m := range page.EventSourceMappings {

@@ -18,7 +18,6 @@ package organizations
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 
@@ -76,13 +75,8 @@ type membership struct {
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	var errs []error
-	fail := func(api string, err error) {
-		switch t.Gap(b, service, "", api, t.Account, err) {
-		case collectors.ClassOther, collectors.ClassNotFound:
-			errs = append(errs, fmt.Errorf("%s %s: %w", service, api, err))
-		}
-	}
+	gaps := collectors.NewGaps(t, b, service)
+	fail := func(api string, err error) { gaps.Fail("", api, t.Account, err) }
 
 	m := membership{}
 	out, err := client.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
@@ -115,7 +109,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	return gaps.Err()
 }
 
 // accounts lists the ids of the organization's accounts, sorted. On an

@@ -15,11 +15,11 @@ import (
 // bucket reads one bucket's configuration from its own region and adds the
 // bucket node and its notification edges. Every failed read leaves its fact
 // Unknown and records a coverage gap.
-func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Builder, client api, bk types.Bucket) {
+func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, client api, bk types.Bucket) {
 	name := aws.ToString(bk.Name)
 	region := aws.ToString(bk.BucketRegion)
 	if region == "" {
-		region = c.location(ctx, t, b, client, name)
+		region = c.location(ctx, gaps, client, name)
 	}
 	if region != "" && len(t.Regions) > 0 && !t.InScope(region) {
 		return // outside the regions asked for
@@ -29,7 +29,7 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 			o.Region = region
 		}
 	}
-	gap := func(api string, err error) { t.Gap(b, service, region, api, name, err) }
+	gap := func(api string, err error) { gaps.Fail(region, api, name, err) }
 
 	attrs := &graph.S3Bucket{}
 	if bk.CreationDate != nil {
@@ -150,10 +150,10 @@ func (c *Collector) ownershipAndACL(ctx context.Context, client api, name string
 }
 
 // location asks S3 for a bucket's region when ListBuckets did not say.
-func (c *Collector) location(ctx context.Context, t collectors.Target, b *graph.Builder, client api, name string) string {
+func (c *Collector) location(ctx context.Context, gaps *collectors.Gaps, client api, name string) string {
 	out, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(name)})
 	if err != nil {
-		t.Gap(b, service, "", "GetBucketLocation", name, err)
+		gaps.Fail("", "GetBucketLocation", name, err)
 		return ""
 	}
 	switch loc := string(out.LocationConstraint); loc {

@@ -96,7 +96,8 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api, control controlAPI) error {
-	c.accountBlock(ctx, t, b, control)
+	gaps := collectors.NewGaps(t, b, service)
+	c.accountBlock(ctx, t, b, gaps, control)
 
 	// Buckets are read as their page of the listing comes in, not after the
 	// whole listing: the next page is fetched while the first are read.
@@ -107,7 +108,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			t.Gap(b, service, "", "ListBuckets", "", err)
+			gaps.Fail("", "ListBuckets", "", err)
 			if errors.Is(err, context.Canceled) {
 				listErr = err
 			}
@@ -115,7 +116,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		}
 		for _, bk := range page.Buckets {
 			g.Go(func() error {
-				c.bucket(gctx, t, b, client, bk)
+				c.bucket(gctx, t, b, gaps, client, bk)
 				return nil
 			})
 		}
@@ -123,7 +124,10 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	return listErr
+	if listErr != nil {
+		return listErr
+	}
+	return gaps.Err()
 }
 
 func (c *Collector) concurrency(regions int) int {
@@ -134,7 +138,7 @@ func (c *Collector) concurrency(regions int) int {
 }
 
 // accountBlock reads the account-level Block Public Access settings.
-func (c *Collector) accountBlock(ctx context.Context, t collectors.Target, b *graph.Builder, control controlAPI) {
+func (c *Collector) accountBlock(ctx context.Context, t collectors.Target, b *graph.Builder, gaps *collectors.Gaps, control controlAPI) {
 	pab := graph.PublicAccessBlock{Source: "s3control:GetPublicAccessBlock"}
 	out, err := control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(t.Account)})
 	switch {
@@ -148,7 +152,7 @@ func (c *Collector) accountBlock(ctx context.Context, t collectors.Target, b *gr
 	case err == nil, collectors.IsNotFound(err):
 		pab = notConfigured(pab.Source)
 	default:
-		t.Gap(b, service, "", "GetAccountPublicAccessBlock", t.Account, err)
+		gaps.Fail("", "GetAccountPublicAccessBlock", t.Account, err)
 	}
 	b.UpdateNode(graph.AccountID(t.Account), graph.KindAccount, func(n *graph.Node) {
 		n.Account = t.Account

@@ -6,10 +6,19 @@
 // Per region: ListQueues, one call per 1,000 queues. MaxResults is always
 // set: without it SQS returns at most 1,000 URLs and a null NextToken, so a
 // larger region would be silently cut short.
-// Per queue: one GetQueueAttributes naming exactly the five attributes used
-// (Policy, RedrivePolicy, QueueArn, KmsMasterKeyId, SqsManagedSseEnabled),
-// not "All", which would also fetch message counts and timestamps the
-// threat model does not use. A region with N queues costs N + N/1000 calls.
+// Per queue: one GetQueueAttributes asking for "All". Naming the five
+// attributes used would save a few bytes of message counts and timestamps,
+// but an endpoint that does not know one of the names (moto rejects
+// SqsManagedSseEnabled with InvalidAttributeName) then refuses the whole
+// call, and the queue's Policy — the one attribute that decides its
+// exposure — would be lost with it. "All" is the form AWS documents for
+// every attribute ("All – Returns all values", SQS API Reference,
+// GetQueueAttributes). Should an endpoint reject even that, the call is made
+// once more naming only the attributes the threat model needs
+// (requiredNames), so no optional attribute can cost the policy. A region
+// with N queues costs N + N/1000 calls.
+//
+// SqsManagedSseEnabled stays Unknown when the answer lacks it.
 //
 // A queue listed by ListQueues and deleted before GetQueueAttributes
 // (NonExistentQueue) is gone, not hidden: it is dropped without a gap.
@@ -18,6 +27,7 @@ package sqs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"reflect"
 	"strings"
@@ -25,6 +35,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
@@ -42,13 +53,16 @@ type api interface {
 // queuesPage is the largest ListQueues page SQS allows.
 const queuesPage = 1000
 
-// attributeNames are the queue attributes read, and no others.
-var attributeNames = []types.QueueAttributeName{
+// attributeNames is what GetQueueAttributes asks for: every attribute.
+var attributeNames = []types.QueueAttributeName{types.QueueAttributeNameAll}
+
+// requiredNames are asked for when an endpoint rejects "All": the
+// attributes the threat model cannot do without, and no optional one.
+var requiredNames = []types.QueueAttributeName{
 	types.QueueAttributeNamePolicy,
 	types.QueueAttributeNameRedrivePolicy,
 	types.QueueAttributeNameQueueArn,
 	types.QueueAttributeNameKmsMasterKeyId,
-	types.QueueAttributeNameSqsManagedSseEnabled,
 }
 
 // Collector reads SQS in one account and region.
@@ -83,19 +97,19 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := &collectors.Errors{}
+	gaps := collectors.NewGaps(t, b, service)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, c.concurrency()))
 	p := sqs.NewListQueuesPaginator(client, &sqs.ListQueuesInput{MaxResults: aws.Int32(queuesPage)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(gctx)
 		if err != nil {
-			errs.Gap(t, b, service, "ListQueues", "", err)
+			gaps.Fail(t.Region, "ListQueues", "", err)
 			break
 		}
 		for _, u := range page.QueueUrls {
 			g.Go(func() error {
-				c.queue(gctx, t, b, client, u, errs)
+				c.queue(gctx, t, b, client, u, gaps)
 				return nil
 			})
 		}
@@ -104,7 +118,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errs.Join()
+	return gaps.Err()
 }
 
 func (c *Collector) concurrency() int {
@@ -116,7 +130,7 @@ func (c *Collector) concurrency() int {
 
 // queue reads one queue's attributes and adds its node and its
 // dead-letter edge.
-func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Builder, client api, queueURL string, errs *collectors.Errors) {
+func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Builder, client api, queueURL string, gaps *collectors.Gaps) {
 	const src = "sqs:GetQueueAttributes"
 	acct, name := parseURL(queueURL)
 	if acct == "" {
@@ -124,6 +138,9 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 	}
 	attrs := &graph.SQSQueue{URL: queueURL}
 	out, err := client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(queueURL), AttributeNames: attributeNames})
+	if invalidAttributeName(err) {
+		out, err = client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(queueURL), AttributeNames: requiredNames})
+	}
 	arn := ""
 	switch {
 	case err == nil:
@@ -138,11 +155,13 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 		attrs.RedrivePolicy = a[string(types.QueueAttributeNameRedrivePolicy)]
 		attrs.DeadLetterQueue = deadLetterTarget(attrs.RedrivePolicy)
 		attrs.KMSKeyID = a[string(types.QueueAttributeNameKmsMasterKeyId)]
-		attrs.SSEManaged = graph.TriOf(strings.EqualFold(a[string(types.QueueAttributeNameSqsManagedSseEnabled)], "true"))
+		if sse, ok := a[string(types.QueueAttributeNameSqsManagedSseEnabled)]; ok {
+			attrs.SSEManaged = graph.TriOf(strings.EqualFold(sse, "true"))
+		}
 	case collectors.IsNotFound(err):
 		return // deleted since ListQueues: gone, not hidden
 	default:
-		errs.Gap(t, b, service, "GetQueueAttributes", name, err)
+		gaps.Fail(t.Region, "GetQueueAttributes", name, err)
 		attrs.Policy = graph.Hidden(src)
 	}
 	if arn == "" {
@@ -156,6 +175,13 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 			Evidence: []graph.Evidence{{Source: src, Detail: "RedrivePolicy deadLetterTargetArn"}},
 		})
 	}
+}
+
+// invalidAttributeName says whether the endpoint refused an attribute name
+// (SQS's InvalidAttributeName).
+func invalidAttributeName(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "InvalidAttributeName"
 }
 
 // deadLetterTarget reads deadLetterTargetArn from a RedrivePolicy

@@ -116,6 +116,14 @@ type Fault struct {
 	// would otherwise get.
 	Status  int    `yaml:"status"`
 	Message string `yaml:"message"`
+	// Kind, instead of Error, answers the way a documented non-AWS
+	// endpoint does (faults.go, FaultKinds): moto 4.1.14, see
+	// shared/emulators/moto/README.md.
+	Kind string `yaml:"kind"`
+	// RequestContains, when set, limits the fault to requests whose body
+	// or query string contains it (e.g. an attribute name an endpoint
+	// rejects).
+	RequestContains string `yaml:"request_contains"`
 }
 
 // Throttle configures per-(account, region, service, api) token buckets.

@@ -433,8 +433,13 @@ func (v *validator) faults(fs []Fault) {
 		if !slices.Contains(knownServices, f.Service) {
 			v.errf(at(p, "service"), "service %q is not one of %s", f.Service, strings.Join(knownServices, ", "))
 		}
-		if f.Error == "" {
-			v.errf(p, "a fault needs an error")
+		switch {
+		case f.Error == "" && f.Kind == "":
+			v.errf(p, "a fault needs an error or a kind")
+		case f.Error != "" && f.Kind != "":
+			v.errf(p, "a fault has an error or a kind, not both")
+		case f.Kind != "" && !slices.Contains(FaultKinds, f.Kind):
+			v.errf(at(p, "kind"), "kind %q is not one of %s", f.Kind, strings.Join(FaultKinds, ", "))
 		}
 		if f.Count < 0 {
 			v.errf(at(p, "count"), "count %d is negative", f.Count)

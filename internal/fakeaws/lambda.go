@@ -53,6 +53,8 @@ func lambdaService() *service {
 			return fn("GetFunctionUrlConfig", lambdaGetFunctionURLConfig)
 		case len(seg) == 4 && seg[0] == "2021-10-31" && seg[1] == "functions" && seg[3] == "urls":
 			return fn("ListFunctionUrlConfigs", lambdaListFunctionURLConfigs)
+		case len(seg) == 4 && seg[0] == "2015-03-31" && seg[1] == "functions" && seg[3] == "aliases":
+			return fn("ListAliases", lambdaListAliases)
 		}
 		return operation{}, false
 	}}
@@ -398,6 +400,21 @@ func lambdaListFunctionURLConfigs(c *call, ref string) (*response, error) {
 		FunctionUrlConfigs []lambdaURLJSON
 		NextMarker         string `json:",omitempty"`
 	}{nonNil(items), next})
+}
+
+// lambdaListAliases lists a function's aliases: none here, since the
+// fixture has no aliases (Lambda API Reference, ListAliases: GET
+// /2015-03-31/functions/FunctionName/aliases, {"Aliases": [...],
+// "NextMarker": ...}; MaxItems 1–10000). An unknown function is
+// ResourceNotFoundException.
+func lambdaListAliases(c *call, ref string) (*response, error) {
+	if _, err := maxItems(c, 10000); err != nil {
+		return nil, err
+	}
+	if _, err := lambdaFunction(c, "ListAliases", ref, ""); err != nil {
+		return nil, err
+	}
+	return jsonReply(lambdaJSON, struct{ Aliases []struct{} }{Aliases: []struct{}{}})
 }
 
 type lambdaMappingJSON struct {

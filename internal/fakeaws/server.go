@@ -292,8 +292,11 @@ func (s *Server) answer(c *call) (*response, string) {
 		return s.errorResponse(c, errorFor(c.service, ErrThrottling, "")), op.name
 	}
 	ci := callInfo{c.service, op.name, c.account().ID, c.region, op.resource}
-	if f, hit := s.faults.match(ci); hit {
+	if f, hit := s.faults.match(ci, string(c.body)+"?"+c.r.URL.RawQuery); hit {
 		s.stats.fault(key)
+		if f.Kind != "" {
+			return f.answer(op.resource), op.name
+		}
 		return s.errorResponse(c, f.err(c.service)), op.name
 	}
 	// Chaos mode (chaos.go): a random fault instead of, or on, the answer.
