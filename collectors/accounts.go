@@ -3,32 +3,44 @@ package collectors
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/trustmap/trustmap/graph"
 )
 
-// OrgMembers lists the ACTIVE accounts of the caller's organization; it
-// needs the management account or a delegated administrator.
-func OrgMembers(ctx context.Context, cfg aws.Config) ([]string, error) {
+// OrgMember is one account of the organization as ListAccounts reports it.
+type OrgMember struct {
+	ID     string
+	Status string // ACTIVE, SUSPENDED, PENDING_CLOSURE, ...
+}
+
+// OrgMembers lists every account of the caller's organization, sorted by
+// id, with its status (the newer State when sent, else Status); it needs the
+// management account or a delegated administrator. ListAccounts pages 20
+// accounts at a time, so 5,000 accounts are 250 sequential calls.
+func OrgMembers(ctx context.Context, cfg aws.Config) ([]OrgMember, error) {
 	client := organizations.NewFromConfig(cfg)
-	var ids []string
+	var out []OrgMember
 	p := organizations.NewListAccountsPaginator(client, &organizations.ListAccountsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return ids, err
+			return out, err
 		}
 		for _, a := range page.Accounts {
-			if a.State == orgtypes.AccountStateActive || (a.State == "" && a.Status == orgtypes.AccountStatusActive) {
-				ids = append(ids, aws.ToString(a.Id))
+			status := string(a.State)
+			if status == "" {
+				status = string(a.Status)
 			}
+			out = append(out, OrgMember{ID: aws.ToString(a.Id), Status: status})
 		}
 	}
-	return ids, nil
+	slices.SortFunc(out, func(a, b OrgMember) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // AccountSource says how to reach one more account.

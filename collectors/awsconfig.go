@@ -99,9 +99,22 @@ func (b confirmAtOnce) BackoffDelay(attempt int, err error) (time.Duration, erro
 	return b.BackoffDelayer.BackoffDelay(attempt, err)
 }
 
+// RefreshWindow is how long before they expire assumed-role credentials
+// are renewed: a scan of an organization outlives a one-hour session, and a
+// call signed just before expiry must not arrive just after it.
+const RefreshWindow = 5 * time.Minute
+
 // AssumeRoleConfig returns a copy of base whose credentials come from
-// assuming roleARN with base's credentials, cached and refreshed by the SDK.
+// assuming roleARN with base's credentials, cached and refreshed by the SDK
+// RefreshWindow before they expire. The role is assumed at the first call
+// that needs it, not here.
 func AssumeRoleConfig(base aws.Config, roleARN, externalID string) aws.Config {
+	return AssumeRoleConfigWindow(base, roleARN, externalID, RefreshWindow)
+}
+
+// AssumeRoleConfigWindow is AssumeRoleConfig with another refresh window
+// (tests of refresh, against sessions of seconds).
+func AssumeRoleConfigWindow(base aws.Config, roleARN, externalID string, window time.Duration) aws.Config {
 	cfg := base.Copy()
 	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "trustmap"
@@ -109,7 +122,10 @@ func AssumeRoleConfig(base aws.Config, roleARN, externalID string) aws.Config {
 			o.ExternalID = aws.String(externalID)
 		}
 	})
-	cfg.Credentials = aws.NewCredentialsCache(provider)
+	cfg.Credentials = aws.NewCredentialsCache(provider, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = window
+		o.ExpiryWindowJitterFrac = 0.2
+	})
 	return cfg
 }
 

@@ -111,7 +111,17 @@ const (
 // bodyFormats says what each service (by SDK service id) answers in.
 var bodyFormats = map[string]bodyFormat{
 	"S3": bodyXML, "S3 Control": bodyXML, "IAM": bodyXML, "STS": bodyXML, "EC2": bodyXML,
+	"Elastic Load Balancing": bodyXML, "Elastic Load Balancing v2": bodyXML,
 	"Lambda": bodyJSON, "API Gateway": bodyJSON, "ApiGatewayV2": bodyJSON, "SQS": bodyJSON, "Organizations": bodyJSON,
+	"CloudFront": bodyXML, "RDS": bodyXML, "WAFV2": bodyJSON, "EKS": bodyJSON, "OpenSearch": bodyJSON,
+}
+
+// cloudFrontRoots are the root elements of the CloudFront answers trustmap
+// reads (REST-XML: the payload member's own name).
+var cloudFrontRoots = map[string]string{
+	"ListDistributions":                    "DistributionList",
+	"ListOriginAccessControls":             "OriginAccessControlList",
+	"ListCloudFrontOriginAccessIdentities": "CloudFrontOriginAccessIdentityList",
 }
 
 // s3Payloads are S3 operations whose body is not an XML document: the
@@ -209,10 +219,12 @@ func (bodyCheck) HandleDeserialize(ctx context.Context, in middleware.Deserializ
 		}
 		want := ""
 		switch svc {
-		case "IAM", "STS", "EC2":
+		case "IAM", "STS", "EC2", "RDS", "Elastic Load Balancing", "Elastic Load Balancing v2":
 			want = op + "Response"
 		case "S3":
 			want = s3Roots[op]
+		case "CloudFront":
+			want = cloudFrontRoots[op]
 		}
 		if want != "" && root != want {
 			return wrong(fmt.Sprintf("an XML document rooted at <%s>, not <%s>", root, want))

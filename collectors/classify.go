@@ -72,6 +72,13 @@ var notFoundCodes = map[string]bool{
 	"AWS.SimpleQueueService.NonExistentQueue": true,
 	"QueueDoesNotExist":                       true,
 	"AWSOrganizationsNotInUseException":       true,
+	// EC2 and Elastic Load Balancing: a resource deleted between a listing
+	// and the call about it.
+	"InvalidPrefixListID.NotFound": true,
+	"InvalidPrefixListId.NotFound": true,
+	"LoadBalancerNotFound":         true,
+	"ListenerNotFound":             true,
+	"TargetGroupNotFound":          true,
 }
 
 var deniedCodes = map[string]bool{

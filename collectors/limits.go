@@ -58,7 +58,33 @@ var DefaultLimits = map[string]LimitRule{
 	"STS:*": {Limit: Limit{Rate: 20, Burst: 10}},
 	// Organizations throttles under concurrency: near-serial.
 	"Organizations:*": {Bucket: "organizations:all", Limit: Limit{Rate: 2, Burst: 1}},
-	"EC2:*":           {Limit: Limit{Rate: 20, Burst: 10}},
+	// CloudFront (global): no published control-plane call rate
+	// (CloudFront Developer Guide, "Quotas", lists resource counts only).
+	"CloudFront:*": {Limit: Limit{Rate: 10, Burst: 5}},
+	// AWS WAF, per account and Region, fixed (AWS WAF Developer Guide, "AWS
+	// WAF quotas"): ListResourcesForWebACL and GetWebACLForResource 1
+	// request a second each; any other Get or List 5 a second each.
+	"WAFV2:ListResourcesForWebACL": {Bucket: "wafv2:ListResourcesForWebACL", Limit: Limit{Rate: 1, Burst: 1}},
+	"WAFV2:*":                      {Limit: Limit{Rate: 5, Burst: 2}},
+	// RDS: every API operation shares one bucket per account and Region, a
+	// sustained 12 requests a second with bursts of 300 (RDS User Guide,
+	// "Request throttling for the Amazon RDS API").
+	"RDS:*": {Bucket: "rds:all", Limit: Limit{Rate: 12, Burst: 150}},
+	// EKS and OpenSearch Service: no published control-plane call rate.
+	"EKS:*":        {Limit: Limit{Rate: 10, Burst: 5}},
+	"OpenSearch:*": {Limit: Limit{Rate: 10, Burst: 5}},
+	// EC2: a request token bucket per account, Region and action; every
+	// non-mutating (Describe*, Get*) action holds 100 tokens refilled at 20
+	// a second (Amazon EC2 Developer Guide, "Request throttling for the
+	// Amazon EC2 API"; fakeaws.EC2DescribeRate mirrors it).
+	"EC2:*": {Limit: Limit{Rate: 20, Burst: 50}},
+	// Elastic Load Balancing: one bucket for the non-mutating (Describe*)
+	// actions of each API version, per account and Region: 40 tokens,
+	// refilled at 10 a second; v2 (Application, Network, Gateway) and v1
+	// (Classic) have their own (Elastic Load Balancing User Guide, "Request
+	// throttling for the Elastic Load Balancing API").
+	"Elastic Load Balancing v2:*": {Bucket: "elbv2:describe", Limit: Limit{Rate: 10, Burst: 20}},
+	"Elastic Load Balancing:*":    {Bucket: "elb:describe", Limit: Limit{Rate: 10, Burst: 20}},
 }
 
 // Limits hands out the token bucket for (account, region, service, action).
@@ -133,7 +159,7 @@ func (l *Limits) scarce(lim *rate.Limiter) bool {
 
 func isGlobalService(serviceID string) bool {
 	switch serviceID {
-	case "IAM", "Organizations", "S3 Control":
+	case "IAM", "Organizations", "S3 Control", "CloudFront":
 		return true
 	}
 	return false

@@ -243,8 +243,12 @@ func isRefList(v any) bool {
 	return ok && m["Ref"] != nil
 }
 
-func TestCloudFormationTemplateValidatesAgainstTheResourceSchemas(t *testing.T) {
-	data, err := os.ReadFile("aws/eventbridge-ecs.yaml")
+// validateCFN checks a template's resources against the CloudFormation
+// resource schemas, and that replacing mistakeFrom (a property name quoted
+// in JSON) by mistakeTo fails the check. It returns the raw resources.
+func validateCFN(t *testing.T, path, mistakeFrom, mistakeTo string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,11 +341,15 @@ func TestCloudFormationTemplateValidatesAgainstTheResourceSchemas(t *testing.T) 
 		t.Errorf("the template does not validate against the CloudFormation resource schemas:\n%v", err)
 	}
 	// A deliberate mistake must fail, or the check proves nothing.
-	bad := strings.Replace(string(j), `"ScheduleExpressionTimezone"`, `"ScheduleTimezone"`, 1)
-	if validate([]byte(bad)) == nil {
-		t.Error("a misspelled Scheduler property validated: the schema check is not working")
+	bad := strings.Replace(string(j), `"`+mistakeFrom+`"`, `"`+mistakeTo+`"`, 1)
+	if bad == string(j) || validate([]byte(bad)) == nil {
+		t.Errorf("%s: a misspelled property (%s) validated: the schema check is not working", path, mistakeTo)
 	}
+	return resources
+}
 
+func TestCloudFormationTemplateValidatesAgainstTheResourceSchemas(t *testing.T) {
+	resources := validateCFN(t, "aws/eventbridge-ecs.yaml", "ScheduleExpressionTimezone", "ScheduleTimezone")
 	// The task role is the shipped read-only policy, action for action.
 	var shipped struct{ Statement []struct{ Action []string } }
 	raw, err := os.ReadFile("../iam/trustmap-readonly.json")

@@ -187,6 +187,9 @@ type IAMRole struct {
 	Boundary         string            `json:"permissions_boundary,omitempty"`
 	LastUsed         time.Time         `json:"last_used,omitzero"`
 	PoliciesKnown    Tri               `json:"policies_known"`
+	// InstanceProfiles are the ARNs of the instance profiles that hold the
+	// role: an EC2 instance launched with one acts as the role.
+	InstanceProfiles []string `json:"instance_profiles,omitempty"`
 }
 
 // IAMUser is an IAM user.

@@ -156,6 +156,12 @@ func merge(dst, src *Node) {
 	if src.Region != "" {
 		dst.Region = src.Region
 	}
+	for k, v := range src.Tags {
+		if dst.Tags == nil {
+			dst.Tags = map[string]string{}
+		}
+		dst.Tags[k] = v
+	}
 	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
 	for _, i := range attrFields {
 		if f := s.Field(i); !f.IsNil() {

@@ -43,6 +43,10 @@ const (
 	// EdgeProvidesCode goes from where code comes from (an ECR repository, a
 	// Lambda layer) to what runs it: whoever can push there runs code there.
 	EdgeProvidesCode EdgeKind = "provides-code"
+	// EdgeFilters goes from a WAF web ACL to the resource whose requests it
+	// inspects (a distribution, a load balancer, an API stage). It is no way
+	// in or further: resolvers read it as a condition on the resource's entry.
+	EdgeFilters EdgeKind = "filters"
 )
 
 // IsAccess reports whether the edge grants a principal access to a resource.

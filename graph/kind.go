@@ -57,6 +57,25 @@ var kindClasses = map[Kind]Class{
 
 	KindExternalEndpoint: ClassOther,
 	KindSecurityGroup:    ClassOther,
+
+	// A distribution and an EKS cluster's API server endpoint are where calls
+	// come in; what they lead to (origins, the cluster's workloads) is reached
+	// through them. Databases, search domains and snapshots hold data. A web
+	// ACL filters what reaches a front door, and an origin access identity is
+	// the identity CloudFront reads an origin as: neither is a way in or a
+	// target of its own.
+	KindDistribution: ClassFrontDoor, KindEKSCluster: ClassFrontDoor,
+	KindDBInstance: ClassData, KindDBCluster: ClassData, KindDBSnapshot: ClassData,
+	KindDBClusterSnapshot: ClassData, KindSearchDomain: ClassData,
+	KindWebACL: ClassOther, KindOriginAccessIdentity: ClassOther,
+	// An instance runs code with its instance profile's role. A listener is
+	// where clients connect; the load balancer and a target group only
+	// group listeners and targets (requests pass through them). Subnets,
+	// prefix lists and launch templates describe networks and launches:
+	// no way in or target of their own.
+	KindEC2Instance: ClassCompute, KindListener: ClassFrontDoor,
+	KindLoadBalancer: ClassGrouping, KindTargetGroup: ClassGrouping,
+	KindSubnet: ClassOther, KindPrefixList: ClassOther, KindLaunchTemplate: ClassOther,
 }
 
 // Class returns the kind's class.

@@ -27,6 +27,26 @@ const (
 	KindEventSource       Kind = "EventSource" // a stream or queue outside the collected set, e.g. a Kinesis stream
 	KindExternalEndpoint  Kind = "ExternalEndpoint"
 	KindSecurityGroup     Kind = "EC2SecurityGroup" // network.go
+
+	// Edge and data services (attrs_cloudfront.go, attrs_waf.go, attrs_rds.go,
+	// attrs_eks.go, attrs_opensearch.go).
+	KindDistribution         Kind = "CloudFrontDistribution"
+	KindOriginAccessIdentity Kind = "CloudFrontOriginAccessIdentity" // a legacy OAI: an identity CloudFront reads S3 origins as
+	KindWebACL               Kind = "WAFWebACL"
+	KindDBInstance           Kind = "RDSDBInstance"
+	KindDBCluster            Kind = "RDSDBCluster"
+	KindDBSnapshot           Kind = "RDSDBSnapshot"
+	KindDBClusterSnapshot    Kind = "RDSDBClusterSnapshot"
+	KindEKSCluster           Kind = "EKSCluster"
+	KindSearchDomain         Kind = "OpenSearchDomain"
+	// EC2 and Elastic Load Balancing (attrs_ec2.go, attrs_elb.go).
+	KindEC2Instance    Kind = "EC2Instance"
+	KindSubnet         Kind = "EC2Subnet"
+	KindPrefixList     Kind = "EC2PrefixList"
+	KindLaunchTemplate Kind = "EC2LaunchTemplate"
+	KindLoadBalancer   Kind = "ELBLoadBalancer" // Application, Network, Gateway and Classic
+	KindListener       Kind = "ELBListener"
+	KindTargetGroup    Kind = "ELBTargetGroup"
 )
 
 // Principal kinds: who can call, rather than what is called.
@@ -77,6 +97,10 @@ type Node struct {
 	Name    string `json:"name,omitempty"`
 	Account string `json:"account,omitempty"`
 	Region  string `json:"region,omitempty"`
+	// Tags are the resource's tags, where the API that lists or describes
+	// it returns them without an extra call (nil when none were read: a
+	// resource whose tags trustmap does not collect has none here).
+	Tags map[string]string `json:"tags,omitempty"`
 
 	AccountInfo *AccountInfo    `json:"account_info,omitempty"`
 	Bucket      *S3Bucket       `json:"s3_bucket,omitempty"`
@@ -95,6 +119,21 @@ type Node struct {
 	AccessKey   *AccessKey      `json:"access_key,omitempty"`
 
 	SecurityGroup *SecurityGroup `json:"security_group,omitempty"`
+
+	Distribution   *Distribution         `json:"cloudfront_distribution,omitempty"`
+	OAI            *OriginAccessIdentity `json:"origin_access_identity,omitempty"`
+	WebACL         *WebACL               `json:"web_acl,omitempty"`
+	Database       *Database             `json:"database,omitempty"` // an RDS DB instance or cluster
+	Snapshot       *DBSnapshot           `json:"db_snapshot,omitempty"`
+	EKS            *EKSCluster           `json:"eks_cluster,omitempty"`
+	Search         *SearchDomain         `json:"opensearch_domain,omitempty"`
+	Instance       *EC2Instance          `json:"ec2_instance,omitempty"`
+	Subnet         *Subnet               `json:"subnet,omitempty"`
+	PrefixList     *PrefixList           `json:"prefix_list,omitempty"`
+	LaunchTemplate *LaunchTemplate       `json:"launch_template,omitempty"`
+	LoadBalancer   *LoadBalancer         `json:"load_balancer,omitempty"`
+	Listener       *Listener             `json:"listener,omitempty"`
+	TargetGroup    *TargetGroup          `json:"target_group,omitempty"`
 }
 
 // Doc is a policy document as read from an API, kept verbatim.
@@ -114,3 +153,15 @@ func Absent(source string) Doc { return Doc{State: False, Source: source} }
 
 // Hidden returns a Doc whose read failed.
 func Hidden(source string) Doc { return Doc{State: Unknown, Source: source} }
+
+// TagMap returns tags as a node carries them: nil when there are none.
+func TagMap(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}

@@ -26,10 +26,19 @@ const (
 	// NoteBlockPublicPolicyIneffective: BlockPublicPolicy is on but does not
 	// change an existing public policy.
 	NoteBlockPublicPolicyIneffective NoteKind = "block-public-policy-ineffective"
+	// NoteReachableThrough: a resource that is not open itself is served
+	// to outside callers through a front door that is (a bucket behind a
+	// CloudFront distribution's origin access control): the attack paths
+	// through the front door say what reaches it.
+	NoteReachableThrough NoteKind = "reachable-through"
+	// NoteWeakTLS: a way in from the internet negotiates TLS versions AWS
+	// calls deprecated (TLS 1.0 or 1.1): a listener's security policy.
+	NoteWeakTLS NoteKind = "weak-tls"
 )
 
 // NoteKinds lists every note kind, for exhaustiveness tests.
 func NoteKinds() []NoteKind {
 	return []NoteKind{NotePolicyUnparseable, NotePolicyStatusDisagreement, NoteNeutralised,
-		NoteUnknownExposure, NoteUnreachable, NoteNotDeployed, NoteBlockPublicPolicyIneffective}
+		NoteUnknownExposure, NoteUnreachable, NoteNotDeployed, NoteBlockPublicPolicyIneffective, NoteReachableThrough,
+		NoteWeakTLS}
 }

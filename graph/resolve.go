@@ -78,6 +78,16 @@ var judges = []judge{
 	{KindIAMRole, (*resolver).roleTrust},
 	{KindIAMRole, (*resolver).identity},
 	{KindIAMUser, (*resolver).identity},
+	{KindDistribution, (*resolver).distribution},
+	{KindDBInstance, (*resolver).database},
+	{KindDBCluster, (*resolver).database},
+	{KindDBSnapshot, (*resolver).dbSnapshot},
+	{KindDBClusterSnapshot, (*resolver).dbSnapshot},
+	{KindEKSCluster, (*resolver).eksCluster},
+	{KindSearchDomain, (*resolver).searchDomain},
+	{KindEC2Instance, (*resolver).ec2Instance},
+	{KindListener, (*resolver).elbListener},
+	{KindTargetGroup, (*resolver).targetGroup},
 	// Listings left unread (resolve_unread.go).
 	{KindRestAPI, (*resolver).restAPIUnread},
 	{KindHTTPAPI, (*resolver).httpAPIUnread},
@@ -96,6 +106,10 @@ type resolver struct {
 	parsed     map[string]parsedPolicy  // identity policy documents by text, parsed once
 	trust      map[*Node][]policy.Grant // role trust policies' sts:AssumeRole grants, analysed once
 	stages     map[string]int           // stages per API id (resolve_apigw.go), counted once
+	known      map[string]string        // principals whose account only the scan knows (resolve_cloudfront.go)
+	hosts      map[string]*Node         // nodes by the host names they answer on (hosts.go), built once
+	profiles   map[string]string        // roles by instance profile ARN (resolve_ec2.go), built once
+	byIP       map[string]string        // instances by account, region, VPC and private IP (resolve_elb.go), built once
 }
 
 func (r *resolver) node(id string) (*Node, bool) {
@@ -172,7 +186,10 @@ func (r *resolver) principal(p string, kind policy.PrincipalKind, owner string, 
 	case policy.KindCanonicalUser:
 		return r.canonical("canonical-user:"+p, "canonical user "+short(p))
 	case policy.KindPrincipalID:
-		if acct := AccountOfARN(p); acct != "" {
+		// An ARN whose account field is not an account id (a CloudFront
+		// OAI's arn:aws:iam::cloudfront:user/...) names no account: the
+		// principal is some AWS account's, which one unknown.
+		if acct := AccountOfARN(p); isAccountID(acct) {
 			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
 		}
 		return add(Node{ID: "principal-id:" + p, Kind: KindPrincipalARN, Name: p})
@@ -180,6 +197,10 @@ func (r *resolver) principal(p string, kind policy.PrincipalKind, owner string, 
 		acct := p
 		if a := AccountOfARN(p); a != "" {
 			acct = a
+		}
+		if a, ok := r.knownPrincipals()[p]; ok {
+			// An origin access identity of a scanned account.
+			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: a})
 		}
 		if strings.HasPrefix(p, "arn:") && !strings.HasSuffix(p, ":root") {
 			return add(Node{ID: p, Kind: KindPrincipalARN, Name: p, Account: acct})
@@ -201,7 +222,7 @@ func (r *resolver) principal(p string, kind policy.PrincipalKind, owner string, 
 
 // policyContext builds the engine's context for a resource owned by acct.
 func (r *resolver) policyContext(resourceType, acct string) policy.Context {
-	return policy.Context{ResourceType: resourceType, OwnerAccount: acct, OrgID: r.g.OrgIDs[acct]}
+	return policy.Context{ResourceType: resourceType, OwnerAccount: acct, OrgID: r.g.OrgIDs[acct], KnownPrincipals: r.knownPrincipals()}
 }
 
 // judgePolicy parses and analyzes a resource policy document. It records a
@@ -298,6 +319,13 @@ func EdgeKindOf(action string) EdgeKind {
 		return EdgeCanAdminister
 	case strings.HasPrefix(name, "assumerole") || (svc == "sts" && strings.HasPrefix(name, "assume")) || name == "tagsession" || name == "setsourceidentity":
 		return EdgeCanAssume
+	case svc == "es" && strings.HasPrefix(name, "eshttp"):
+		// OpenSearch's HTTP methods on a domain's data: GET and HEAD read;
+		// POST, PUT, PATCH, DELETE (and ESHttp*) can change documents.
+		if m := strings.TrimPrefix(name, "eshttp"); m == "get" || m == "head" {
+			return EdgeCanRead
+		}
+		return EdgeCanWrite
 	case name == "invokefunction" || name == "invokefunctionurl" || name == "invoke" || name == "invokeasync" || strings.HasPrefix(name, "invoke"):
 		return EdgeCanInvoke
 	case name == "sendmessage" || name == "sendmessagebatch" || name == "publish":
@@ -317,4 +345,17 @@ func EdgeKindOf(action string) EdgeKind {
 		return EdgeCanAdminister
 	}
 	return EdgeCanAccess
+}
+
+// isAccountID says whether s is a 12-digit AWS account id.
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -22,6 +22,7 @@ var actionPrefixes = map[string]string{
 	"kms":                 "kms:*",
 	"secretsmanager":      "secretsmanager:*",
 	"ecr":                 "ecr:*",
+	"es":                  "es:*", // OpenSearch Service (and legacy Elasticsearch) domains
 	ResourceTypeRoleTrust: "sts:*",
 }
 

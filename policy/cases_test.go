@@ -13,13 +13,15 @@ import (
 
 // policyCase is one entry of a case file (the shared corpus format).
 type policyCase struct {
-	ID           string          `json:"id"`
-	Source       string          `json:"source"`
-	ResourceType string          `json:"resource_type"`
-	OwnerAccount string          `json:"owner_account"`
-	OrgID        string          `json:"org_id"`
-	Policy       json.RawMessage `json:"policy"`
-	Expected     struct {
+	ID           string `json:"id"`
+	Source       string `json:"source"`
+	ResourceType string `json:"resource_type"`
+	OwnerAccount string `json:"owner_account"`
+	OrgID        string `json:"org_id"`
+	// KnownPrincipals is Context.KnownPrincipals (own cases only).
+	KnownPrincipals map[string]string `json:"known_principals,omitempty"`
+	Policy          json.RawMessage   `json:"policy"`
+	Expected        struct {
 		Verdict            Verdict  `json:"verdict"`
 		ExternalPrincipals []string `json:"external_principals"`
 		Note               string   `json:"note"`
@@ -27,7 +29,7 @@ type policyCase struct {
 }
 
 func (c policyCase) context() Context {
-	return Context{ResourceType: c.ResourceType, OwnerAccount: c.OwnerAccount, OrgID: c.OrgID}
+	return Context{ResourceType: c.ResourceType, OwnerAccount: c.OwnerAccount, OrgID: c.OrgID, KnownPrincipals: c.KnownPrincipals}
 }
 
 // title turns a case into a t.Run name that reads as a sentence.

@@ -21,7 +21,10 @@
 //
 //   - Principals: "*" (anywhere in a principal map, or as the account of a
 //     principal ARN) and NotPrincipal with Allow mean anyone. Bare account
-//     ids equal their root ARNs. The owner's principals are internal.
+//     ids equal their root ARNs. The owner's principals are internal. A
+//     principal whose text hides its account (a CloudFront origin access
+//     identity's ARN or canonical user id) is opaque, cross-account, unless
+//     Context.KnownPrincipals names its account.
 //   - A wildcard principal stops being public only through a positive,
 //     non-IfExists, non-ForAllValues condition on a key that identifies the
 //     caller, with fixed values (no wildcard in the identifying part, no
@@ -45,9 +48,9 @@
 //     claim ties the token to one tenant (a `sub` naming the repository owner
 //     such as "repo:acme/*", an `aud` / `app_id`).
 //   - Only the resource's own actions count: for a typed Context (s3, sqs,
-//     sns, lambda, apigateway = execute-api, kms, secretsmanager, ecr, and
-//     sts for role trust) an Allow of another service's actions grants
-//     nothing on it.
+//     sns, lambda, apigateway = execute-api, kms, secretsmanager, ecr, es
+//     for OpenSearch domains, and sts for role trust) an Allow of another
+//     service's actions grants nothing on it.
 //   - Explicit Deny is subtracted exactly where it can be proven: by
 //     principal, by action and resource pattern containment (a Deny covering
 //     part of an Allow leaves the rest, reported as NotActions/NotResources),

@@ -102,7 +102,7 @@ func listedCovers(l principal, g grantee) bool {
 	case pAnyone:
 		return true
 	case pAccount:
-		if g.account == "" || g.account != l.account || g.via != "" {
+		if g.account == "" || g.account != l.account || g.via != "" || g.known {
 			return false
 		}
 		return l.arn == "" || l.arn == g.arn
@@ -111,7 +111,9 @@ func listedCovers(l principal, g grantee) bool {
 	case pFederated:
 		return g.kind == KindFederated && l.value == g.id
 	case pCanonical:
-		return g.kind == KindCanonicalUser && l.value == g.id
+		// A known principal (Context.KnownPrincipals) keeps its canonical
+		// id as its id and its ARN.
+		return (g.kind == KindCanonicalUser || g.arn == l.value) && l.value == g.id
 	case pOpaque, pDeleted:
 		return g.id == l.value
 	}

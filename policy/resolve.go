@@ -15,6 +15,9 @@ type grantee struct {
 	account  string   // the account for KindOwner/KindAccount grantees
 	arn      string   // an explicit principal ARN (not a root ARN)
 	issuer   string   // KindFederated: the token issuer
+	// known is set for a Context.KnownPrincipals principal: only a Deny
+	// that names it (not one naming its whole account) covers it.
+	known bool
 }
 
 // pinSummary combines the pins of one grant. Pins of the same kind AND
@@ -149,9 +152,20 @@ func (a *analyzer) resolve(pr principal, s pinSummary) []resolved {
 		return a.resolveService(pr.value, s)
 	case pFederated:
 		return []resolved{{g: a.federatedGrantee(pr.value, s)}}
-	case pCanonical:
-		return []resolved{{g: grantee{id: pr.value, kind: KindCanonicalUser, exposure: CrossAccount, external: []string{pr.value}}}}
-	case pOpaque:
+	case pCanonical, pOpaque:
+		if acct, ok := a.ctx.KnownPrincipals[pr.value]; ok && isAccountID(acct) {
+			// A principal the caller knows the account of (a CloudFront
+			// OAI): judged as that account's principal, named as written.
+			if accts, ok := s.sets[pinAccount]; ok && !contains(accts, acct) {
+				return nil
+			}
+			g := a.accountGrantee(acct, pr.value, "")
+			g.known = true
+			return []resolved{{g: g}}
+		}
+		if pr.kind == pCanonical {
+			return []resolved{{g: grantee{id: pr.value, kind: KindCanonicalUser, exposure: CrossAccount, external: []string{pr.value}}}}
+		}
 		return []resolved{{g: grantee{id: pr.value, kind: KindPrincipalID, exposure: CrossAccount, external: []string{pr.value}}}}
 	case pDeleted:
 		return []resolved{{g: grantee{id: pr.value, kind: KindDeleted, exposure: Internal}}}

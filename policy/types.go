@@ -92,13 +92,23 @@ func (v Verdict) Rank() int {
 // policy.
 type Context struct {
 	// ResourceType is "s3", "sqs", "sns", "lambda", "apigateway", "kms",
-	// "secretsmanager", "ecr", "iam-role-trust", or "" for a generic
-	// resource policy.
+	// "secretsmanager", "ecr", "es" (an OpenSearch domain access policy),
+	// "iam-role-trust", or "" for a generic resource policy.
 	ResourceType string
 	// OwnerAccount is the 12-digit id of the account that owns the resource.
 	OwnerAccount string
 	// OrgID is the owner's organization id ("o-..."), "" when unknown.
 	OrgID string
+	// KnownPrincipals maps principals whose text does not show their
+	// account to the account the caller knows they belong to: a CloudFront
+	// origin access identity, named by its IAM-style ARN
+	// ("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID")
+	// or by its S3 canonical user id, belongs to the account that created
+	// it, and only that account's distributions can use it (CloudFront
+	// Developer Guide, "Restricting access to an Amazon S3 origin"). A
+	// principal listed here is judged as a principal of that account:
+	// internal for the owner. Others stay opaque (cross-account).
+	KnownPrincipals map[string]string
 }
 
 // ResourceTypeRoleTrust is the Context.ResourceType of an IAM role trust policy.

@@ -25,6 +25,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +47,11 @@ type fixture struct {
 		Organizations  []string          `yaml:"organizations"`
 		ExpectedPublic map[string]string `yaml:"expected_public"`
 		Baseline       []string          `yaml:"baseline"`
+		// Business context: crown jewels (ARN or glob → reason), data
+		// classification (ARN or glob → level) and the tag read for a level.
+		CrownJewels        map[string]string `yaml:"crown_jewels"`
+		DataClassification map[string]string `yaml:"data_classification"`
+		ClassificationTag  string            `yaml:"classification_tag"`
 	} `yaml:"trust"`
 	Want     map[string][]string `yaml:"want"`
 	Snapshot map[string]any      `yaml:"snapshot"`
@@ -338,6 +344,13 @@ func load(t testing.TB, file string) (*graph.Snapshot, *results.Trust, map[strin
 	for _, id := range fx.Trust.Baseline {
 		trust.Baseline[id] = true
 	}
+	for _, arn := range slices.Sorted(maps.Keys(fx.Trust.CrownJewels)) {
+		trust.CrownJewels = append(trust.CrownJewels, results.Marking{Resource: arn, Level: results.DataRestricted, Reason: fx.Trust.CrownJewels[arn], CrownJewel: true})
+	}
+	for _, arn := range slices.Sorted(maps.Keys(fx.Trust.DataClassification)) {
+		trust.Classification = append(trust.Classification, results.Marking{Resource: arn, Level: results.DataLevel(fx.Trust.DataClassification[arn])})
+	}
+	trust.ClassificationTag = fx.Trust.ClassificationTag
 	return snap, trust, wants
 }
 

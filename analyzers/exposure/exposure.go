@@ -33,6 +33,7 @@ const (
 	RuleStatusDisagrees = "TM-EXP-004"
 	RuleUnknown         = "TM-EXP-005"
 	RuleIneffective     = "TM-EXP-006"
+	RuleWeakTLS         = "TM-EXP-007"
 )
 
 type key struct {
@@ -273,9 +274,11 @@ var noteRules = map[graph.NoteKind]struct {
 	graph.NotePolicyStatusDisagreement:     {RuleStatusDisagrees, "AWS and trustmap disagree on whether a policy is public", results.SevMedium},
 	graph.NoteUnknownExposure:              {RuleUnknown, "Exposure could not be judged: a read was denied or failed", results.SevLow},
 	graph.NoteBlockPublicPolicyIneffective: {RuleIneffective, "BlockPublicPolicy does not protect an existing public policy", results.SevLow},
+	graph.NoteWeakTLS:                      {RuleWeakTLS, "A way in from the internet accepts TLS 1.0 or 1.1", results.SevMedium},
 	graph.NoteNeutralised:                  {},
 	graph.NoteUnreachable:                  {},
 	graph.NoteNotDeployed:                  {},
+	graph.NoteReachableThrough:             {},
 }
 
 func noteFinding(pass *analyzers.Pass, n graph.Note) {
@@ -292,9 +295,19 @@ func noteFinding(pass *analyzers.Pass, n graph.Note) {
 		acct, region = node.Account, node.Region
 	}
 	pass.Report(analyzers.Finding{
-		ID: r.rule + ":" + n.Resource + ":" + string(n.Via), RuleID: r.rule, Title: r.title, Severity: r.sev, Confidence: results.ConfidenceLow,
+		ID: r.rule + ":" + n.Resource + ":" + string(n.Via), RuleID: r.rule, Title: r.title, Severity: r.sev, Confidence: noteConfidence(n.Kind),
 		Resource: n.Resource, Account: acct, Region: region, Message: n.Detail,
 	})
+}
+
+// noteConfidence is low for what a note could not see (an unread or
+// unparseable policy, a disagreement), high for a setting it read (a
+// listener's TLS policy).
+func noteConfidence(k graph.NoteKind) results.Confidence {
+	if k == graph.NoteWeakTLS {
+		return results.ConfidenceHigh
+	}
+	return results.ConfidenceLow
 }
 
 func nameOr(ep results.EntryPoint) string {

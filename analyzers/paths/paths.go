@@ -63,12 +63,13 @@ type hop struct {
 func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
 	k := newKeeper()
+	b := results.BusinessOf(pass.Trust, g)
 	for i := range g.Nodes {
 		start := &g.Nodes[i]
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
 			continue
 		}
-		fromStart(g, start, k)
+		fromStart(g, start, k, b)
 	}
 	return k.paths(g), nil
 }
@@ -78,20 +79,22 @@ func run(pass *analyzers.Pass) (any, error) {
 // every target reached beyond it. Each entry point is searched on its own,
 // so that every entry point's threat sees the worst it leads to, even where
 // another entry point reaches the same targets first.
-func fromStart(g *graph.Graph, start *graph.Node, k *keeper) {
+func fromStart(g *graph.Graph, start *graph.Node, k *keeper, b *results.Business) {
 	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
 		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
 			continue
 		}
-		fromEntry(g, zone, start, e, k)
+		fromEntry(g, zone, start, e, k, b)
 	}
 }
 
 // fromEntry searches breadth-first from one entry edge. A path found is
 // ranked from its record (severity, impact, length) and only built when the
-// keeper may keep it: most paths of a large account are not kept.
-func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, k *keeper) {
+// keeper may keep it: most paths of a large account are not kept. With
+// business context (b), the severity and impact of a path are weighed by
+// the data it ends at (results.Classification; docs/scoring.md).
+func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.Edge, k *keeper, b *results.Business) {
 	rec := []hop{{prev: -1, edge: entry, node: entry.To, depth: 1, certain: entry.Certainty == graph.True}}
 	seen := map[string]bool{start.ID: true, entry.To: true}
 	queue := []int{0}
@@ -110,6 +113,12 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 			queue = append(queue, idx)
 			if n, ok := g.Node(e.To); ok && isTarget(n) {
 				r := rank{severity: severity(entry, e, h.certain), impact: results.EdgeImpact(e.Kind), length: h.depth}
+				if c, ok := b.Classify(e.To); ok {
+					r.severity = c.WeighSeverity(r.severity, results.Reads(e.Kind))
+					if r.impact > 0 {
+						r.impact, _ = c.WeighImpact(r.impact, results.Reads(e.Kind), n.Name)
+					}
+				}
 				k.offer(key, r, func() *candidate { return candidateOf(zone, start, rec, idx, r) })
 			}
 		}

@@ -24,6 +24,13 @@ type Trust struct {
 	// Now is the time suppressions are judged at: the scan time, so an
 	// analysis is a pure function of its inputs.
 	Now time.Time
+	// CrownJewels are the resources whose loss matters most (business.go).
+	CrownJewels []Marking
+	// Classification marks resources with the level of their data.
+	Classification []Marking
+	// ClassificationTag is the resource tag read for a level; "" means
+	// DefaultClassificationTag.
+	ClassificationTag string
 }
 
 // Suppression silences the findings of a rule on matching resources until

@@ -26,6 +26,12 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 		out = append(out, fmt.Sprintf("set Object Ownership of %s to BucketOwnerEnforced (disables ACLs), or turn on IgnorePublicAcls", name))
 	case graph.ViaFunctionURL:
 		out = append(out, fmt.Sprintf("set the function URL of %s to AuthType AWS_IAM, or front it with CloudFront and origin access control", name))
+	case graph.ViaSecurityGroup:
+		out = append(out, fmt.Sprintf("admit only the load balancer's security group (or your own networks) on %s of %s, and reach it through Session Manager rather than an open SSH or RDP port", strings.Join(ep.Actions, ", "), name))
+	case graph.ViaListener:
+		out = append(out, fmt.Sprintf("put AWS WAF in front of %s, and an authenticate-oidc or authenticate-cognito action on the rules that need signed-in users", name))
+	case graph.ViaListenerAuthenticated:
+		out = append(out, fmt.Sprintf("check that the identity provider behind %s issues sessions only to your users (closed sign-up, a checked audience)", name))
 	case graph.ViaMethodAuthorizer, graph.ViaRouteAuthorizer:
 		out = append(out, fmt.Sprintf("check that the authorizer of %s rejects tokens from outside your user pool or issuer, and that sign-up is closed", name))
 	case graph.ViaQueuePolicy:
@@ -41,7 +47,7 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 	if path != nil && len(path.Steps) > 1 {
 		for _, s := range path.Steps {
 			if s.Edge == graph.EdgeExecutesAs {
-				out = append(out, fmt.Sprintf("narrow %s to the resources and actions the function needs (it now reaches %s)", short(s.To), short(path.Target)))
+				out = append(out, fmt.Sprintf("narrow %s to the resources and actions %s needs (it now reaches %s)", short(s.To), computeNoun(g, s.From), short(path.Target)))
 				break
 			}
 		}
@@ -51,6 +57,25 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 	}
 	slices.Sort(out[len(ep.Evidence.Fix):])
 	return slices.Compact(out)
+}
+
+// computeOf is the node of a path that runs as a role ("" when none).
+func computeOf(path *results.AttackPath) string {
+	for _, s := range path.Steps {
+		if s.Edge == graph.EdgeExecutesAs {
+			return s.From
+		}
+	}
+	return ""
+}
+
+// computeNoun names what runs as a role, for a mitigation: "the function"
+// or "the instance", by the attributes the node carries.
+func computeNoun(g *graph.Graph, id string) string {
+	if n, ok := g.Node(id); ok && n.Instance != nil {
+		return "the instance"
+	}
+	return "the function"
 }
 
 // references names ATT&CK for Cloud and CAPEC entries per STRIDE category

@@ -1,6 +1,7 @@
 package threats
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -40,9 +41,10 @@ func run(pass *analyzers.Pass) (any, error) {
 	g := pass.Graph
 	eps := analyzers.ResultFor[[]results.EntryPoint](pass, exposure.Analyzer)
 	aps := analyzers.ResultFor[[]results.AttackPath](pass, paths.Analyzer)
+	b := results.BusinessOf(pass.Trust, g)
 	out := []results.Threat{}
 	for _, ep := range eps {
-		out = append(out, threatFor(g, ep, worstPath(ep, aps)))
+		out = append(out, threatFor(g, ep, worstPath(ep, aps, b, g), b))
 	}
 	slices.SortFunc(out, results.CompareThreats)
 	return out, nil
@@ -51,28 +53,46 @@ func run(pass *analyzers.Pass) (any, error) {
 // worstPath returns the worst attack path that enters through ep
 // (results.WorsePath), or nil. The paths analyzer keeps every entry
 // point's worst path.
-func worstPath(ep results.EntryPoint, aps []results.AttackPath) *results.AttackPath {
+//
+// With business context the order weighs the impact of the last hop by
+// the data it reaches (the paths analyzer has weighed the severities).
+func worstPath(ep results.EntryPoint, aps []results.AttackPath, b *results.Business, g *graph.Graph) *results.AttackPath {
+	worse := results.WorsePath
+	if b != nil {
+		weighed := func(p results.AttackPath) int {
+			last := p.Steps[len(p.Steps)-1]
+			v := results.EdgeImpact(last.Edge)
+			if c, ok := b.Classify(last.To); ok && v > 0 {
+				v, _ = c.WeighImpact(v, results.Reads(last.Edge), nameOf(g, last.To))
+			}
+			return v
+		}
+		worse = func(a, c results.AttackPath) int {
+			return cmp.Or(cmp.Compare(c.Severity.Rank(), a.Severity.Rank()), cmp.Compare(weighed(c), weighed(a)),
+				cmp.Compare(len(a.Steps), len(c.Steps)), cmp.Compare(a.ID, c.ID))
+		}
+	}
 	var best *results.AttackPath
 	for i := range aps {
 		p := &aps[i]
 		if len(p.Steps) == 0 || p.Steps[0].To != ep.ResourceARN || p.EntryVia != ep.Via {
 			continue
 		}
-		if best == nil || results.WorsePath(*p, *best) < 0 {
+		if best == nil || worse(*p, *best) < 0 {
 			best = p
 		}
 	}
 	return best
 }
 
-func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) results.Threat {
+func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, b *results.Business) results.Threat {
 	name := ep.Name
 	if name == "" {
 		name = ep.ResourceARN
 	}
 	who := describeWho(ep)
 	l, lWhy := likelihood(ep)
-	i, iWhy := impact(ep, path)
+	i, iWhy := impact(ep, path, b, g)
 	t := results.Threat{
 		ID:          threatID(ep),
 		ResourceARN: ep.ResourceARN,
@@ -92,6 +112,7 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	subs := subThreats(g, ep, path, name)
 	for _, s := range subs {
 		t.STRIDE = append(t.STRIDE, s.category)
+		t.STRIDE = append(t.STRIDE, s.also...)
 	}
 	t.STRIDE = strideOrder(t.STRIDE)
 	t.Title = fmt.Sprintf("%s — %s %s %s", strings.Join(t.STRIDE, " · "), who, verb(ep), name)
@@ -103,6 +124,12 @@ func threatFor(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) 
 	t.AttackTree = root
 	t.Mitigations = mitigations(ep, path, g)
 	t.References = references(t.STRIDE, ep)
+	for _, s := range subs {
+		t.Mitigations = append(t.Mitigations, s.mitigations...)
+		t.References = append(t.References, s.refs...)
+	}
+	slices.Sort(t.References)
+	t.References = slices.Compact(t.References)
 	return t
 }
 
@@ -152,6 +179,8 @@ func verb(ep results.EntryPoint) string {
 		return "assume"
 	case ep.HasAccess(graph.EdgeCanInvoke):
 		return "invoke"
+	case ep.HasAccess(graph.EdgeCanConnect):
+		return "connect to"
 	case ep.HasAccess(graph.EdgeCanReceive):
 		return "consume messages from"
 	}
@@ -161,7 +190,11 @@ func verb(ep results.EntryPoint) string {
 func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		return fmt.Sprintf("use %s to %s %s", name, strings.TrimPrefix(string(last.Edge), "can-"), short(path.Target))
+		what := strings.TrimPrefix(string(last.Edge), "can-")
+		if !last.Edge.IsAccess() {
+			what = "reach" // routed, triggered or run by what the path went through
+		}
+		return fmt.Sprintf("use %s to %s %s", name, what, short(path.Target))
 	}
 	return fmt.Sprintf("%s %s from outside the account", verb(ep), name)
 }

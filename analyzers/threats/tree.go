@@ -13,6 +13,21 @@ import (
 type sub struct {
 	category string
 	node     *results.AttackNode
+	// also are further STRIDE categories the sub-threat stands for; refs and
+	// mitigations are its own (ATT&CK, CAPEC; what closes it).
+	also        []string
+	refs        []string
+	mitigations []string
+}
+
+// andNode is a sub-threat: an AND over its failure conditions, holding when
+// every one does; False beats Unknown.
+func andNode(goal string, children []*results.AttackNode) *results.AttackNode {
+	n := &results.AttackNode{Goal: goal, Children: children, Holds: graph.True}
+	for _, c := range children {
+		n.Holds = n.Holds.And(c.Holds)
+	}
+	return n
 }
 
 func leaf(goal string, holds graph.Tri, condition string) *results.AttackNode {
@@ -48,6 +63,9 @@ func reach(ep results.EntryPoint, name string) *results.AttackNode {
 // auth is the failure condition about authentication.
 func auth(ep results.EntryPoint) *results.AttackNode {
 	switch {
+	case ownAuth(ep):
+		return leaf("pass the service's own authentication", graph.Unknown,
+			"network reachability only ("+strings.Join(ep.Actions, ", ")+"): the service authenticates callers itself (database credentials, Kubernetes API server authentication), and who holds those credentials is out of scope")
 	case ep.Authorizer != "":
 		return leaf("obtain a token the authorizer accepts", graph.Unknown, "the method is authenticated by "+ep.Authorizer+": whether outsiders can get a token (self sign-up, a weak Lambda authorizer) is not visible to the scan")
 	case ep.Exposure == policy.Public && ep.FromInternet():
@@ -66,35 +84,51 @@ func authDetail(ep results.EntryPoint) string {
 		return "authorization type NONE"
 	case graph.ViaBucketACL:
 		return "ACL grant to a public group"
+	case graph.ViaViewerAccess:
+		return "its cache behaviors require no signed URL or cookie"
+	case graph.ViaSecurityGroup:
+		return "a security group admits the internet on " + strings.Join(ep.Actions, ", ")
+	case graph.ViaListener:
+		return "the listener's rules forward without an authenticate action"
 	}
 	return "Principal \"*\" with no condition that pins the caller"
 }
 
 // follow turns the attack path beyond the entry point into failure
 // conditions.
-func follow(path *results.AttackPath) []*results.AttackNode {
+func follow(g *graph.Graph, path *results.AttackPath) []*results.AttackNode {
 	if path == nil {
 		return nil
 	}
 	var out []*results.AttackNode
 	for _, s := range path.Steps[1:] {
-		out = append(out, leaf(stepGoal(s), graph.True, s.Evidence))
+		out = append(out, leaf(stepGoal(g, s), graph.True, s.Evidence))
 	}
 	return out
 }
 
-func stepGoal(s results.PathStep) string {
+func stepGoal(g *graph.Graph, s results.PathStep) string {
+	to := label(g, s.To)
 	switch s.Edge {
 	case graph.EdgeIntegratesWith, graph.EdgeRoutesTo:
-		return "have the request handled by " + short(s.To)
+		return "have the request handled by " + to
 	case graph.EdgeTriggers:
-		return "have it processed by " + short(s.To)
+		return "have it processed by " + to
 	case graph.EdgeExecutesAs:
-		return "run with the credentials of " + short(s.To)
+		return "run with the credentials of " + to
 	case graph.EdgeCanAssume:
-		return "assume " + short(s.To)
+		return "assume " + to
 	}
-	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), short(s.To))
+	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), to)
+}
+
+// label names a node for an attack tree: its name when it has one (a
+// target group's, not the id its ARN ends in), else the ARN's last part.
+func label(g *graph.Graph, id string) string {
+	if n, ok := g.Node(id); ok && n.Name != "" {
+		return n.Name
+	}
+	return short(id)
 }
 
 // subThreats breaks the threat into one sub-threat per STRIDE category
@@ -106,46 +140,43 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		out := []*results.AttackNode{reach(ep, name), auth(ep)}
 		return append(out, extra...)
 	}
-	// A sub-threat is an AND node: it holds when every failure condition
-	// does; False beats Unknown.
-	node := func(goal string, children []*results.AttackNode) *results.AttackNode {
-		n := &results.AttackNode{Goal: goal, Children: children, Holds: graph.True}
-		for _, c := range children {
-			n.Holds = n.Holds.And(c.Holds)
-		}
-		return n
-	}
 	var subs []sub
 	add := func(cat, goal string, children []*results.AttackNode) {
-		subs = append(subs, sub{cat, node(goal, children)})
+		subs = append(subs, sub{category: cat, node: andNode(goal, children)})
 	}
 	switch {
 	case ep.HasAccess(graph.EdgeCanAssume):
 		add(Spoofing, "act as "+name+" from outside the account", chain())
-		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(path)...))
+		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(g, path)...))
 	case isCompute(ep.ResourceType):
-		if ep.Authorizer == "" && ep.Exposure == policy.Public {
+		if ep.Authorizer == "" && ep.Exposure == policy.Public && !ownAuth(ep) {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
 		add(Tampering, "send crafted input to "+name, chain())
 		if path != nil {
-			add(ElevationPrivs, "turn a call into access to "+short(path.Target), chain(follow(path)...))
-			add(Disclosure, "leak the function's credentials or data it reads", chain(follow(path)...))
+			add(ElevationPrivs, "turn a call into access to "+short(path.Target), chain(follow(g, path)...))
+			add(Disclosure, "leak "+computeNoun(g, computeOf(path))+"'s credentials or data it reads", chain(follow(g, path)...))
+			if s, ok := ssrf(g, ep, path); ok {
+				subs = append(subs, s)
+			}
 		}
 		add(DenialOfSvc, "exhaust "+name+"'s concurrency or run up its cost", chain())
-	default: // data stores: buckets, queues
-		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) {
+	default: // data stores: buckets, queues, databases, search domains, snapshots
+		// Connecting to a data store reaches its own protocol, which reads
+		// and writes once its authentication is passed (auth's leaf).
+		connect := ep.HasAccess(graph.EdgeCanConnect)
+		if ep.HasAccess(graph.EdgeCanRead) || ep.HasAccess(graph.EdgeCanReceive) || connect {
 			add(Disclosure, "read data from "+name, chain())
 		}
-		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) {
-			add(Tampering, "plant or alter data in "+name, chain(follow(path)...))
+		if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) || connect {
+			add(Tampering, "plant or alter data in "+name, chain(follow(g, path)...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
 		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
 		if path != nil && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
-			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(path)...))
+			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(g, path)...))
 		}
 		if len(subs) == 0 {
 			add(Disclosure, "learn about "+name, chain())

@@ -3,18 +3,28 @@
 //
 //   - TM-TOK-001: roles assumable from outside the account, by whom, and
 //     whether MFA, sts:ExternalId or a source condition stands in the way.
-//   - TM-TOK-002: internet-facing compute (a Lambda function behind a public
-//     URL, API or permission) whose execution-role credentials, if leaked
-//     through SSRF or an environment dump, give what the role can do —
-//     raised when the role's permissions are not bound to a network
-//     (aws:SourceVpc, aws:SourceVpce, aws:SourceIp, aws:ViaAWSService).
+//   - TM-TOK-002: internet-facing compute — any node of class compute with
+//     an executes-as edge: a Lambda function behind a public URL, API or
+//     permission, an EC2 instance behind an open port or a load balancer —
+//     whose role credentials, if leaked (SSRF, an environment dump), give
+//     what the role can do; raised when what the role reaches is not bound
+//     to a network (the grant's aws:SourceVpc, aws:SourceVpce, aws:SourceIp,
+//     aws:ViaAWSService, or the data's own Deny outside the VPC:
+//     graph.BoundToVPC). Kinds with an instance metadata service add one
+//     condition (graph.Node.SSRFCredentials): IMDSv1 hands the credentials
+//     to any request forged to 169.254.169.254, IMDSv2 does not.
 //   - TM-TOK-003: IAM users with long-lived access keys: active and older
 //     than 90 days, or active and never used.
 //   - TM-TOK-004: Lambda environment variable names that look like secrets
 //     (values are never read into the snapshot; the name is the finding).
+//   - TM-TOK-005: EC2 launch templates whose default or latest version
+//     launches instances with IMDSv1 (HttpTokens optional, or left to the
+//     launch default, which is optional unless the AMI or the account's
+//     instance metadata defaults say otherwise).
 package tokens
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -33,13 +43,14 @@ const (
 	RuleExposedRole   = "TM-TOK-002"
 	RuleLongLivedKey  = "TM-TOK-003"
 	RuleSecretEnvName = "TM-TOK-004"
+	RuleTemplateIMDS  = "TM-TOK-005"
 	MaxKeyAge         = 90 * 24 * time.Hour
 )
 
 // Analyzer finds token-abuse exposure.
 var Analyzer = &analyzers.Analyzer{
 	Name: "tokens",
-	Doc:  "token abuse: assumable roles, leakable execution-role credentials, long-lived keys, secret-looking env names",
+	Doc:  "token abuse: assumable roles, leakable compute role credentials, long-lived keys, secret-looking env names, launch templates with IMDSv1",
 	URL:  "https://github.com/trustmap/trustmap/blob/main/docs/analyzers.md#tokens",
 	Run:  run,
 }
@@ -59,6 +70,12 @@ func run(pass *analyzers.Pass) (any, error) {
 			secretEnv(pass, n)
 		case graph.KindAccessKey:
 			longLived(pass, n, now)
+		case graph.KindLaunchTemplate:
+			templateIMDS(pass, n)
+		default:
+			if n.Kind.Class() == graph.ClassCompute {
+				exposedRole(pass, n)
+			}
 		}
 	}
 	return nil, nil
@@ -121,25 +138,30 @@ func assumable(pass *analyzers.Pass, n *graph.Node) {
 	}
 }
 
-// exposedRole reports a function reachable from outside whose role can
-// reach data.
+// exposedRole reports compute reachable from outside whose role can reach
+// data. Nothing here names a kind: compute is what the class says, its role
+// what its executes-as edge says, and a metadata service what
+// SSRFCredentials says.
 func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	g := pass.Graph
 	how := reachedFrom(g, fn.ID)
 	if how == "" {
 		return
 	}
-	var role string
+	var role, via string
 	for _, e := range g.Out(fn.ID) {
-		if e.Kind == graph.EdgeExecutesAs {
-			role = e.To
+		if e.Kind == graph.EdgeExecutesAs && e.Certainty != graph.False {
+			role, via = e.To, ""
+			if e.Via != "" {
+				via = " (" + string(e.Via) + ")"
+			}
 		}
 	}
 	if role == "" {
 		return
 	}
 	var grants []string
-	bound := true
+	bound, unknown := true, false
 	strong := false
 	var evidence []graph.Edge
 	for _, e := range g.Out(role) {
@@ -148,8 +170,11 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 		}
 		grants = append(grants, fmt.Sprintf("%s %s", strings.Join(e.Actions, ","), e.To))
 		evidence = append(evidence, *e)
-		if !policy.NetworkBound(e.Guards) {
+		switch b, _ := g.BoundToVPC(e, fn); b {
+		case graph.False:
 			bound = false
+		case graph.Unknown:
+			bound, unknown = false, true
 		}
 		if e.Kind.Strong() {
 			strong = true
@@ -169,32 +194,154 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	} else if strong {
 		sev = results.SevCritical
 	}
+	if unknown {
+		note += " (a resource policy that could bind them was not readable)"
+	}
+	leak := "SSRF or an environment dump"
+	conf := results.ConfidenceMedium
+	remedy := fmt.Sprintf("narrow %s to the resources it needs, and add an aws:SourceVpc or aws:ViaAWSService condition where it runs in a VPC or calls through AWS services", short(role))
+	if imds, ok := fn.SSRFCredentials(); ok {
+		fix := fmt.Sprintf("narrow %s to the resources it needs and deny them outside the VPC (a Deny with StringNotEquals aws:ec2InstanceSourceVPC: ${aws:SourceVpc})", short(role))
+		switch imds {
+		case graph.True:
+			leak = "SSRF: the instance metadata service answers IMDSv1, so one forged GET to 169.254.169.254 returns them"
+			conf = results.ConfidenceHigh
+			if !bound {
+				sev = raise(sev) // the credentials are one request away, and work anywhere
+			}
+			remedy = fmt.Sprintf("require IMDSv2 on %s (aws ec2 modify-instance-metadata-options --http-tokens required --http-put-response-hop-limit 1); %s", fn.Name, fix)
+		case graph.False:
+			leak = "code execution on it; IMDSv2 is required, so SSRF alone does not fetch them"
+			sev = lower(sev)
+			remedy = fix
+		default:
+			leak = "SSRF, if the instance metadata service answers IMDSv1 (its settings were not read)"
+			conf = results.ConfidenceLow
+			remedy = fmt.Sprintf("make sure %s requires IMDSv2 (HttpTokens required); %s", fn.Name, fix)
+		}
+	}
 	pass.Report(analyzers.Finding{
-		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing function's role credentials are worth stealing",
-		Severity: sev, Confidence: results.ConfidenceMedium, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
-		Message: fmt.Sprintf("%s is reachable from %s; if its execution-role credentials leak (SSRF, an environment dump), they allow %s — %s",
-			fn.Name, how, strings.Join(grants, "; "), note),
-		Remediation: fmt.Sprintf("narrow %s to the resources the function needs, and add an aws:SourceVpc or aws:ViaAWSService condition where the function runs in a VPC or calls through AWS services", role),
+		ID: RuleExposedRole + ":" + fn.ID, RuleID: RuleExposedRole, Title: "Internet-facing compute's role credentials are worth stealing",
+		Severity: sev, Confidence: conf, Resource: fn.ID, Account: fn.Account, Region: fn.Region,
+		Message: fmt.Sprintf("%s is reachable from %s; if its role credentials%s leak through %s, they allow %s — %s",
+			fn.Name, how, via, leak, strings.Join(grants, "; "), note),
+		Remediation: remedy,
 		Evidence:    evidence,
 	})
 }
 
-// reachedFrom says how a function is reachable from outside ("" if not).
+// raise is one severity step up.
+func raise(s results.Severity) results.Severity {
+	return results.SeverityOfRank(min(4, s.Rank()+1))
+}
+
+// lower is one severity step down.
+func lower(s results.Severity) results.Severity {
+	return results.SeverityOfRank(max(1, s.Rank()-1))
+}
+
+func short(arn string) string {
+	if i := strings.LastIndexAny(arn, ":/"); i >= 0 && i < len(arn)-1 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// maxHops bounds how far back reachedFrom walks from compute: an entry
+// point, then up to this many structural hops (listener → target group →
+// instance, topic → queue → function, method → integration → function).
+const maxHops = 4
+
+// reachedFrom says how compute is reachable from outside ("" if not): an
+// access edge from outside into it, or into something that leads to it
+// along structural edges (routes-to, integrates-with, triggers) that are
+// not inert.
 func reachedFrom(g *graph.Graph, fn string) string {
 	var ways []string
-	for _, e := range g.In(fn) {
-		switch {
-		case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
-			ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
-		case e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers:
-			for _, in := range g.In(e.From) {
-				if in.Kind.IsAccess() && in.Exposure != policy.Internal && in.Exposure != "" {
-					ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(in.From), in.Via, e.From))
+	seen := map[string]bool{fn: true}
+	frontier := []string{fn}
+	for hop := 0; hop <= maxHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, id := range frontier {
+			for _, e := range g.In(id) {
+				switch {
+				case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
+					if id == fn {
+						ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
+					} else {
+						ways = append(ways, fmt.Sprintf("%s via %s %s", g.Zone(e.From), e.Via, id))
+					}
+				case (e.Kind == graph.EdgeRoutesTo || e.Kind == graph.EdgeIntegratesWith || e.Kind == graph.EdgeTriggers) &&
+					e.Certainty != graph.False && !seen[e.From]:
+					seen[e.From] = true
+					next = append(next, e.From)
 				}
 			}
 		}
+		frontier = next
 	}
 	return strings.Join(uniq(ways), ", ")
+}
+
+// templateIMDS reports a launch template whose default or latest version
+// launches instances that answer IMDSv1.
+func templateIMDS(pass *analyzers.Pass, n *graph.Node) {
+	lt := n.LaunchTemplate
+	if lt == nil {
+		return
+	}
+	var explicit, unset []string
+	profile := ""
+	for _, v := range lt.Versions {
+		if !v.Default && !v.Latest || v.IMDS.Known != graph.True || strings.EqualFold(v.IMDS.HTTPEndpoint, "disabled") {
+			continue
+		}
+		which := fmt.Sprintf("version %d", v.Number)
+		switch {
+		case v.Default && v.Latest:
+			which += " (default and latest)"
+		case v.Default:
+			which += " (default)"
+		default:
+			which += " (latest)"
+		}
+		switch {
+		case strings.EqualFold(v.IMDS.HTTPTokens, "optional"):
+			explicit = append(explicit, which)
+		case v.IMDS.HTTPTokens == "":
+			unset = append(unset, which)
+		default:
+			continue
+		}
+		profile = cmp.Or(profile, v.InstanceProfile)
+	}
+	if len(explicit)+len(unset) == 0 {
+		return
+	}
+	sev, conf := results.SevLow, results.ConfidenceHigh
+	if profile != "" {
+		sev = results.SevMedium
+	}
+	var parts []string
+	if len(explicit) > 0 {
+		parts = append(parts, strings.Join(explicit, ", ")+" set HttpTokens optional")
+	}
+	if len(unset) > 0 {
+		parts = append(parts, strings.Join(unset, ", ")+" leave HttpTokens to the launch default, which is optional unless the AMI (ImdsSupport v2.0) or the account's instance metadata defaults require tokens")
+		if len(explicit) == 0 {
+			conf = results.ConfidenceMedium
+		}
+	}
+	creds := "the instances it launches answer IMDSv1"
+	if profile != "" {
+		creds = "the instances it launches with instance profile " + profile + " hand that role's credentials to any request forged to 169.254.169.254 (IMDSv1)"
+	}
+	pass.Report(analyzers.Finding{
+		ID: RuleTemplateIMDS + ":" + n.ID, RuleID: RuleTemplateIMDS, Title: "Launch template launches instances with IMDSv1",
+		Severity: sev, Confidence: conf, Resource: n.ID, Account: n.Account, Region: n.Region,
+		Message:     fmt.Sprintf("launch template %s: %s; %s", n.Name, strings.Join(parts, "; "), creds),
+		Remediation: fmt.Sprintf("create a version of %s with MetadataOptions HttpTokens required (and HttpPutResponseHopLimit 1, or 2 for containers) and make it the default", n.Name),
+	})
 }
 
 func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {

@@ -23,7 +23,8 @@ import (
 var tiny = []string{
 	"--buckets", "60", "--functions", "60", "--queues", "60", "--rest-apis", "12", "--rest-resources", "2",
 	"--rest-methods", "2", "--http-apis", "12", "--http-routes", "3", "--roles", "60", "--users", "10",
-	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
+	"--distributions", "12", "--web-acls", "4", "--db-instances", "30", "--db-snapshots", "20", "--eks-clusters", "12",
+	"--search-domains", "12", "--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
 }
 
 func parse(t *testing.T, args ...string) *options {
@@ -124,16 +125,23 @@ func TestASequentialScanFindsTheSameEntryPoints(t *testing.T) {
 // sdkServices maps an SDK client package to its service id (what the
 // scanner's limits are keyed by) and the fake's service name.
 var sdkServices = map[string][2]string{
-	"github.com/aws/aws-sdk-go-v2/service/s3":            {"S3", "s3"},
-	"github.com/aws/aws-sdk-go-v2/service/s3control":     {"S3 Control", "s3control"},
-	"github.com/aws/aws-sdk-go-v2/service/lambda":        {"Lambda", "lambda"},
-	"github.com/aws/aws-sdk-go-v2/service/sqs":           {"SQS", "sqs"},
-	"github.com/aws/aws-sdk-go-v2/service/apigateway":    {"API Gateway", "apigateway"},
-	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2":  {"ApiGatewayV2", "apigatewayv2"},
-	"github.com/aws/aws-sdk-go-v2/service/iam":           {"IAM", "iam"},
-	"github.com/aws/aws-sdk-go-v2/service/organizations": {"Organizations", "organizations"},
-	"github.com/aws/aws-sdk-go-v2/service/sts":           {"STS", "sts"},
-	"github.com/aws/aws-sdk-go-v2/service/ec2":           {"EC2", "ec2"},
+	"github.com/aws/aws-sdk-go-v2/service/s3":                     {"S3", "s3"},
+	"github.com/aws/aws-sdk-go-v2/service/s3control":              {"S3 Control", "s3control"},
+	"github.com/aws/aws-sdk-go-v2/service/lambda":                 {"Lambda", "lambda"},
+	"github.com/aws/aws-sdk-go-v2/service/sqs":                    {"SQS", "sqs"},
+	"github.com/aws/aws-sdk-go-v2/service/apigateway":             {"API Gateway", "apigateway"},
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2":           {"ApiGatewayV2", "apigatewayv2"},
+	"github.com/aws/aws-sdk-go-v2/service/iam":                    {"IAM", "iam"},
+	"github.com/aws/aws-sdk-go-v2/service/organizations":          {"Organizations", "organizations"},
+	"github.com/aws/aws-sdk-go-v2/service/sts":                    {"STS", "sts"},
+	"github.com/aws/aws-sdk-go-v2/service/ec2":                    {"EC2", "ec2"},
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront":             {"CloudFront", "cloudfront"},
+	"github.com/aws/aws-sdk-go-v2/service/wafv2":                  {"WAFV2", "wafv2"},
+	"github.com/aws/aws-sdk-go-v2/service/rds":                    {"RDS", "rds"},
+	"github.com/aws/aws-sdk-go-v2/service/eks":                    {"EKS", "eks"},
+	"github.com/aws/aws-sdk-go-v2/service/opensearch":             {"OpenSearch", "es"},
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2": {"Elastic Load Balancing v2", "elasticloadbalancingv2"},
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing":   {"Elastic Load Balancing", "elasticloadbalancing"},
 }
 
 // TestFakeLimitsAgreeWithScanner checks, for every API a collector or the

@@ -18,34 +18,64 @@ import (
 // burst no larger than the fake's.
 //
 // Published (per account and Region, fixed):
+//
 //   - API Gateway: GetResources 5 requests per 2 s; every other control-plane
 //     operation, REST (v1) and HTTP/WebSocket (v2) alike, shares 10 rps with
 //     a burst of 40.
+//
 //   - Lambda: GetFunction 100 rps; GetPolicy 15 rps; every other
 //     control-plane call (ListFunctions, ListFunctionUrlConfigs,
 //     ListEventSourceMappings, ...) shares 15 rps. AWS gives no burst; the
 //     fake allows one second's worth.
 //
+//   - AWS WAF: GetWebACLForResource and ListResourcesForWebACL 1 rps, any
+//     other Get or List 5 rps, each action its own bucket (AWS WAF Developer
+//     Guide, "AWS WAF quotas"). AWS gives no burst; the fake allows one
+//     second's worth, but two for the 1 rps action: with a burst of one, a
+//     client pacing itself at exactly the published rate has no room for the
+//     jitter of the network, and the scanner's burst cannot go below one.
+//
+//   - EC2: each non-mutating action its own bucket of 100 tokens refilled
+//     at 20 a second (Amazon EC2 Developer Guide, "Request throttling for
+//     the Amazon EC2 API").
+//
+//   - Elastic Load Balancing: the Describe* actions of each API version
+//     share one bucket of 40 tokens refilled at 10 a second (Elastic Load
+//     Balancing User Guide, "Request throttling for the Elastic Load
+//     Balancing API").
+//
+//   - RDS: every API operation shares a sustained 12 rps with bursts of 300
+//     (RDS User Guide, "Request throttling for the Amazon RDS API").
+//
 // Unpublished (AWS throttles, but says neither rate nor burst): S3 and SQS
-// reads 100 rps per action, S3 Control, STS and EC2 20 rps per action, IAM
-// 10 rps for the whole account, Organizations 2 rps for the whole account.
+// reads 100 rps per action, S3 Control and STS 20 rps per action, IAM
+// 10 rps for the whole account, Organizations 2 rps for the whole account,
+// CloudFront, EKS and OpenSearch 10 rps per action.
 func awsThrottle() fakeaws.Throttle {
 	return fakeaws.Throttle{
 		APIs: map[string]fakeaws.Rate{
-			"apigateway:GetResources": {Rate: 2.5, Burst: 5},
-			"lambda:GetFunction":      {Rate: 100, Burst: 100},
-			"lambda:GetPolicy":        {Rate: 15, Burst: 15},
-			"s3:*":                    {Rate: 100, Burst: 100},
-			"sqs:*":                   {Rate: 100, Burst: 100},
-			"s3control:*":             {Rate: 20, Burst: 20},
-			"sts:*":                   {Rate: 20, Burst: 20},
-			"ec2:*":                   {Rate: 20, Burst: 20},
+			"apigateway:GetResources":      {Rate: 2.5, Burst: 5},
+			"lambda:GetFunction":           {Rate: 100, Burst: 100},
+			"lambda:GetPolicy":             {Rate: 15, Burst: 15},
+			"s3:*":                         {Rate: 100, Burst: 100},
+			"sqs:*":                        {Rate: 100, Burst: 100},
+			"s3control:*":                  {Rate: 20, Burst: 20},
+			"sts:*":                        {Rate: 20, Burst: 20},
+			"ec2:*":                        {Rate: 20, Burst: 100},
+			"cloudfront:*":                 {Rate: 10, Burst: 10},
+			"wafv2:ListResourcesForWebACL": {Rate: 1, Burst: 2},
+			"wafv2:*":                      {Rate: 5, Burst: 5},
+			"eks:*":                        {Rate: 10, Burst: 10},
+			"es:*":                         {Rate: 10, Burst: 10},
 		},
 		Groups: map[string]fakeaws.ThrottleGroup{
 			"apigateway-control": {Rate: 10, Burst: 40, APIs: []string{"apigateway:*", "apigatewayv2:*"}},
 			"lambda-control":     {Rate: 15, Burst: 15, APIs: []string{"lambda:*"}},
 			"iam":                {Rate: 10, Burst: 10, APIs: []string{"iam:*"}},
 			"organizations":      {Rate: 2, Burst: 2, APIs: []string{"organizations:*"}},
+			"rds":                {Rate: 12, Burst: 300, APIs: []string{"rds:*"}},
+			"elbv2":              {Rate: 10, Burst: 40, APIs: []string{"elasticloadbalancingv2:*"}},
+			"elb":                {Rate: 10, Burst: 40, APIs: []string{"elasticloadbalancing:*"}},
 		},
 	}
 }

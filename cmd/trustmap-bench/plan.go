@@ -33,6 +33,27 @@ import (
 //	               without an embedded one (at most 100 per region)
 //	apigatewayv2   per region: GetApis per 500; per API: GetRoutes, GetIntegrations,
 //	               GetStages and GetAuthorizers per 500
+//	cloudfront     ListDistributions, ListOriginAccessControls and
+//	               ListCloudFrontOriginAccessIdentities per 100 (home region)
+//	wafv2          per region: ListWebACLs (REGIONAL) per 100; per web ACL: GetWebACL,
+//	               ListResourcesForWebACL; in us-east-1 also ListWebACLs (CLOUDFRONT) per 100
+//	               and GetWebACL per CLOUDFRONT web ACL
+//	rds            per region: DescribeDBInstances, DescribeDBClusters, DescribeDBSnapshots
+//	               and DescribeDBClusterSnapshots per 100; per manual snapshot its
+//	               Describe*SnapshotAttributes
+//	eks            per region: ListClusters per 100; DescribeCluster per cluster
+//	opensearch     per region: ListDomainNames; DescribeDomains per 5 domains
+//	ec2            per region: DescribeInstances, DescribeSecurityGroups,
+//	               DescribeSubnets and DescribeNetworkAcls per 1,000,
+//	               DescribeRouteTables and DescribeManagedPrefixLists per 100,
+//	               DescribeLaunchTemplateVersions per 200 versions
+//	elbv2, elb     per region: DescribeLoadBalancers (each API version) and
+//	               DescribeTargetGroups per 400
+//
+// The generated world has no instances, load balancers or named prefix
+// lists yet, so the per-resource reads of ec2 and elbv2 (listeners, rules,
+// target health, prefix list entries) are not planned: networkPlan refuses
+// a world that has them.
 //
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
@@ -190,8 +211,10 @@ func minimalPlan(a *fakeaws.Account, regions []string, home string) plan {
 		add(r, "sqs", "GetQueueAttributes", queues)
 		chains = append(chains, lq+min(queues, 1))
 
-		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add))
+		chains = append(chains, restPlan(a, r, regionOf, add), httpPlan(a, r, regionOf, add), edgePlan(a, r, regionOf, add),
+			networkPlan(a, r, regionOf, add))
 	}
+	chains = append(chains, cloudFrontPlan(a, home, regions, add))
 	p.Chain = 2 + slices.Max(chains)
 	return p
 }

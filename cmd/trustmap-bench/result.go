@@ -86,6 +86,11 @@ var serviceKinds = map[string][]graph.Kind{
 	"apigateway":   {graph.KindRestAPI},
 	"apigatewayv2": {graph.KindHTTPAPI},
 	"iam":          {graph.KindIAMRole, graph.KindIAMUser},
+	"cloudfront":   {graph.KindDistribution, graph.KindOriginAccessIdentity},
+	"wafv2":        {graph.KindWebACL},
+	"rds":          {graph.KindDBInstance, graph.KindDBCluster, graph.KindDBSnapshot, graph.KindDBClusterSnapshot},
+	"eks":          {graph.KindEKSCluster},
+	"es":           {graph.KindSearchDomain}, // OpenSearch, by its signing name
 }
 
 func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[string]serviceCalls {

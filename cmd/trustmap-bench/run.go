@@ -45,6 +45,9 @@ type options struct {
 	verbose        bool
 	trace          string
 	snapshot       string
+	orgMembers     int // org.go
+	orgResources   int
+	orgMaxAccounts int
 }
 
 func (o *options) bind(fs *flag.FlagSet) {
@@ -60,6 +63,12 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.IntVar(&s.Roles, "roles", 2000, "IAM roles with narrow policies")
 	fs.IntVar(&s.AdminRoles, "admin-roles", 1, "IAM roles with AdministratorAccess")
 	fs.IntVar(&s.Users, "users", 500, "IAM users, each with an access key")
+	fs.IntVar(&s.Distributions, "distributions", 200, "CloudFront distributions")
+	fs.IntVar(&s.WebACLs, "web-acls", 40, "regional AWS WAF web ACLs")
+	fs.IntVar(&s.DBInstances, "db-instances", 400, "RDS DB instances")
+	fs.IntVar(&s.DBSnapshots, "db-snapshots", 200, "manual RDS DB snapshots")
+	fs.IntVar(&s.EKSClusters, "eks-clusters", 40, "EKS clusters")
+	fs.IntVar(&s.SearchDomains, "search-domains", 100, "OpenSearch domains")
 	fs.IntVar(&s.ExposeEvery, "expose-every", 50, "plant a public or cross-account entry point in every Nth resource of a kind (0: none)")
 	fs.StringVar(&o.regions, "regions", "us-east-1,eu-west-1,ap-southeast-2,us-west-2", "regions, comma-separated; resources are spread over them")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every resource count by this")
@@ -72,6 +81,9 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after the scan (FILE.scanned), the resolve (FILE.resolved) and the analysis (FILE)")
 	fs.BoolVar(&o.verbose, "v", false, "log the scan's warnings to stderr")
 	fs.StringVar(&o.trace, "trace", "", "write one line per call the fake answered (seconds since start, service:Api, region, status) to this file")
+	fs.IntVar(&o.orgMembers, "org-members", 0, "serve a generated organization of this many members until interrupted, for trustmap scan --org or collect --shard in other processes (org.go)")
+	fs.IntVar(&o.orgResources, "org-resources", 500, "with --org-members: mean resources per member")
+	fs.IntVar(&o.orgMaxAccounts, "org-max-accounts", 16, "with --org-members: the scanner's --max-accounts, for rounds_term_s")
 	fs.StringVar(&o.snapshot, "snapshot", "", "write the scanned snapshot to this file (for `trustmap analyze`, e.g. to look at the report of a large account)")
 }
 
@@ -88,7 +100,8 @@ func (o *options) validate() error {
 	if o.scale <= 0 || o.timeScale <= 0 {
 		return errors.New("--scale and --time-scale must be positive")
 	}
-	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users} {
+	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users,
+		&s.Distributions, &s.WebACLs, &s.DBInstances, &s.DBSnapshots, &s.EKSClusters, &s.SearchDomains} {
 		if *n < 0 {
 			return errors.New("counts must not be negative")
 		}
@@ -117,6 +130,13 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := o.validate(); err != nil {
 		fmt.Fprintln(stderr, "trustmap-bench:", err)
 		return 2
+	}
+	if o.orgMembers > 0 {
+		if err := serveOrg(ctx, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "trustmap-bench:", err)
+			return 1
+		}
+		return 0
 	}
 	res, err := run(ctx, o, stderr)
 	if err != nil {

@@ -47,6 +47,12 @@ type scenario struct {
 	Roles         int      `json:"roles"`
 	AdminRoles    int      `json:"admin_roles"`
 	Users         int      `json:"users"`
+	Distributions int      `json:"distributions"`
+	WebACLs       int      `json:"web_acls"`
+	DBInstances   int      `json:"db_instances"`
+	DBSnapshots   int      `json:"db_snapshots"`
+	EKSClusters   int      `json:"eks_clusters"`
+	SearchDomains int      `json:"search_domains"`
 	ExposeEvery   int      `json:"expose_every"`
 }
 
@@ -113,6 +119,11 @@ func generate(s scenario) *generated {
 	g.restAPIs(s, a)
 	g.httpAPIs(s, a)
 	g.iam(s, a)
+	g.cloudfront(s, a)
+	g.wafv2(s, a)
+	g.rds(s, a)
+	g.eks(s, a)
+	g.opensearch(s, a)
 	return g
 }
 

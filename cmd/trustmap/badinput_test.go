@@ -44,7 +44,7 @@ func TestAMalformedInputFileIsOneLineNamingTheFileAndPosition(t *testing.T) {
 		{"a snapshot cut short", []string{"analyze", snapCut}, snapCut + ": snapshot: line 2, column 22: unexpected end of input"},
 		{"a snapshot of another schema version", []string{"analyze", snapVersion}, snapVersion + ": snapshot: schema_version 9"},
 		{"a trust config with a YAML syntax error", []string{"analyze", snapSyntax, "--config", cfgSyntax}, cfgSyntax + ":3: did not find expected ',' or ']'"},
-		{"a trust config with unknown fields", []string{"analyze", snapSyntax, "--config", cfgFields}, cfgFields + `:2:1: unknown field "known_acounts", did you mean "known_accounts"? (known: version, organizations, known_accounts, expected_public, suppressions); ` + cfgFields + `:5:5: expected_public[0]: unknown field "reasonx", did you mean "reason"? (known: resource, reason)`},
+		{"a trust config with unknown fields", []string{"analyze", snapSyntax, "--config", cfgFields}, cfgFields + `:2:1: unknown field "known_acounts", did you mean "known_accounts"? (known: version, organizations, known_accounts, expected_public, suppressions, model_match, crown_jewels, data_classification); ` + cfgFields + `:5:5: expected_public[0]: unknown field "reasonx", did you mean "reason"? (known: resource, reason)`},
 		{"a trust config with a bad value", []string{"analyze", snapSyntax, "--config", cfgValue}, cfgValue + `:2:10: known_accounts[0].id: "1234" is not a 12-digit account id`},
 		{"a JSON baseline with a syntax error", []string{"analyze", snapSyntax, "--baseline", baseJSON}, baseJSON + ": line 2, column 33: invalid character '}'"},
 		{"a JSON baseline with a wrong type", []string{"analyze", snapSyntax, "--baseline", baseType}, baseType + ": line 2, column"},

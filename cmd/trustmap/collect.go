@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,12 @@ type collectOptions struct {
 	timeout        time.Duration
 	services       []string
 	rateLimits     rateLimits // ratelimits.go
+	maxAccounts    int
+	shard          shardSpec // shard.go
+	// sink, when set, gets each account as it finishes (--output-dir).
+	sink func(context.Context, collectors.Part) error
+	// members is the organization's account list, set by --org.
+	members []collectors.OrgMember
 }
 
 func (o *collectOptions) bind(cmd *cobra.Command) {
@@ -51,6 +58,7 @@ func (o *collectOptions) bind(cmd *cobra.Command) {
 	f.IntVar(&o.maxConcurrency, "max-concurrency", 64, "API calls in flight at once, across the whole scan")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long and write what was collected (e.g. 10m)")
 	f.StringSliceVar(&o.services, "services", nil, "collect only these services (default: all)")
+	f.IntVar(&o.maxAccounts, "max-accounts", collectors.DefaultMaxAccounts, "accounts scanned at once with --org or --profiles")
 	f.Var(&o.rateLimits, "rate-limits", rateLimitsHelp)
 }
 
@@ -96,28 +104,48 @@ func (o *collectOptions) validate() error {
 
 func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	o := &collectOptions{}
-	var out string
+	var out, dir, shard string
 	cmd := &cobra.Command{
-		Use:   "collect -o snapshot.json",
-		Short: "Collect an account into a snapshot, without analysing it",
-		Args:  cobra.NoArgs,
+		Use:   "collect -o snapshot.json | --output-dir DIR",
+		Short: "Collect accounts into a snapshot, without analysing it",
+		Example: "  trustmap collect --profile audit -o snap.json\n" +
+			"  trustmap collect --org --shard 2/8 --output-dir parts/2   # then: trustmap merge parts/* -o org.json",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return usageErr("collect needs -o FILE")
+			if (out == "") == (dir == "") {
+				return usageErr("%v (one of them)", errNoOutput)
 			}
+			var err error
+			if o.shard, err = parseShard(shard, os.Getenv); err != nil {
+				return err
+			}
+			if o.shard.N > 0 && (!o.org || dir == "") {
+				return usageErr("--shard needs --org and --output-dir")
+			}
+			// "{shard}" in --output-dir is the shard's index: one command
+			// line serves every pod of an Indexed Job or child of an array job.
+			dir = strings.ReplaceAll(dir, "{shard}", strconv.Itoa(o.shard.I))
 			if err := o.validate(); err != nil {
 				return err
+			}
+			var parts *partWriter
+			if dir != "" {
+				if parts, err = newPartWriter(dir, e.now); err != nil {
+					return err
+				}
+				o.sink = parts.sink
 			}
 			snap, err := collectSnapshot(cmd.Context(), e, g, o)
 			if err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			if err := snap.Write(&buf); err != nil {
-				return err
+			if parts != nil {
+				err = parts.finish(snap, o)
+			} else if werr := writeSnapshotFile(out, snap); werr != nil {
+				err = failErr("writing snapshot: %v", werr)
 			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-				return failErr("writing snapshot: %v", err)
+			if err != nil {
+				return err
 			}
 			if !snap.Complete {
 				return &exitError{exitIncomplete, fmt.Errorf("scan %s: the snapshot holds what was collected before it stopped", snap.Incomplete)}
@@ -127,6 +155,39 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	}
 	o.bind(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
+	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization); {shard} in DIR is the shard index")
+	cmd.Flags().StringVar(&shard, "shard", "", "with --org: scan shard I/N of the organization's accounts (by a hash of the account id); auto/N reads I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX")
+	return cmd
+}
+
+// newMergeCmd is `trustmap merge DIR... -o OUT`: the shards of one
+// organization, as one snapshot.
+func newMergeCmd(e env) *cobra.Command {
+	var out string
+	var allowPartial bool
+	cmd := &cobra.Command{
+		Use:   "merge DIR... -o snapshot.json",
+		Short: "Merge the shard directories of collect --org --shard into one organization snapshot",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if out == "" {
+				return usageErr("merge needs -o FILE")
+			}
+			snap, err := readParts(dirs, allowPartial)
+			if err != nil {
+				return err
+			}
+			if err := writeSnapshotFile(out, snap); err != nil {
+				return failErr("writing snapshot: %v", err)
+			}
+			if !snap.Complete {
+				fmt.Fprintf(e.stderr, "trustmap: merged an incomplete set (%s); its accounts are coverage gaps\n", snap.Incomplete)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
+	cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "merge a set with missing or unfinished shards; the snapshot is marked incomplete and the missing accounts are coverage gaps")
 	return cmd
 }
 
@@ -191,6 +252,8 @@ func collectSnapshot(ctx context.Context, e env, g *globalOptions, o *collectOpt
 		Stats:          stats,
 		Logger:         logger,
 		PathStyle:      cfg.BaseEndpoint != nil,
+		MaxAccounts:    o.maxAccounts,
+		Sink:           o.sink,
 	}
 	if !g.quiet {
 		runner.Progress = newProgress(e.stderr, e.isTerminal)
@@ -228,21 +291,29 @@ func (o *collectOptions) moreAccounts(ctx context.Context, base collectors.Confi
 	} else {
 		sources = append(sources, collectors.AccountSource{Name: "caller", Config: first.Config})
 	}
+	var lazy []collectors.Account
 	if o.org {
 		members, err := collectors.OrgMembers(ctx, sources[0].Config)
 		if err != nil {
 			return nil, failErr("--org: listing the organization's accounts: %s (run with management or delegated-administrator credentials)", collectors.ErrorSummary(err))
 		}
-		for _, id := range members {
-			if id == first.ID {
+		o.members = members
+		for _, m := range members {
+			if m.ID == first.ID || !o.shard.has(m.ID) {
 				continue
 			}
-			role := fmt.Sprintf("arn:aws:iam::%s:role/%s", id, o.orgRoleName)
-			sources = append(sources, collectors.AccountSource{Name: role, Config: collectors.AssumeRoleConfig(sources[0].Config, role, o.externalID)})
+			// Reached lazily: the runner assumes the role at the
+			// account's turn (collectors.Account.Source).
+			role := fmt.Sprintf("arn:aws:iam::%s:role/%s", m.ID, o.orgRoleName)
+			lazy = append(lazy, collectors.Account{ID: m.ID, Source: role, Status: m.Status,
+				Config: collectors.AssumeRoleConfig(sources[0].Config, role, o.externalID)})
+		}
+		if !o.shard.has(first.ID) {
+			sources = sources[1:]
 		}
 	}
-	accounts := collectors.Resolve(ctx, sources, b)
-	if len(accounts) == 0 {
+	accounts := append(collectors.Resolve(ctx, sources, b), lazy...)
+	if len(accounts) == 0 && !o.org {
 		return nil, failErr("no account could be reached (see the coverage gaps with -v)")
 	}
 	return accounts, nil

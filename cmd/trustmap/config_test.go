@@ -63,7 +63,7 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	if code != exitOK {
 		t.Fatalf("config init: exit %d: %s", code, stderr)
 	}
-	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 11 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
+	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 18 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout = %q, want it to start %q", stdout, want)
 	}
 	data, err := os.ReadFile(cfg)
@@ -215,7 +215,7 @@ func TestConfigCommandErrorsAreOneLineWithExitTwo(t *testing.T) {
 		})
 	}
 	code, stdout, _ := runCLI(t, "", "config", "validate", "../../docs/examples/trustmap.yaml")
-	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 5 expected-public resources, 2 suppressions\n" {
+	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 6 expected-public resources, 2 suppressions\n" {
 		t.Errorf("validate the example: exit %d, %q", code, stdout)
 	}
 }
@@ -237,9 +237,13 @@ func TestTheExampleConfigRecognizesWhatItSays(t *testing.T) {
 	}
 	slices.Sort(unrecognized)
 	want := []string{
+		"arn:aws:eks:eu-west-1:123456789012:cluster/acme-prod public-endpoint",
+		"arn:aws:es:eu-west-1:123456789012:domain/acme-logs domain-access-policy",
 		"arn:aws:iam::123456789012:role/acme-legacy-admin trust-policy",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-thumbnailer lambda-permission",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-thumbnailer#url function-url",
+		"arn:aws:rds:us-east-1:123456789012:db:acme-reporting public-endpoint",
+		"arn:aws:rds:us-east-1:123456789012:snapshot:acme-reporting-2024-06 snapshot-restore",
 		"arn:aws:s3:::acme-legacy-logs bucket-acl",
 		"arn:aws:sqs:us-east-1:123456789012:acme-events queue-policy",
 	}

@@ -137,8 +137,8 @@ func TestHistoryWalkthroughOnTheDemo(t *testing.T) {
 			}
 		}
 		pts := h3.Trend[0].Points
-		if len(pts) != 3 || pts[0].Public != 10 || pts[1].Public != 11 || pts[2].Public != 10 {
-			t.Errorf("trend %+v, want public 10 → 11 → 10", pts)
+		if len(pts) != 3 || pts[0].Public != 17 || pts[1].Public != 18 || pts[2].Public != 17 {
+			t.Errorf("trend %+v, want public 17 → 18 → 17", pts)
 		}
 	})
 
@@ -148,7 +148,7 @@ func TestHistoryWalkthroughOnTheDemo(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		save("history.txt", out)
-		for _, want := range []string{h(reps[0]), h(reps[1]), h(reps[2]), "+19", "+1", "-1", "public", "10 → 10"} {
+		for _, want := range []string{h(reps[0]), h(reps[1]), h(reps[2]), "+26", "+1", "-1", "public", "17 → 17"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("history does not say %q:\n%s", want, out)
 			}

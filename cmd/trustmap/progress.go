@@ -42,12 +42,12 @@ func newProgress(w io.Writer, tty bool) *progress {
 	return p
 }
 
-func (p *progress) Planned(total int) {
+func (p *progress) Planned(more int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.total = total
+	p.total += more
 	if p.bar != nil {
-		p.bar.ChangeMax(total)
+		p.bar.ChangeMax(p.total)
 	}
 }
 
@@ -65,6 +65,25 @@ func (p *progress) Finished(task string, calls int64) {
 		p.last = time.Now()
 		fmt.Fprintf(p.w, "progress: %d/%d tasks, %d API calls (last: %s)\n", p.finished, p.total, calls, task)
 	}
+}
+
+// AccountDone reports each account of a scan of several as it finishes
+// (collectors.AccountProgress).
+func (p *progress) AccountDone(account string, scanned bool, done, total int) {
+	if total < 2 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	state := "collected"
+	if !scanned {
+		state = "not scanned (see coverage)"
+	}
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("account %s %s (%d/%d accounts)", account, state, done, total))
+		return
+	}
+	fmt.Fprintf(p.w, "account %s %s (%d/%d accounts)\n", account, state, done, total)
 }
 
 func (p *progress) done() {

@@ -139,10 +139,12 @@ func newRootCmd(e env) *cobra.Command {
 		newScanCmd(e, g),
 		newCollectCmd(e, g),
 		newAnalyzeCmd(e, g),
+		newMergeCmd(e), // shard.go, collect.go
 		newPolicyCmd(e),
 		newDiffCmd(e),      // diff.go
 		newHistoryCmd(e),   // history.go
 		newConfigCmd(e, g), // config.go
+		newModelCmd(e, g),  // model.go
 		newVersionCmd(e),
 	)
 	return root

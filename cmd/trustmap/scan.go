@@ -214,9 +214,14 @@ func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Ana
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &reportOptions{}
 	cmd := &cobra.Command{
-		Use:   "analyze SNAPSHOT",
+		Use:   "analyze SNAPSHOT | DIR...",
 		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
-		Args:  cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 || (len(args) > 1 && !isShardDir(args[0])) {
+				return usageErr("analyze takes one snapshot file, or the output directories of collect --output-dir (the shards of one scan)")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := ro.validate(); err != nil {
 				return err
@@ -224,6 +229,16 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			trust, err := ro.trust()
 			if err != nil {
 				return err
+			}
+			if isShardDir(args[0]) { // collect --output-dir: one directory per shard (shard.go)
+				snap, err := readParts(args, false)
+				if err != nil {
+					return err
+				}
+				if err := prepareOutputDir(ro.outputDir); err != nil {
+					return err
+				}
+				return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 			}
 			f, err := os.Open(args[0])
 			if err != nil {

@@ -101,8 +101,15 @@ func scanWorld(t *testing.T, w *fakeaws.World, o e2eOptions) e2eScan {
 
 // gapService is the collector (gap) name of a fake service.
 func gapService(fakeService string) string {
-	if fakeService == "s3control" {
+	switch fakeService {
+	case "s3control":
 		return "s3"
+	case "es": // OpenSearch's signing name
+		return "opensearch"
+	case "elasticloadbalancingv2":
+		return "elbv2"
+	case "elasticloadbalancing":
+		return "elb"
 	}
 	return fakeService
 }
@@ -115,7 +122,9 @@ func gapAPI(c fakeaws.ChaosCall) string {
 	return c.API
 }
 
-var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true}
+var regionalServices = map[string]bool{"lambda": true, "sqs": true, "apigateway": true, "apigatewayv2": true,
+	"wafv2": true, "rds": true, "eks": true, "es": true,
+	"ec2": true, "elasticloadbalancingv2": true, "elasticloadbalancing": true}
 
 // explains reports whether gap g accounts for a failed call c: same
 // account, service, API (or the whole collector, "*"), region for regional

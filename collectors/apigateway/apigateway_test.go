@@ -361,3 +361,35 @@ func TestAMethodWithoutAnEmbeddedIntegrationIsLookedUp(t *testing.T) {
 		}
 	})
 }
+
+// GetRestApis and GetStages return each API's and stage's tags (RestApi.tags,
+// Stage.tags in the API Gateway API reference): the collector keeps them on
+// the nodes without another call, so data classification and model matching
+// by tag work on APIs; an API with no tags has none.
+func TestTagsComeWithTheAPIAndItsStages(t *testing.T) {
+	tagged := strings.Replace(ordersAPI, "      api_key_source: HEADER\n", "      api_key_source: HEADER\n      tags: {threatmodel-id: orders-api, data-classification: confidential}\n", 1)
+	tagged = strings.Replace(tagged, "        - {name: dev, deployment_id: dep1}", "        - {name: dev, deployment_id: dep1, tags: {env: dev}}", 1)
+	scan := collectortest.Run(t, fixture(tagged, ""), collectortest.Options{Regions: []string{region}}, apigateway.New())
+	if scan.Err != nil {
+		t.Fatalf("scan: %v", scan.Err)
+	}
+	got := map[string]map[string]string{}
+	for _, n := range scan.Snapshot.Nodes {
+		if n.Kind == graph.KindRestAPI || n.Kind == graph.KindRestAPIStage {
+			got[n.ID] = n.Tags
+		}
+	}
+	want := map[string]map[string]string{
+		api(apiID): {"threatmodel-id": "orders-api", "data-classification": "confidential"},
+		apigateway.StageARN(region, apiID, "dev"):  {"env": "dev"},
+		apigateway.StageARN(region, apiID, "prod"): nil,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	for api, n := range scan.Server.Stats().Calls {
+		if strings.Contains(api, "Tags") && n > 0 {
+			t.Errorf("%d %s calls: the tags come with GetRestApis and GetStages", n, api)
+		}
+	}
+}

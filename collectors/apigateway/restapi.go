@@ -35,7 +35,7 @@ func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.B
 		attrs.VPCEndpointIDs = ec.VpcEndpointIds
 	}
 
-	stages, vars := r.stages()
+	stages, vars, stageTags := r.stages()
 	attrs.StagesKnown = r.known
 	if r.gone {
 		return
@@ -52,10 +52,11 @@ func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.B
 	}
 	c.lookupIntegrations(r, methods, budget)
 
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindRestAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, RestAPI: attrs})
+	// GetRestApis and GetStages return the tags: reading them costs no call.
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindRestAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, RestAPI: attrs, Tags: graph.TagMap(a.Tags)})
 	for _, s := range stages {
 		sid := StageARN(t.Region, id, s.StageName)
-		b.AddNode(graph.Node{ID: sid, Kind: graph.KindRestAPIStage, Name: s.StageName, Account: t.Account, Region: t.Region, Stage: s})
+		b.AddNode(graph.Node{ID: sid, Kind: graph.KindRestAPIStage, Name: s.StageName, Account: t.Account, Region: t.Region, Stage: s, Tags: stageTags[s.StageName]})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigateway:GetStages", Detail: "stage " + s.StageName}}})
 	}
@@ -100,15 +101,16 @@ func (r *reader) fail(api string, err error) {
 	r.gaps.Fail(r.t.Region, api, r.id, err)
 }
 
-func (r *reader) stages() ([]*graph.APIStage, Stages) {
+func (r *reader) stages() ([]*graph.APIStage, Stages, map[string]map[string]string) {
 	r.known = graph.True
 	out, err := r.client.GetStages(r.ctx, &apigateway.GetStagesInput{RestApiId: aws.String(r.id)})
 	if err != nil {
 		r.fail("GetStages", err)
-		return nil, nil
+		return nil, nil, nil
 	}
 	var stages []*graph.APIStage
 	vars := Stages{}
+	tags := map[string]map[string]string{}
 	for _, s := range out.Item {
 		name := aws.ToString(s.StageName)
 		st := &graph.APIStage{APIID: r.id, StageName: name, WebACLARN: aws.ToString(s.WebAclArn), Tracing: s.TracingEnabled}
@@ -117,8 +119,9 @@ func (r *reader) stages() ([]*graph.APIStage, Stages) {
 		}
 		stages = append(stages, st)
 		vars[name] = s.Variables
+		tags[name] = graph.TagMap(s.Tags)
 	}
-	return stages, vars
+	return stages, vars, tags
 }
 
 // authorizers pages through GetAuthorizers by hand: the Go SDK has no

@@ -89,7 +89,8 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 		attrs.Authorizers = append(attrs.Authorizers, ga)
 		byID[ga.ID] = ga
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindHTTPAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, HTTPAPI: attrs})
+	// GetApis and GetStages return the tags: reading them costs no call.
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindHTTPAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, HTTPAPI: attrs, Tags: graph.TagMap(a.Tags)})
 
 	vars := apigateway.Stages{}
 	for _, s := range stages {
@@ -100,7 +101,7 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 			st.AccessLogging = true
 		}
 		sid := StageARN(arn, name)
-		b.AddNode(graph.Node{ID: sid, Kind: graph.KindHTTPAPIStage, Name: name, Account: t.Account, Region: t.Region, Stage: st})
+		b.AddNode(graph.Node{ID: sid, Kind: graph.KindHTTPAPIStage, Name: name, Account: t.Account, Region: t.Region, Stage: st, Tags: graph.TagMap(s.Tags)})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetStages", Detail: "stage " + name}}})
 	}

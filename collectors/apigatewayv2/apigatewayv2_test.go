@@ -236,3 +236,20 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 		t.Errorf("routes known = %v, want true", got)
 	}
 }
+
+// GetApis and GetStages return the tags of each API and stage (Api.tags,
+// Stage.tags in the API Gateway V2 API reference); the collector keeps them.
+func TestTagsComeWithTheAPIAndItsStages(t *testing.T) {
+	tagged := strings.Replace(httpAPI, "      protocol_type: HTTP\n", "      protocol_type: HTTP\n      tags: {data-classification: internal}\n", 1)
+	tagged = strings.Replace(tagged, "stages: [{name: $default, auto_deploy: true}]", "stages: [{name: $default, auto_deploy: true, tags: {env: prod}}]", 1)
+	scan := collectortest.Run(t, fixture(tagged, ""), collectortest.Options{Regions: []string{region}}, apigatewayv2.New())
+	if scan.Err != nil {
+		t.Fatalf("scan: %v", scan.Err)
+	}
+	if diff := cmp.Diff(map[string]string{"data-classification": "internal"}, scan.Node(t, apiARN(apiID)).Tags); diff != "" {
+		t.Errorf("API tags (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]string{"env": "prod"}, scan.Node(t, apigatewayv2.StageARN(apiARN(apiID), "$default")).Tags); diff != "" {
+		t.Errorf("stage tags (-want +got):\n%s", diff)
+	}
+}

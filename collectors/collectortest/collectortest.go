@@ -4,12 +4,18 @@ package collectortest
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/trustmap/trustmap/analyzers"
+	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/paths"
+	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/fakeaws"
@@ -120,4 +126,74 @@ func Indent(s, pre string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Resolved resolves the scan's snapshot and runs every analyzer the
+// exposure and paths analyzers need: its entry points, attack paths and
+// the graph's notes, for tests that check verdicts end to end.
+type Resolved struct {
+	Graph       *graph.Graph
+	EntryPoints []results.EntryPoint
+	Paths       []results.AttackPath
+}
+
+// Resolve resolves the snapshot and runs the exposure and paths analyzers.
+func (s Scan) Resolve(t testing.TB) Resolved {
+	t.Helper()
+	g := graph.Resolve(s.Snapshot)
+	res, err := analyzers.Run(g, nil, []*analyzers.Analyzer{exposure.Analyzer, paths.Analyzer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Resolved{Graph: g, EntryPoints: res.ResultOf[exposure.Analyzer].([]results.EntryPoint), Paths: res.ResultOf[paths.Analyzer].([]results.AttackPath)}
+}
+
+// EntryPoint returns the entry point into resource via a way in, or nil.
+func (r Resolved) EntryPoint(resource string, via graph.Via) *results.EntryPoint {
+	for i := range r.EntryPoints {
+		if r.EntryPoints[i].ResourceARN == resource && r.EntryPoints[i].Via == via {
+			return &r.EntryPoints[i]
+		}
+	}
+	return nil
+}
+
+// Lines renders entry points as "EXPOSURE RESOURCE VIA PRINCIPALS" (and
+// " uncertain" when it rests on an unknown fact), sorted, for comparisons.
+func (r Resolved) Lines() []string {
+	var out []string
+	for _, ep := range r.EntryPoints {
+		l := fmt.Sprintf("%s %s %s %s", ep.Exposure, ep.ResourceARN, ep.Via, strings.Join(ep.Principals, ","))
+		if !ep.Certain {
+			l += " uncertain"
+		}
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// PathLines renders attack paths as "ZONE -EDGE-> NODE -EDGE-> ...", sorted.
+func (r Resolved) PathLines() []string {
+	var out []string
+	for _, p := range r.Paths {
+		l := string(p.FromZone)
+		for _, st := range p.Steps {
+			l += " -" + string(st.Edge) + "-> " + st.To
+		}
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Notes returns the graph's notes about one resource, as "KIND: DETAIL".
+func (r Resolved) Notes(resource string) []string {
+	var out []string
+	for _, n := range r.Graph.Notes {
+		if n.Resource == resource {
+			out = append(out, string(n.Kind)+": "+n.Detail)
+		}
+	}
+	return out
 }

@@ -24,6 +24,7 @@ const detailsSource = "iam:GetAccountAuthorizationDetails"
 type user struct {
 	name, arn string
 	attrs     *graph.IAMUser
+	tags      map[string]string
 }
 
 // details is what GetAccountAuthorizationDetails gave.
@@ -81,10 +82,16 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 			if bd := r.PermissionsBoundary; bd != nil {
 				role.Boundary = aws.ToString(bd.PermissionsBoundaryArn)
 			}
+			// The instance profiles that hold the role: an EC2 instance
+			// launched with one acts as the role (no extra call).
+			for _, ip := range r.InstanceProfileList {
+				role.InstanceProfiles = append(role.InstanceProfiles, aws.ToString(ip.Arn))
+			}
+			slices.Sort(role.InstanceProfiles)
 			if r.RoleLastUsed != nil {
 				role.LastUsed = utc(r.RoleLastUsed.LastUsedDate)
 			}
-			b.AddNode(graph.Node{ID: aws.ToString(r.Arn), Kind: graph.KindIAMRole, Name: aws.ToString(r.RoleName), Account: t.Account, Role: role})
+			b.AddNode(graph.Node{ID: aws.ToString(r.Arn), Kind: graph.KindIAMRole, Name: aws.ToString(r.RoleName), Account: t.Account, Role: role, Tags: tagMap(r.Tags)})
 		}
 		for _, g := range page.GroupDetailList {
 			name, arn := aws.ToString(g.GroupName), aws.ToString(g.Arn)
@@ -98,7 +105,7 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 				UserID: aws.ToString(u.UserId), CreatedAt: utc(u.CreateDate), InlinePolicies: inline(u.UserPolicyList),
 				AttachedPolicies: attached(u.AttachedManagedPolicies, u.PermissionsBoundary), Groups: u.GroupList,
 				PoliciesKnown: graph.True,
-			}})
+			}, tags: tagMap(u.Tags)})
 		}
 		for _, mp := range page.Policies {
 			pol := &graph.IAMPolicy{DefaultVersion: aws.ToString(mp.DefaultVersionId)}
@@ -184,4 +191,31 @@ func utc(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// tagMap is what trustmap keeps of a role's or user's tags:
+// GetAccountAuthorizationDetails returns them with each role and user
+// (RoleDetail.Tags, UserDetail.Tags), so reading them costs no call. People
+// put tokens in IAM tags (docs/SECURITY.md): only a tag whose value is a
+// data classification level (restricted, confidential, internal, public,
+// any case — what business context reads, under whatever key trustmap.yaml
+// names) is kept; every other value is dropped here.
+func tagMap(tags []types.Tag) map[string]string {
+	m := map[string]string{}
+	for _, tg := range tags {
+		if v := aws.ToString(tg.Value); isDataLevel(v) {
+			m[aws.ToString(tg.Key)] = v
+		}
+	}
+	return graph.TagMap(m)
+}
+
+// isDataLevel reports whether a tag value is one of the data
+// classification levels (analyzers/results.ParseDataLevel reads them).
+func isDataLevel(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "restricted", "confidential", "internal", "public":
+		return true
+	}
+	return false
 }

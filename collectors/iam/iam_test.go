@@ -376,3 +376,32 @@ func TestAReportThatNeverBecomesReadyIsWaitedForABoundedTime(t *testing.T) {
 		t.Errorf("key = %+v, want one read per user after the report never came", k)
 	}
 }
+
+// GetAccountAuthorizationDetails returns each role's and user's tags
+// (RoleDetail.Tags, UserDetail.Tags in the IAM API reference): the ones
+// business context reads (a data classification level) are kept on the
+// nodes without a ListRoleTags or ListUserTags call; any other value may be
+// a token (docs/SECURITY.md) and is dropped.
+func TestTagsComeWithTheAuthorizationDetails(t *testing.T) {
+	tagged := strings.Replace(people, "      last_used: {date: 2024-06-01T00:00:00Z, region: us-east-1}\n",
+		"      last_used: {date: 2024-06-01T00:00:00Z, region: us-east-1}\n      tags: {threatmodel-id: deployer, token: s3cr3t, classification: Confidential}\n", 1)
+	tagged = strings.Replace(tagged, "      mfa_active: true\n", "      mfa_active: true\n      tags: {data-classification: restricted}\n", 1)
+	scan := collectortest.Run(t, fixture(tagged, ""), collectortest.Options{}, collector())
+	if scan.Err != nil {
+		t.Fatalf("scan: %v", scan.Err)
+	}
+	for id, want := range map[string]map[string]string{
+		"arn:aws:iam::123456789012:role/ci/deployer": {"classification": "Confidential"},
+		"arn:aws:iam::123456789012:user/alice":       {"data-classification": "restricted"},
+		"arn:aws:iam::123456789012:user/ci":          nil,
+	} {
+		if diff := cmp.Diff(want, scan.Node(t, id).Tags); diff != "" {
+			t.Errorf("%s tags (-want +got):\n%s", id, diff)
+		}
+	}
+	for api, n := range scan.Server.Stats().Calls {
+		if strings.Contains(api, "Tags") && n > 0 {
+			t.Errorf("%d %s calls: the tags come with GetAccountAuthorizationDetails", n, api)
+		}
+	}
+}

@@ -216,7 +216,7 @@ func agGetRestApis(c *call) (*response, error) {
 			EndpointConfiguration:     agEndpointConfig{Types: types, VPCEndpointIDs: api.VPCEndpointIDs},
 			DisableExecuteAPIEndpoint: api.DisableExecuteAPIEndpoint,
 			RootResourceID:            agResources(api)[0].ID,
-			Tags:                      map[string]string{},
+			Tags:                      orEmptyTags(api.Tags),
 		}
 		if api.Policy != nil {
 			j.Policy = agEscapePolicy(api.Policy.JSON)
@@ -261,4 +261,13 @@ func agPath(all []*RestResource, r *RestResource, depth int) string {
 		}
 	}
 	return "/" + r.PathPart
+}
+
+// orEmptyTags is a resource's tags as API Gateway returns them: an object,
+// empty when the resource has none.
+func orEmptyTags(tags map[string]string) map[string]string {
+	if tags == nil {
+		return map[string]string{}
+	}
+	return tags
 }

@@ -217,6 +217,7 @@ type agStageJSON struct {
 	AccessLogSettings  *agAccessLogJSON               `json:"accessLogSettings,omitempty"`
 	MethodSettings     map[string]agMethodSettingJSON `json:"methodSettings"`
 	Variables          map[string]string              `json:"variables,omitempty"`
+	Tags               map[string]string              `json:"tags,omitempty"`
 }
 
 // agGetStages is not paginated; deploymentId filters.
@@ -236,7 +237,7 @@ func agGetStages(c *call, api *RestAPI) (*response, error) {
 			StageName: st.Name, DeploymentID: st.DeploymentID,
 			CreatedDate: created.Unix(), LastUpdatedDate: updated.Unix(),
 			CacheClusterStatus: "NOT_AVAILABLE", TracingEnabled: st.TracingEnabled,
-			WebACLARN: st.WebACLARN, MethodSettings: map[string]agMethodSettingJSON{}, Variables: st.Variables,
+			WebACLARN: st.WebACLARN, MethodSettings: map[string]agMethodSettingJSON{}, Variables: st.Variables, Tags: st.Tags,
 		}
 		if st.AccessLogDestination != "" {
 			j.AccessLogSettings = &agAccessLogJSON{DestinationARN: st.AccessLogDestination, Format: st.AccessLogFormat}

@@ -143,7 +143,7 @@ func agv2GetApis(c *call) (*response, error) {
 			CreatedDate:               agv2Time(api.Created),
 			DisableExecuteAPIEndpoint: api.DisableExecuteAPIEndpoint,
 			IPAddressType:             "ipv4",
-			Tags:                      map[string]string{},
+			Tags:                      orEmptyTags(api.Tags),
 		}
 	})
 }
@@ -266,7 +266,7 @@ func agv2GetStages(c *call, api *HTTPAPI) (*response, error) {
 			StageName: st.Name, AutoDeploy: st.AutoDeploy, DeploymentID: st.DeploymentID,
 			CreatedDate: agv2Time(st.Created), LastUpdatedDate: agv2Time(updated),
 			DefaultRouteSettings: map[string]bool{"detailedMetricsEnabled": false},
-			RouteSettings:        map[string]any{}, StageVariables: st.Variables, Tags: map[string]string{},
+			RouteSettings:        map[string]any{}, StageVariables: st.Variables, Tags: orEmptyTags(st.Tags),
 		}
 		if j.StageVariables == nil {
 			j.StageVariables = map[string]string{}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // credentialScope is what a SigV4 signature says about the request. The fake
@@ -114,6 +115,7 @@ type session struct {
 	roleName    string
 	roleID      string
 	sessionName string
+	expires     time.Time // zero: never (the fake checks it only with Options.SessionDuration)
 }
 
 func (s *session) arn() string {

@@ -188,6 +188,8 @@ type RestAPI struct {
 	Resources                 []*RestResource   `yaml:"resources"`
 	Authorizers               []*RestAuthorizer `yaml:"authorizers"`
 	Stages                    []*RestStage      `yaml:"stages"`
+	// Tags are returned by GetRestApis (RestApi.tags).
+	Tags map[string]string `yaml:"tags"`
 }
 
 // RestResource is one resource (path) of a REST API.
@@ -244,6 +246,7 @@ type RestStage struct {
 	Variables      map[string]string             `yaml:"variables"`
 	Created        time.Time                     `yaml:"created"`
 	LastUpdated    time.Time                     `yaml:"last_updated"`
+	Tags           map[string]string             `yaml:"tags"` // returned by GetStages (Stage.tags)
 }
 
 // DomainName is an API Gateway custom domain.
@@ -285,6 +288,8 @@ type HTTPAPI struct {
 	Authorizers              []*V2Authorizer  `yaml:"authorizers"`
 	Integrations             []*V2Integration `yaml:"integrations"`
 	Stages                   []*V2Stage       `yaml:"stages"`
+	// Tags are returned by GetApis (Api.tags).
+	Tags map[string]string `yaml:"tags"`
 }
 
 // V2Route is an HTTP/WebSocket API route.
@@ -341,6 +346,7 @@ type V2Stage struct {
 	Variables            map[string]string `yaml:"variables"`
 	Created              time.Time         `yaml:"created"`
 	LastUpdated          time.Time         `yaml:"last_updated"`
+	Tags                 map[string]string `yaml:"tags"` // returned by GetStages (Stage.tags)
 }
 
 // IAM is an account's IAM state.

@@ -37,6 +37,11 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Chaos, when set, replaces the fixture's chaos section (chaos.go).
 	Chaos *Chaos
+	// SessionDuration, when positive, is how long AssumeRole's credentials
+	// last whatever DurationSeconds asks (tests of credential refresh,
+	// which cannot wait out STS's 15-minute minimum). Calls signed with a
+	// session's expired credentials are refused with ExpiredToken.
+	SessionDuration time.Duration
 }
 
 // Server is a running (or startable) fake AWS endpoint. It is safe for
@@ -269,6 +274,10 @@ func (s *Server) answer(c *call) (*response, string) {
 	c.service, c.region, c.key = serviceOf(scope.service, c.r), scope.region, scope.accessKey
 	c.ids = s.newIDs(c.service)
 	c.caller = s.resolve(c.key)
+	if sess := c.caller.session; sess != nil && !sess.expires.IsZero() && time.Now().After(sess.expires) {
+		s.stats.rejected()
+		return s.errorResponse(c, errorFor(c.service, "ExpiredToken", "")), "-"
+	}
 	if !globalServices[c.service] && !c.account().regionEnabled(c.region) {
 		s.stats.rejected()
 		return s.errorResponse(c, s.regionDisabled(c)), "-"

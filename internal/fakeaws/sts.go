@@ -77,8 +77,12 @@ func stsAssumeRole(c *call) (*response, error) {
 		roleID:      uniqueID("AROA", roleARN),
 		sessionName: name,
 	}
-	keyID := c.srv.sessions.issue(sess)
 	expires := time.Now().Add(time.Duration(duration) * time.Second)
+	if d := c.srv.opts.SessionDuration; d > 0 {
+		expires = time.Now().Add(d)
+		sess.expires = expires
+	}
+	keyID := c.srv.sessions.issue(sess)
 	return queryResponse(c, "AssumeRole", func(x *xmlw) {
 		x.open("Credentials").
 			leaf("AccessKeyId", keyID).

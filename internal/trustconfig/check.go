@@ -37,6 +37,58 @@ var rules = []func(*checker, *Config){
 	checkKnownAccounts,
 	checkExpectedPublic,
 	checkSuppressions,
+	checkModelMatch,
+	checkCrownJewels,
+	checkDataClassification,
+}
+
+// tagKeyRE is what AWS accepts as a tag key (1–128 characters of letters,
+// digits, spaces and _ . : / = + - @; the Tagging AWS Resources guide,
+// "Tag naming limits and requirements").
+var tagKeyRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+
+func checkTagKey(c *checker, p, key string) {
+	switch {
+	case blank(key):
+		c.errorf(p, "a tag key is required")
+	case strings.HasPrefix(strings.ToLower(key), "aws:"):
+		c.errorf(p, "%q: keys starting with aws: are AWS's own, not yours", key)
+	case !tagKeyRE.MatchString(key):
+		c.errorf(p, "%q is not a tag key (1 to 128 letters, digits, spaces and _ . : / = + - @)", key)
+	}
+}
+
+func checkModelMatch(c *checker, cfg *Config) {
+	if c.node("model_match") != nil && !isNull(c.node("model_match")) {
+		checkTagKey(c, "model_match.tag", cfg.ModelMatch.Tag)
+	}
+}
+
+func checkCrownJewels(c *checker, cfg *Config) {
+	for i, j := range cfg.CrownJewels {
+		p := fmt.Sprintf("crown_jewels[%d]", i)
+		c.checkResource(p+".resource", j.Resource)
+		if blank(j.Reason) {
+			c.errorf(p+".reason", "a reason is required: say what the business loses with it; reports quote it")
+		}
+	}
+}
+
+// DataLevels are the data classification levels, most sensitive first.
+var DataLevels = []string{"restricted", "confidential", "internal", "public"}
+
+func checkDataClassification(c *checker, cfg *Config) {
+	dc := cfg.DataClassification
+	if c.node("data_classification.tag") != nil {
+		checkTagKey(c, "data_classification.tag", dc.Tag)
+	}
+	for i, r := range dc.Resources {
+		p := fmt.Sprintf("data_classification.resources[%d]", i)
+		c.checkResource(p+".resource", r.Resource)
+		if !slices.Contains(DataLevels, r.Level) {
+			c.errorf(p+".level", "%q is not a level (%s)", r.Level, strings.Join(DataLevels, ", "))
+		}
+	}
 }
 
 func checkVersion(c *checker, cfg *Config) {

@@ -268,6 +268,12 @@ func TestReaderAndSchemaAgree(t *testing.T) {
 		"known_accounts:\n  - id: \"012345678901\"\n    name: Zero Corp\n    reason:\n",
 		"expected_public:\n  - resource: \"arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/*/methods/GET\"\n    reason: public read API\n",
 		"suppressions:\n  - {rule: \"*\", owner: a, expires: \"2027-01-31\"}\n  - {resource: \"arn:aws:s3:::x\", owner: a, expires: 2027-01-31}\n",
+		"model_match: {tag: threatmodel-id}\n",
+		"model_match:\n  tag: \"team:model id\"\n",
+		"crown_jewels:\n  - {resource: \"arn:aws:s3:::acme-ledger\", reason: the general ledger}\n",
+		"crown_jewels:\n",
+		"data_classification:\n  tag: classification\n  resources:\n    - {resource: \"arn:aws:s3:::acme-*\", level: internal}\n    - {resource: \"arn:aws:s3:::acme-ledger\", level: restricted, reason: money}\n",
+		"data_classification: {resources: }\n",
 	}
 	invalid := []string{
 		"version: 2\n",
@@ -292,6 +298,18 @@ func TestReaderAndSchemaAgree(t *testing.T) {
 		"suppressions:\n  - {rule: TM-EXP-001, owner: a, expires: 31/01/2027}\n",
 		"suppressions:\n  - {rule: \"\", owner: a, expires: 2027-01-31}\n",
 		"suppressions:\n  - {rule: exp-1, owner: a, expires: 2027-01-31}\n",
+		"model_match: {}\n",
+		"model_match: {tag: \"\"}\n",
+		"model_match: {tag: \"aws:cloudformation:stack-id\"}\n",
+		"model_match: {tag: \"bad{key}\"}\n",
+		"model_match: {tag: x, other: y}\n",
+		"model_match: threatmodel-id\n",
+		"crown_jewels:\n  - {resource: \"arn:aws:s3:::acme-ledger\"}\n",
+		"crown_jewels:\n  - {resource: ledger, reason: money}\n",
+		"data_classification:\n  resources:\n    - {resource: \"arn:aws:s3:::x\", level: secret}\n",
+		"data_classification:\n  resources:\n    - {resource: \"arn:aws:s3:::x\"}\n",
+		"data_classification:\n  tag: 42\n",
+		"data_classification: [restricted]\n",
 	}
 	for _, doc := range valid {
 		if _, err := Parse([]byte(doc), "t.yaml"); err != nil {

@@ -35,6 +35,42 @@ type Config struct {
 	KnownAccounts  []KnownAccount   `yaml:"known_accounts"`
 	ExpectedPublic []ExpectedPublic `yaml:"expected_public"`
 	Suppressions   []Suppression    `yaml:"suppressions"`
+	// ModelMatch says how resources name the elements of an existing
+	// threat model (trustmap model validate/update).
+	ModelMatch ModelMatch `yaml:"model_match"`
+	// CrownJewels are the resources whose loss matters most; a threat that
+	// ends at one scores a higher impact (docs/scoring.md).
+	CrownJewels []CrownJewel `yaml:"crown_jewels"`
+	// DataClassification says how sensitive the data of resources is, by
+	// ARN pattern and by a resource tag (docs/scoring.md).
+	DataClassification DataClassification `yaml:"data_classification"`
+}
+
+// ModelMatch names the resource tag whose value is the id of the model
+// element a resource is.
+type ModelMatch struct {
+	Tag string `yaml:"tag"`
+}
+
+// CrownJewel is a resource whose compromise matters most to the business.
+type CrownJewel struct {
+	Resource string `yaml:"resource"` // ARN or glob
+	Reason   string `yaml:"reason"`
+}
+
+// DataClassification marks data by sensitivity.
+type DataClassification struct {
+	// Tag is the resource tag read for the level; "" means
+	// data-classification.
+	Tag       string       `yaml:"tag"`
+	Resources []Classified `yaml:"resources"`
+}
+
+// Classified is the level of the data a resource (or several) holds.
+type Classified struct {
+	Resource string `yaml:"resource"` // ARN or glob
+	Level    string `yaml:"level"`    // restricted, confidential, internal, public
+	Reason   string `yaml:"reason"`
 }
 
 // KnownAccount is an account outside the scan the user trusts.
@@ -144,6 +180,15 @@ func (c *Config) Trust(t *results.Trust) {
 	t.OrgIDs = append(t.OrgIDs, c.Organizations...)
 	for _, e := range c.ExpectedPublic {
 		t.ExpectedPublic[e.Resource] = e.Reason
+	}
+	for _, j := range c.CrownJewels {
+		t.CrownJewels = append(t.CrownJewels, results.Marking{Resource: j.Resource, Level: results.DataRestricted, Reason: j.Reason, CrownJewel: true})
+	}
+	for _, d := range c.DataClassification.Resources {
+		t.Classification = append(t.Classification, results.Marking{Resource: d.Resource, Level: results.DataLevel(d.Level), Reason: d.Reason})
+	}
+	if c.DataClassification.Tag != "" {
+		t.ClassificationTag = c.DataClassification.Tag
 	}
 	for _, s := range c.Suppressions {
 		exp, _ := time.Parse(dateLayout, s.Expires)

@@ -300,6 +300,7 @@ func TestTheOfficialSchemasAreTheVerbatimUpstreamCopies(t *testing.T) {
 	for file, want := range map[string]string{
 		"otm-0.2.0.schema.json":        "349394d3fd38f0492cef7c154014c623db7b858a5cb16180b26f0af8b6098660",
 		"threat-dragon-v2.schema.json": "9a7363a6fa308ac7dc3badc19df2cf70dc00d6f3a2cec76131331b854a7ae20e",
+		"threat-dragon-v1.schema.json": "c13e84018f4a1102bec077ffc443047a7c458d39dabd54a9a2b7282b7956f913",
 		"sarif-2.1.0.schema.json":      "80cd7ffb9b62a4162d541aa9170862dd264f6cce0f04c57f1ac9f2337b808958",
 	} {
 		raw, err := os.ReadFile(filepath.Join("schema", file))

@@ -385,6 +385,17 @@ func otmComponentType(k graph.Kind) string {
 		return "api-gateway"
 	case graph.KindIAMRole, graph.KindIAMUser, graph.KindIAMGroup:
 		return "CD-AWS-IAM"
+	// iriusrisk/startleft, startleft/config/default-cloudformation-mapping.yaml:
+	// AWS::CloudFront::* → cf-cloudfront, AWS::RDS::DBInstance → rds,
+	// AWS::EKS::Cluster → elastic-container-kubernetes, AWS::WAF* → CD-WAF.
+	case graph.KindDistribution:
+		return "cf-cloudfront"
+	case graph.KindDBInstance, graph.KindDBCluster:
+		return "rds"
+	case graph.KindEKSCluster:
+		return "elastic-container-kubernetes"
+	case graph.KindWebACL:
+		return "CD-WAF"
 	case graph.KindInternet:
 		return "generic-client"
 	case graph.KindAnyAWSAccount, graph.KindExternalAccount:
