@@ -21,6 +21,8 @@ type Graph struct {
 	// OrgIDs maps a scanned account to its organization id when known.
 	OrgIDs map[string]string
 
+	orgOf map[string]string // account → organization (org.go)
+
 	byID map[string]int
 	out  map[string][]int
 	in   map[string][]int

@@ -57,7 +57,9 @@ func Resolve(s *Snapshot) *Graph {
 			g.Nodes = append(g.Nodes, n)
 		}
 	}
+	r.crossAccount()
 	g.Edges = r.edges(s.Edges)
+	g.indexOrgs()
 	g.build()
 	return g
 }

@@ -132,22 +132,9 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 		return
 	}
 	req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
-	d := decideAll(docs, req)
-	if d.Effect != policy.DecisionAllow {
+	d, ok := identityAllows(docs, boundary, req)
+	if !ok {
 		return
-	}
-	if boundary != nil {
-		bd := boundary.Decide(req)
-		if bd.Effect != policy.DecisionAllow {
-			return
-		}
-		if bd.Conditional {
-			d.Conditional = true
-			d.Conditions = append(d.Conditions, bd.Conditions...)
-			d.Guards = append(slices.Clone(d.Guards), bd.Guards...)
-			slices.Sort(d.Guards)
-			d.Guards = slices.Compact(d.Guards)
-		}
 	}
 	certainty := True
 	if gate := gates[kind]; gate != nil {
@@ -166,6 +153,29 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty,
 		Evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: detail, Conditions: d.Conditions, Guards: d.Guards}},
 	})
+}
+
+// identityAllows decides a request over a principal's identity policies,
+// bounded by its permissions boundary: ok when both allow it.
+func identityAllows(docs []*policy.Policy, boundary *policy.Policy, req policy.Request) (policy.Decision, bool) {
+	d := decideAll(docs, req)
+	if d.Effect != policy.DecisionAllow {
+		return d, false
+	}
+	if boundary != nil {
+		bd := boundary.Decide(req)
+		if bd.Effect != policy.DecisionAllow {
+			return d, false
+		}
+		if bd.Conditional {
+			d.Conditional = true
+			d.Conditions = append(d.Conditions, bd.Conditions...)
+			d.Guards = append(slices.Clone(d.Guards), bd.Guards...)
+			slices.Sort(d.Guards)
+			d.Guards = slices.Compact(d.Guards)
+		}
+	}
+	return d, true
 }
 
 // identityKinds are the resource kinds identity edges lead to, in the order

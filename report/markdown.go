@@ -36,7 +36,8 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	}
 
 	writeExecutive(p, r)
-	writeHistoryMarkdown(p, r) // history.go
+	writeOrganizationMarkdown(p, r) // organization_md.go
+	writeHistoryMarkdown(p, r)      // history.go
 	writeBoundaries(p, r)
 
 	p.f("\n## Entry points\n\n")

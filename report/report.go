@@ -17,7 +17,10 @@ import (
 // typed evidence (evidence.grants, guards, authorizer) and analyzer
 // failures as coverage entries with status "analyzer-error".
 // 1.2 added history (history.go), from the scan-history store.
-const SchemaVersion = "1.2"
+// 1.3 added organization (organization.go): the report grouped by account
+// with an organization summary when several accounts were scanned, and
+// boundaries[].organization for crossings internal to an organization.
+const SchemaVersion = "1.3"
 
 // StatusAnalyzerError is the coverage status of an analyzer that failed:
 // what it would have found is missing from the report.
@@ -42,6 +45,9 @@ type Report struct {
 	Notes            []graph.Note         `json:"notes"`
 	// History comes from the history store (history.go); since 1.2.
 	History *History `json:"history,omitempty"`
+	// Organization groups the report by account when several accounts
+	// were scanned (organization.go); since 1.3.
+	Organization *Organization `json:"organization,omitempty"`
 	// Analyzers documents the analyzers that ran, for writers that describe
 	// rules (SARIF, ASFF). Not part of report.json.
 	Analyzers []AnalyzerDoc `json:"-"`
@@ -113,6 +119,7 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 	for _, gp := range s.Coverage {
 		r.Coverage = append(r.Coverage, Coverage{Account: gp.Account, Service: gp.Service, Region: gp.Region, API: gp.API, Resource: gp.Resource, Status: string(gp.Status), Error: gp.Error})
 	}
+	var reach []results.AccountReach
 	if res != nil {
 		// A failed analyzer is a gap in the analysis, as a failed API call
 		// is a gap in what was collected: listed, and the report incomplete.
@@ -135,6 +142,8 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 				r.AttackPaths = append(r.AttackPaths, x...)
 			case []results.Crossing:
 				r.Boundaries = append(r.Boundaries, x...)
+			case []results.AccountReach:
+				reach = append(reach, x...)
 			}
 		}
 	}
@@ -143,6 +152,7 @@ func Build(g *graph.Graph, res *analyzers.Results) *Report {
 	slices.SortFunc(r.AttackPaths, results.ComparePaths)
 	slices.SortFunc(r.Boundaries, results.CompareCrossings)
 	r.Summary = summarize(g, r)
+	r.Organization = buildOrganization(g, r, reach)
 	return r
 }
 

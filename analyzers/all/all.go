@@ -6,6 +6,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers/boundaries"
 	"github.com/trustmap/trustmap/analyzers/deputy"
 	"github.com/trustmap/trustmap/analyzers/exposure"
+	"github.com/trustmap/trustmap/analyzers/organization"
 	"github.com/trustmap/trustmap/analyzers/paths"
 	"github.com/trustmap/trustmap/analyzers/threats"
 	"github.com/trustmap/trustmap/analyzers/tokens"
@@ -20,5 +21,6 @@ func Analyzers() []*analyzers.Analyzer {
 		tokens.Analyzer,
 		paths.Analyzer,
 		threats.Analyzer,
+		organization.Analyzer,
 	}
 }

@@ -194,6 +194,9 @@ func ResultLines(v any) map[string][]string {
 			if c.Label != "" {
 				line += " label=" + c.Label
 			}
+			if c.Organization != "" {
+				line += " organization=" + c.Organization
+			}
 			add(c.To, line)
 		}
 	case []results.AttackPath:
@@ -218,6 +221,17 @@ func ResultLines(v any) map[string][]string {
 			line := fmt.Sprintf("threat L%d×I%d=%d %s recognized=%v stride=%s title=%s tree=%s mitigations=%s",
 				th.Likelihood, th.Impact, th.Risk, th.Severity, th.Recognized, strings.Join(th.STRIDE, ","), th.Title, tree(th.AttackTree), strings.Join(th.Mitigations, " / "))
 			add(th.ResourceARN, line)
+		}
+	case []results.AccountReach:
+		// Anchored at the account's node (account:<id>).
+		for _, ar := range r {
+			if len(ar.FromOutside) == 0 {
+				add(graph.AccountID(ar.Account), fmt.Sprintf("reach org=%s from-outside=none", ar.Organization))
+			}
+			for _, o := range ar.FromOutside {
+				add(graph.AccountID(ar.Account), fmt.Sprintf("reach org=%s from=%s direct=%v severity=%s through=%s resources=%s",
+					ar.Organization, o.Zone, o.Direct, o.Severity, strings.Join(o.Through, ","), strings.Join(o.Resources, ",")))
+			}
 		}
 	default:
 		add("", fmt.Sprintf("result of type %T that analyzertest cannot render", v))

@@ -88,11 +88,18 @@ func run(pass *analyzers.Pass) (any, error) {
 		if acct := outsideAccount(g, e.From); acct != "" {
 			c.Label = Vendor(acct)
 		}
+		c.Organization = g.OrgInternal(e)
 		if ep, ok := epByKey[epKey{e.To, e.Via}]; ok {
 			c.EntryPoint = ep.ID
 			c.Recognized, c.RecognizedBy = ep.Recognized, ep.RecognizedBy
 		} else {
 			c.Recognized, c.RecognizedBy = recognizeStructural(pass.Trust, g, e)
+		}
+		if !c.Recognized && c.Organization != "" && pass.Trust != nil {
+			// Between two scanned accounts of one organization: recognized
+			// as internal to it, as a grant to the account's own
+			// organization is (exposure.recognized).
+			c.Recognized, c.RecognizedBy = true, "organization-internal "+c.Organization
 		}
 		out = append(out, c)
 	}

@@ -118,7 +118,7 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 	ep.Guards = least.Guards
 	ep.Evidence = summarise(grants, least)
 	ep.Severity = severity(ep)
-	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep, g.OrgIDs[ep.Account])
+	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep, g.OrgIDs[ep.Account], g.OrgOf)
 	return ep
 }
 
@@ -178,10 +178,10 @@ func severity(ep results.EntryPoint) results.Severity {
 
 // recognized says whether the user's trust config or baseline covers ep.
 //
-// The organization the resource's own account belongs to counts as
-// recognized: granting one's own organization is the usual way to share
+// The organization the resource's own account belongs to, and each of its
+// member accounts, count as recognized: granting one's own organization is the usual way to share
 // inside it (Access Analyzer with the organization as zone of trust).
-func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string) (bool, string) {
+func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string, orgOf func(acct string) string) (bool, string) {
 	if t == nil {
 		return false, ""
 	}
@@ -210,6 +210,10 @@ func recognized(t *results.Trust, ep results.EntryPoint, ownOrg string) (bool, s
 			names = append(names, "organization "+p)
 		case ownOrg != "" && p == ownOrg:
 			names = append(names, "own organization "+p)
+		case ownOrg != "" && orgOf(acct) == ownOrg:
+			// An account of the resource's own organization (scanned, or
+			// listed by its management account).
+			names = append(names, "own organization "+ownOrg+" member "+acct)
 		default:
 			return false, ""
 		}

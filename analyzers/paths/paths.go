@@ -33,12 +33,12 @@ var Analyzer = &analyzers.Analyzer{
 // MaxPaths bounds the paths reported (the shortest are kept).
 const MaxPaths = 1000
 
-// follows says which edges a path may take after its first hop. A
+// Follows says which edges a path may take after its first hop. A
 // provides-code edge (a repository or layer into the functions that run
 // its code) is taken only by a path that arrived with write access (see
 // hop.writer): a generalisation, not a case of ECR — any edge that carries
 // a writer's influence is followed only by writers.
-func follows(e *graph.Edge) bool {
+func Follows(e *graph.Edge) bool {
 	switch e.Kind {
 	case graph.EdgeRoutesTo, graph.EdgeIntegratesWith, graph.EdgeTriggers, graph.EdgeExecutesAs, graph.EdgeProvidesCode:
 		return e.Certainty != graph.False // a disabled event source mapping leads nowhere
@@ -125,7 +125,7 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 		cur := queue[0]
 		queue = queue[1:]
 		for _, e := range g.Out(rec[cur].node) {
-			if !follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) {
+			if !Follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) {
 				continue
 			}
 			v := arrive(e)

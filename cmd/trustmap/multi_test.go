@@ -66,6 +66,17 @@ func TestOrgScanAssumesARoleInEachMemberAndRecordsTheUnreachableOne(t *testing.T
 	if !slices.Equal(rep.Accounts, []string{"123456789012", "210987654321"}) {
 		t.Errorf("accounts = %v, want the management account and the reachable member", rep.Accounts)
 	}
+	// The report is grouped by account. (--services s3 leaves out the
+	// organizations collector, so the organization id is not read here.)
+	if o := rep.Organization; o == nil || o.Summary.Accounts != 2 {
+		t.Errorf("organization = %+v, want the two scanned accounts", o)
+	} else {
+		for _, a := range o.Accounts {
+			if len(a.FromOutside) != 1 || a.FromOutside[0].Zone != "internet" || !a.FromOutside[0].Direct {
+				t.Errorf("account %s reached from outside by %+v, want the internet directly (its public bucket)", a.Account, a.FromOutside)
+			}
+		}
+	}
 	var eps []string
 	for _, ep := range rep.EntryPoints {
 		eps = append(eps, ep.Account+" "+ep.ResourceARN)
