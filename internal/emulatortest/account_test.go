@@ -303,5 +303,6 @@ func seedAccount(s *seeder) *account {
 		{FromZone: "external-account:" + partner, Through: []string{arnRole("emu-partner-role")}, Target: arnS3("emu-ledger"),
 			Why: "the partner account assumes emu-partner-role (with its external id), which holds AdministratorAccess"},
 	}
+	seedServices(s, a) // account_services_test.go
 	return a
 }
