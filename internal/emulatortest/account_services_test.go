@@ -82,6 +82,7 @@ func seedServices(s *seeder, a *account) {
 	add(seeded{ARN: web, Verdicts: []verdict{{"security-group", "public", []string{"*"}, false}},
 		Source: "EC2 User Guide, \"Security group rules for different use cases\" (SSH from 0.0.0.0/0) with a public IPv4 address in a default subnet (its route table sends 0.0.0.0/0 to the internet gateway)",
 		Moto:   imdsDropped})
+	a.IMDSUnknown = append(a.IMDSUnknown, web)
 	hidden := s.instance(net.Subnets[0], sshOpen, "", false)
 	add(seeded{ARN: hidden,
 		Source: "EC2 User Guide, \"Amazon EC2 instance IP addressing\": without a public IPv4 address (or IPv6) the instance cannot be reached from the internet, whatever its security group admits",
@@ -92,6 +93,8 @@ func seedServices(s *seeder, a *account) {
 	_, webListener := s.loadBalancer("emu-web-alb", elbtypes.LoadBalancerSchemeEnumInternetFacing, net.VPC, net.Subnets[:2], httpOpen, 80, instanceID(hidden))
 	add(seeded{ARN: webListener, Verdicts: []verdict{{"listener", "public", []string{"*"}, false}},
 		Source: "ELB User Guide for Application Load Balancers, \"Listeners\" and \"Load balancer scheme\": an internet-facing ALB's HTTP listener forwarding to a target group, no authenticate action, security group admitting 0.0.0.0/0 on its port"})
+	a.NoNotes = append(a.NoNotes, wantNoNote{webListener, "weak-tls",
+		"ELB API Reference, Listener.SslPolicy applies to HTTPS and TLS listeners only; moto gives HTTP listeners ELBSecurityPolicy-2016-08 too"})
 	_, innerListener := s.loadBalancer("emu-inner-alb", elbtypes.LoadBalancerSchemeEnumInternal, net.VPC, net.Subnets[:2], httpOpen, 80, instanceID(hidden))
 	add(seeded{ARN: innerListener,
 		Source: "ELB User Guide, \"Load balancer scheme\": an internal load balancer has only private addresses and routes requests from clients with access to the VPC"})

@@ -60,6 +60,17 @@ type account struct {
 	Paths     []wantPath
 	Users     []string // IAM users with long-lived access keys
 	Buckets   int
+	// IMDSUnknown are instances whose metadata settings the emulator does
+	// not return: the SSRF credential theft through them must stand as
+	// unknown (neither IMDSv1 nor IMDSv2 guessed).
+	IMDSUnknown []string
+	// NoNotes are notes AWS's rules rule out on a resource.
+	NoNotes []wantNoNote
+}
+
+// wantNoNote is a note of a kind a resource must not carry, and why.
+type wantNoNote struct {
+	Resource, Kind, Why string
 }
 
 func arnS3(name string) string { return "arn:aws:s3:::" + name }
