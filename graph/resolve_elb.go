@@ -66,7 +66,10 @@ func (r *resolver) elbListener(n *Node) {
 		t.conditions = append(t.conditions, "unconfirmed: the listener's rules could not be read, only its default action")
 	}
 	r.connect(t)
-	if legacyTLS(l.SSLPolicy) {
+	// Only HTTPS and TLS listeners negotiate TLS (ELB API Reference,
+	// Listener.SslPolicy: "[HTTPS or TLS listener]"); moto sends a policy
+	// on HTTP listeners too.
+	if tls := strings.ToUpper(l.Protocol); (tls == "HTTPS" || tls == "TLS" || tls == "SSL") && legacyTLS(l.SSLPolicy) {
 		r.note(n.ID, NoteWeakTLS, via, "%s uses TLS policy %s, which accepts TLS 1.0 or 1.1; clients can be downgraded to them", name, l.SSLPolicy)
 	}
 }

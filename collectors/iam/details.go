@@ -83,9 +83,16 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 				role.Boundary = aws.ToString(bd.PermissionsBoundaryArn)
 			}
 			// The instance profiles that hold the role: an EC2 instance
-			// launched with one acts as the role (no extra call).
+			// launched with one acts as the role (no extra call). A
+			// profile's own Roles list is authoritative (IAM API
+			// Reference, InstanceProfile: "The role associated with the
+			// instance profile"): one listed under a role it does not
+			// hold is not the role's (moto 4.1 lists every profile
+			// under every role; AWS never does).
 			for _, ip := range r.InstanceProfileList {
-				role.InstanceProfiles = append(role.InstanceProfiles, aws.ToString(ip.Arn))
+				if holds(ip.Roles, aws.ToString(r.Arn)) {
+					role.InstanceProfiles = append(role.InstanceProfiles, aws.ToString(ip.Arn))
+				}
 			}
 			slices.Sort(role.InstanceProfiles)
 			if r.RoleLastUsed != nil {
@@ -216,6 +223,20 @@ func isDataLevel(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "restricted", "confidential", "internal", "public":
 		return true
+	}
+	return false
+}
+
+// holds says whether an instance profile's roles include arn; a profile
+// answered without its roles is taken as listed.
+func holds(roles []types.Role, arn string) bool {
+	if len(roles) == 0 {
+		return true
+	}
+	for _, r := range roles {
+		if aws.ToString(r.Arn) == arn {
+			return true
+		}
 	}
 	return false
 }

@@ -60,6 +60,17 @@ type account struct {
 	Paths     []wantPath
 	Users     []string // IAM users with long-lived access keys
 	Buckets   int
+	// IMDSUnknown are instances whose metadata settings the emulator does
+	// not return: the SSRF credential theft through them must stand as
+	// unknown (neither IMDSv1 nor IMDSv2 guessed).
+	IMDSUnknown []string
+	// NoNotes are notes AWS's rules rule out on a resource.
+	NoNotes []wantNoNote
+}
+
+// wantNoNote is a note of a kind a resource must not carry, and why.
+type wantNoNote struct {
+	Resource, Kind, Why string
 }
 
 func arnS3(name string) string { return "arn:aws:s3:::" + name }
@@ -303,5 +314,6 @@ func seedAccount(s *seeder) *account {
 		{FromZone: "external-account:" + partner, Through: []string{arnRole("emu-partner-role")}, Target: arnS3("emu-ledger"),
 			Why: "the partner account assumes emu-partner-role (with its external id), which holds AdministratorAccess"},
 	}
+	seedServices(s, a) // account_services_test.go
 	return a
 }

@@ -166,4 +166,4 @@ func scan(t *testing.T, bin string, args ...string) scanResult {
 	return res
 }
 
-var finished = regexp.MustCompile(`msg="collection finished" api_calls=(\d+) retries=(\d+)`)
+var finished = regexp.MustCompile(`msg="collection finished" (?:\w+=\S+ )*?api_calls=(\d+) retries=(\d+)`)

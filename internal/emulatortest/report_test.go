@@ -15,6 +15,26 @@ type report struct {
 	EntryPoints   []entryPoint `json:"entry_points"`
 	Findings      []finding    `json:"findings"`
 	AttackPaths   []attackPath `json:"attack_paths"`
+	Threats       []threat     `json:"threats"`
+	Notes         []note       `json:"notes"`
+}
+
+type threat struct {
+	ResourceARN string      `json:"resource_arn"`
+	AttackTree  *attackNode `json:"attack_tree"`
+}
+
+type attackNode struct {
+	Goal      string        `json:"goal"`
+	Condition string        `json:"condition"`
+	Holds     string        `json:"holds"`
+	Children  []*attackNode `json:"children"`
+}
+
+type note struct {
+	Resource string `json:"resource"`
+	Kind     string `json:"kind"`
+	Detail   string `json:"detail"`
 }
 
 type summary struct {

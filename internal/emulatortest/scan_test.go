@@ -37,6 +37,14 @@ func TestAScanOfTheEmulatorJudgesEveryCaseAsAWSDocumentsIt(t *testing.T) {
 	checkUnparseable(t, acct, rep)
 	checkCoverage(t, acct, rep)
 	checkPaths(t, acct, rep)
+	checkIMDS(t, acct, rep)
+	for _, w := range acct.NoNotes {
+		for _, n := range rep.Notes {
+			if n.Resource == w.Resource && n.Kind == w.Kind {
+				t.Errorf("note %s on %s: %s (%s)", n.Kind, n.Resource, n.Detail, w.Why)
+			}
+		}
+	}
 	for _, u := range acct.Users {
 		if !slices.ContainsFunc(rep.Findings, func(f finding) bool { return strings.HasPrefix(f.Resource, u+"/access-key/") }) {
 			t.Errorf("no finding on %s, an IAM user with a long-lived access key", u)
@@ -180,6 +188,47 @@ func checkPaths(t *testing.T, acct *account, rep *report) {
 		})
 		if !ok {
 			t.Errorf("no attack path from %s through %v to %s (%s)", w.FromZone, w.Through, w.Target, w.Why)
+		}
+	}
+}
+
+// checkIMDS: the SSRF credential-theft step through each instance whose
+// metadata settings the emulator drops is in its threat's attack tree, and
+// holds as unknown; the internet-facing-compute finding says the settings
+// were not read.
+func checkIMDS(t *testing.T, acct *account, rep *report) {
+	t.Helper()
+	for _, inst := range acct.IMDSUnknown {
+		var holds []string
+		var walk func(n *attackNode)
+		walk = func(n *attackNode) {
+			if n == nil {
+				return
+			}
+			if strings.Contains(n.Goal, "plain GET (IMDSv1)") {
+				holds = append(holds, n.Holds)
+			}
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+		for _, th := range rep.Threats {
+			if th.ResourceARN == inst {
+				walk(th.AttackTree)
+			}
+		}
+		if len(holds) == 0 {
+			t.Errorf("%s: no SSRF step (credentials fetched with a plain GET, IMDSv1) in its threats' attack trees", inst)
+		}
+		for _, h := range holds {
+			if h != "unknown" {
+				t.Errorf("%s: the IMDSv1 step holds %q; want unknown (%s)", inst, h, imdsDropped)
+			}
+		}
+		if !slices.ContainsFunc(rep.Findings, func(f finding) bool {
+			return f.RuleID == "TM-TOK-002" && f.Resource == inst && strings.Contains(f.Message, "its settings were not read")
+		}) {
+			t.Errorf("%s: no TM-TOK-002 finding saying its IMDS settings were not read (%s)", inst, imdsDropped)
 		}
 	}
 }
