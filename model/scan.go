@@ -88,7 +88,7 @@ func newInventory(s *Scan) *inventory {
 		if n != nil {
 			x.Kind, x.Name, x.Account, x.Region, x.Tags = n.Kind, n.Name, n.Account, n.Region, n.Tags
 		} else {
-			x.Kind = kindOfID(id)
+			x.Kind = report.KindOfID(id)
 			x.Name = shortName(id)
 			x.Account = graph.AccountOfARN(id)
 			x.Region = regionOfARN(id)
@@ -313,60 +313,6 @@ func principalID(p string) string {
 		return graph.ServiceID(p)
 	}
 	return ""
-}
-
-// kindOfID guesses the kind of an id a report names without a node.
-func kindOfID(id string) graph.Kind {
-	switch {
-	case id == graph.InternetID:
-		return graph.KindInternet
-	case id == graph.AnyAWSAccountID:
-		return graph.KindAnyAWSAccount
-	case strings.HasPrefix(id, "account:"):
-		return graph.KindExternalAccount
-	case strings.HasPrefix(id, "org:"):
-		return graph.KindOrganization
-	case strings.HasPrefix(id, "service:"):
-		return graph.KindServicePrincipal
-	case strings.HasPrefix(id, "federated:"):
-		return graph.KindFederated
-	}
-	parts := strings.SplitN(id, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return graph.KindExternalEndpoint
-	}
-	svc, res := parts[2], parts[5]
-	switch {
-	case svc == "s3":
-		return graph.KindS3Bucket
-	case svc == "sqs":
-		return graph.KindSQSQueue
-	case svc == "sns":
-		return graph.KindSNSTopic
-	case svc == "lambda" && strings.HasSuffix(res, "#url"):
-		return graph.KindLambdaFunctionURL
-	case svc == "lambda":
-		return graph.KindLambdaFunction
-	case svc == "iam" && strings.HasPrefix(res, "role/"):
-		return graph.KindIAMRole
-	case svc == "iam" && strings.HasPrefix(res, "user/"):
-		return graph.KindIAMUser
-	case svc == "apigateway" && strings.Contains(res, "/methods/"):
-		return graph.KindRestAPIMethod
-	case svc == "apigateway" && strings.Contains(res, "/routes/"):
-		return graph.KindHTTPAPIRoute
-	case svc == "apigateway" && strings.HasPrefix(res, "/restapis/") && strings.Contains(res, "/stages/"):
-		return graph.KindRestAPIStage
-	case svc == "apigateway" && strings.HasPrefix(res, "/apis/") && strings.Contains(res, "/stages/"):
-		return graph.KindHTTPAPIStage
-	case svc == "apigateway" && strings.HasPrefix(res, "/restapis/"):
-		return graph.KindRestAPI
-	case svc == "apigateway" && strings.HasPrefix(res, "/apis/"):
-		return graph.KindHTTPAPI
-	case svc == "iam" || svc == "sts":
-		return graph.KindPrincipalARN
-	}
-	return graph.KindEventSource
 }
 
 // apiOfARN returns the API ARN of an API Gateway method, route or stage.

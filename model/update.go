@@ -8,6 +8,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/policy"
+	"github.com/trustmap/trustmap/report"
 )
 
 // Updating a model merges the scan into it, as edits of the file:
@@ -291,7 +292,7 @@ func (p *planner) element(id string) *Element {
 	}
 	r := p.inv.byID[id]
 	if r == nil {
-		r = &resource{ID: id, Kind: kindOfID(id), Name: shortName(id), Account: graph.AccountOfARN(id), Zone: graph.ZoneOf(&graph.Node{ID: id, Kind: kindOfID(id)}, p.inv.scanned)}
+		r = &resource{ID: id, Kind: report.KindOfID(id), Name: shortName(id), Account: graph.AccountOfARN(id), Zone: graph.ZoneOf(&graph.Node{ID: id, Kind: report.KindOfID(id)}, p.inv.scanned)}
 	}
 	if r.Parent != "" {
 		// A method, route, stage or function URL is drawn as what contains

@@ -321,7 +321,7 @@ func (inv *inventory) kindOf(id string) graph.Kind {
 	if r := inv.byID[id]; r != nil {
 		return r.Kind
 	}
-	return kindOfID(id)
+	return report.KindOfID(id)
 }
 
 func who(ep *results.EntryPoint) string {
@@ -435,7 +435,7 @@ func (d *Drift) stale(zc map[string]zoneClass) {
 				d.NotJudged = append(d.NotJudged, NotJudged{ref, fmt.Sprintf("%s is %s, outside the scan: %s", e.ARNFrom, e.ARN, why)})
 				continue
 			}
-			kinds = []graph.Kind{kindOfID(e.ARN)}
+			kinds = []graph.Kind{report.KindOfID(e.ARN)}
 			account, region = graph.AccountOfARN(e.ARN), regionOfARN(e.ARN)
 		} else {
 			kinds, _ = kindsFor(e)

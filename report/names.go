@@ -66,8 +66,22 @@ func KindOfID(id string) graph.Kind {
 		return graph.KindSQSQueue
 	case svc == "sns":
 		return graph.KindSNSTopic
+	case svc == "lambda" && strings.HasSuffix(res, "#url"):
+		return graph.KindLambdaFunctionURL
 	case svc == "lambda":
 		return graph.KindLambdaFunction
+	case svc == "apigateway" && strings.Contains(res, "/methods/"):
+		return graph.KindRestAPIMethod
+	case svc == "apigateway" && strings.Contains(res, "/routes/"):
+		return graph.KindHTTPAPIRoute
+	case svc == "apigateway" && strings.HasPrefix(res, "/restapis/") && strings.Contains(res, "/stages/"):
+		return graph.KindRestAPIStage
+	case svc == "apigateway" && strings.HasPrefix(res, "/apis/") && strings.Contains(res, "/stages/"):
+		return graph.KindHTTPAPIStage
+	case svc == "apigateway" && strings.HasPrefix(res, "/restapis/"):
+		return graph.KindRestAPI
+	case svc == "apigateway" && strings.HasPrefix(res, "/apis/"):
+		return graph.KindHTTPAPI
 	case svc == "events" && strings.HasPrefix(res, "event-bus/"):
 		return graph.KindEventBus
 	case svc == "events" && strings.HasPrefix(res, "rule/"):

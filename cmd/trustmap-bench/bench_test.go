@@ -27,7 +27,7 @@ var tiny = []string{
 	"--search-domains", "12",
 	"--topics", "30", "--event-buses", "4", "--event-rules", "30", "--api-destinations", "4", "--kms-keys", "30", "--secrets", "30",
 	"--repositories", "30", "--access-points", "30", "--mraps", "2", "--layers", "30",
-	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "20",
+	"--expose-every", "10", "--regions", "us-east-1,eu-west-1", "--latency", "2ms", "--time-scale", "5",
 }
 
 func parse(t *testing.T, args ...string) *options {
@@ -80,8 +80,10 @@ func TestATinyScenarioIsScannedCompletelyAndFindsWhatWasPlanted(t *testing.T) {
 }
 
 // The minimal plan (plan.go) is computed from the world, not from the scan;
-// an unthrottled scan of a tiny world must make exactly those calls, or the
-// plan and the collectors' documented calls have drifted apart.
+// a scan of a tiny world must make exactly those calls, or the plan and the
+// collectors' documented calls have drifted apart. A call the fake throttled
+// is sent again: that resend is pacing (TestATinyScenario... checks there is
+// none on a quiet machine), not a call the plan lacks, so it is not counted.
 func TestTheScanMakesExactlyTheCallsOfTheMinimalPlan(t *testing.T) {
 	res, err := run(context.Background(), parse(t, tiny...), io.Discard)
 	if err != nil {
@@ -89,7 +91,7 @@ func TestTheScanMakesExactlyTheCallsOfTheMinimalPlan(t *testing.T) {
 	}
 	want, got := map[string]int64{}, map[string]int64{}
 	for op, m := range res.Calls {
-		want[op], got[op] = int64(m.Minimal), m.Actual
+		want[op], got[op] = int64(m.Minimal), m.Actual-m.Throttled
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("calls per API (-minimal plan +scan):\n%s", diff)

@@ -63,7 +63,7 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	if code != exitOK {
 		t.Fatalf("config init: exit %d: %s", code, stderr)
 	}
-	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 23 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
+	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 24 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout = %q, want it to start %q", stdout, want)
 	}
 	data, err := os.ReadFile(cfg)
@@ -220,7 +220,7 @@ func TestConfigCommandErrorsAreOneLineWithExitTwo(t *testing.T) {
 		})
 	}
 	code, stdout, _ := runCLI(t, "", "config", "validate", "../../docs/examples/trustmap.yaml")
-	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 6 expected-public resources, 2 suppressions\n" {
+	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 7 expected-public resources, 2 suppressions\n" {
 		t.Errorf("validate the example: exit %d, %q", code, stdout)
 	}
 }

@@ -417,9 +417,9 @@ func TestAChaoticScanFinishesAndAccountsForEveryCallResourceAndFinding(t *testin
 	// The figures are exact: the faults are a function of the seed and of
 	// each key's own call order, which the collectors keep.
 	want := chaosFigures{
-		Calls: 267, OK: 184, Retried: 80, Gapped: 3, Unexplained: 0,
-		Injected: map[string]int64{"500": 7, "503": 9, "throttle": 27, "reset": 12, "truncate": 11, "malformed": 13, "slow": 4},
-		Gaps:     3, Resources: 77, EntryPoints: 27, Findings: 73,
+		Calls: 336, OK: 226, Retried: 106, Gapped: 4, Unexplained: 0,
+		Injected: map[string]int64{"500": 7, "503": 12, "throttle": 36, "reset": 15, "truncate": 14, "malformed": 19, "slow": 7},
+		Gaps:     4, Resources: 87, EntryPoints: 34, Findings: 87,
 		LostResources: 5, LostEPs: 0, LostFindings: 0,
 	}
 	if diff := cmp.Diff(want, fig); diff != "" {
