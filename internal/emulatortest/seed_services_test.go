@@ -261,7 +261,10 @@ func (s *seeder) distribution(ref, bucket, oac string) (string, string) {
 		CallerReference: aws.String(ref), Comment: aws.String(ref), Enabled: aws.Bool(true),
 		Origins: &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{{Id: aws.String("s3"), DomainName: aws.String(bucket + ".s3.us-east-1.amazonaws.com"),
 			S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")}, OriginAccessControlId: aws.String(oac)}}},
+		// The legacy cache settings (MinTTL, ForwardedValues): moto 4.1
+		// predates cache policies.
 		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("s3"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyRedirectToHttps,
+			//lint:ignore SA1019 moto 4.1 reads only the legacy cache settings
 			MinTTL: aws.Int64(0), ForwardedValues: &cftypes.ForwardedValues{QueryString: aws.Bool(false), Cookies: &cftypes.CookiePreference{Forward: cftypes.ItemSelectionNone}}},
 	}})
 	s.must("distribution "+ref, err)
