@@ -52,11 +52,13 @@ func seedServices(s *seeder, a *account) {
 		Source: "KMS Developer Guide, \"Allowing users in other accounts to use a KMS key\" (the key policy names the other account)"})
 
 	// ---------------- Secrets Manager
-	sharedSecret := s.secret("emu-partner-secret", doc(map[string]any{"Effect": "Allow", "Principal": partnerRoot,
+	// The secret is encrypted with emu-partner-key: a secret under the AWS
+	// managed key aws/secretsmanager cannot be read from another account.
+	sharedSecret := s.secret("emu-partner-secret", partnerKey, doc(map[string]any{"Effect": "Allow", "Principal": partnerRoot,
 		"Action": "secretsmanager:GetSecretValue", "Resource": "*"}))
 	add(seeded{ARN: sharedSecret, Verdicts: []verdict{{"secret-policy", "cross-account", []string{partner}, false}},
-		Source: "Secrets Manager User Guide, \"Access AWS Secrets Manager secrets from a different account\" (resource policy naming the other account)"})
-	plainSecret := s.secret("emu-private-secret", "")
+		Source: "Secrets Manager User Guide, \"Access AWS Secrets Manager secrets from a different account\" (resource policy naming the other account, encrypted with a customer managed key the other account may use for kms:Decrypt)"})
+	plainSecret := s.secret("emu-private-secret", "", "")
 	add(seeded{ARN: plainSecret, Source: "Secrets Manager User Guide: a secret without a resource policy is reachable only through the owner account's IAM policies"})
 
 	// ---------------- ECR

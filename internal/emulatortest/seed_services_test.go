@@ -49,8 +49,12 @@ func (s *seeder) bus(name, grantee string) string {
 	out, err := c.CreateEventBus(s.ctx, &eventbridge.CreateEventBusInput{Name: aws.String(name)})
 	s.must("event bus "+name, err)
 	if grantee != "" {
+		sid := "grant-" + grantee
+		if grantee == "*" {
+			sid = "grant-everyone"
+		}
 		_, err = c.PutPermission(s.ctx, &eventbridge.PutPermissionInput{EventBusName: aws.String(name), Action: aws.String("events:PutEvents"),
-			Principal: aws.String(grantee), StatementId: aws.String("grant-" + grantee)})
+			Principal: aws.String(grantee), StatementId: aws.String(sid)})
 		s.must("permission of event bus "+name, err)
 	}
 	return aws.ToString(out.EventBusArn)
@@ -71,10 +75,16 @@ func (s *seeder) key(desc, policy string) string {
 // secret creates a secret (a placeholder value: the scan never reads it)
 // and, with policy set, attaches a resource policy. It returns the ARN,
 // whose random suffix Secrets Manager chooses.
-func (s *seeder) secret(name, policy string) string {
+// With key set, the secret is encrypted with that KMS key rather than
+// aws/secretsmanager.
+func (s *seeder) secret(name, key, policy string) string {
 	s.t.Helper()
 	c := secretsmanager.NewFromConfig(s.cfgFor())
-	out, err := c.CreateSecret(s.ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String("placeholder")})
+	in := &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: aws.String("placeholder")}
+	if key != "" {
+		in.KmsKeyId = aws.String(key)
+	}
+	out, err := c.CreateSecret(s.ctx, in)
 	s.must("secret "+name, err)
 	if policy != "" {
 		_, err = c.PutResourcePolicy(s.ctx, &secretsmanager.PutResourcePolicyInput{SecretId: out.ARN, ResourcePolicy: aws.String(policy)})
@@ -251,7 +261,10 @@ func (s *seeder) distribution(ref, bucket, oac string) (string, string) {
 		CallerReference: aws.String(ref), Comment: aws.String(ref), Enabled: aws.Bool(true),
 		Origins: &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{{Id: aws.String("s3"), DomainName: aws.String(bucket + ".s3.us-east-1.amazonaws.com"),
 			S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String("")}, OriginAccessControlId: aws.String(oac)}}},
+		// The legacy cache settings (MinTTL, ForwardedValues): moto 4.1
+		// predates cache policies.
 		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("s3"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyRedirectToHttps,
+			//lint:ignore SA1019 moto 4.1 reads only the legacy cache settings
 			MinTTL: aws.Int64(0), ForwardedValues: &cftypes.ForwardedValues{QueryString: aws.Bool(false), Cookies: &cftypes.CookiePreference{Forward: cftypes.ItemSelectionNone}}},
 	}})
 	s.must("distribution "+ref, err)
