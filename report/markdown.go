@@ -110,7 +110,7 @@ func WriteMarkdown(w io.Writer, in Input) error {
 	if len(r.Threats) > 0 {
 		p.f("## Threats\n\n")
 		for _, t := range r.Threats {
-			p.f("### %s %s — %s (risk %d, %s)\n\n", t.ID, strings.Join(t.STRIDE, " · "), md(t.Title), t.Risk, t.Severity)
+			p.f("### %s %s (risk %d, %s)\n\n", t.ID, md(t.Title), t.Risk, t.Severity)
 			p.f("- Resource: %s\n- Likelihood %d: %s\n- Impact %d: %s\n", code(t.ResourceARN), t.Likelihood, md(t.Reasons.Likelihood), t.Impact, md(t.Reasons.Impact))
 			if t.AttackTree != nil {
 				var tree strings.Builder

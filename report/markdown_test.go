@@ -65,7 +65,7 @@ func TestReportMarkdownKeepsAFixWithAnglesAndAPipeReadable(t *testing.T) {
 	if strings.Contains(out, "&lt;") || strings.Contains(out, "&gt;") {
 		t.Errorf("report.md holds HTML entities:\n%s", out)
 	}
-	if !strings.Contains(out, "### T-1  — Spoofing — a \\<partner\\> \\| role") {
+	if !strings.Contains(out, "### T-1 Spoofing — a \\<partner\\> \\| role") {
 		t.Errorf("the threat title is not escaped:\n%s", out)
 	}
 	if !strings.Contains(out, "````\ngoal: assume ```the``` role\n````") {
