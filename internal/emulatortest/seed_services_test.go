@@ -138,7 +138,7 @@ func (s *seeder) defaultNetwork() network {
 	igw, err := c.CreateInternetGateway(s.ctx, &ec2.CreateInternetGatewayInput{})
 	s.must("the default VPC's internet gateway", err)
 	_, err = c.AttachInternetGateway(s.ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId, VpcId: aws.String(n.VPC)})
-	s.must("attaching the internet gateway", err)
+	s.created("attaching the internet gateway", err)
 	rt, err := c.DescribeRouteTables(s.ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{n.VPC}},
 		{Name: aws.String("association.main"), Values: []string{"true"}}}})
 	s.must("the default VPC's main route table", err)
@@ -147,7 +147,7 @@ func (s *seeder) defaultNetwork() network {
 	}
 	_, err = c.CreateRoute(s.ctx, &ec2.CreateRouteInput{RouteTableId: rt.RouteTables[0].RouteTableId, DestinationCidrBlock: aws.String("0.0.0.0/0"),
 		GatewayId: igw.InternetGateway.InternetGatewayId})
-	s.must("the default route to the internet gateway", err)
+	s.created("the default route to the internet gateway", err)
 	return n
 }
 
@@ -164,7 +164,7 @@ func (s *seeder) securityGroup(name, vpc, cidr string, ports ...int32) string {
 	}
 	if len(perms) > 0 {
 		_, err = c.AuthorizeSecurityGroupIngress(s.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId, IpPermissions: perms})
-		s.must("ingress of "+name, err)
+		s.created("ingress of "+name, err)
 	}
 	return aws.ToString(out.GroupId)
 }

@@ -75,7 +75,9 @@ func (s *seeder) created(what string, err error) {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
-		case "EntityAlreadyExists", "ResourceConflictException", "BucketAlreadyOwnedByYou", "BucketAlreadyExists":
+		case "EntityAlreadyExists", "ResourceConflictException", "BucketAlreadyOwnedByYou", "BucketAlreadyExists",
+			// EC2's answers to a repeated attach, route, group or rule.
+			"Resource.AlreadyAssociated", "RouteAlreadyExists", "InvalidGroup.Duplicate", "InvalidPermission.Duplicate":
 			return
 		}
 	}
