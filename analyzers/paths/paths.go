@@ -125,7 +125,11 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 		cur := queue[0]
 		queue = queue[1:]
 		for _, e := range g.Out(rec[cur].node) {
-			if !Follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) {
+			// What a data store triggers (a bucket's notifications, a
+			// secret's rotation, a queue's consumers) fires on writes, not
+			// on reads: a path that only read the store goes no further.
+			if !Follows(e) || (e.Kind == graph.EdgeProvidesCode && !rec[cur].writer) ||
+				(e.Kind == graph.EdgeTriggers && results.Reads(rec[cur].edge.Kind)) {
 				continue
 			}
 			v := arrive(e)
