@@ -124,10 +124,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

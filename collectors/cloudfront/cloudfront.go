@@ -96,10 +96,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	for _, d := range dists {
 		addDistribution(t, b, d, oacs)
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 // distributions lists every distribution summary.

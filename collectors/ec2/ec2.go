@@ -132,10 +132,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		return nil
 	})
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return k.gaps.Err()
+	return k.gaps.Done(ctx)
 }
 
 func (k *task) fail(api, resource string, err error) collectors.Class {

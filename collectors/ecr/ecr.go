@@ -30,7 +30,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -82,32 +81,18 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := collectors.NewGaps(t, b, service)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(2, c.concurrency()+1))
-	g.Go(func() error {
-		c.registry(gctx, t, b, client, errs)
-		return nil
-	})
+	gaps := collectors.NewGaps(t, b, service)
+	registry := make(chan struct{})
+	go func() {
+		defer close(registry)
+		c.registry(ctx, t, b, client, gaps)
+	}()
 	p := ecr.NewDescribeRepositoriesPaginator(client, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(repositoriesPage)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(gctx)
-		if err != nil {
-			errs.Fail(t.Region, "DescribeRepositories", "", err)
-			break
-		}
-		for _, repo := range page.Repositories {
-			g.Go(func() error {
-				c.repository(gctx, t, b, client, repo, errs)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errs.Err()
+	collectors.ReadEach(ctx, gaps, t.Region, "DescribeRepositories", c.concurrency(), p.HasMorePages, p.NextPage,
+		func(o *ecr.DescribeRepositoriesOutput) []types.Repository { return o.Repositories },
+		func(ctx context.Context, repo types.Repository) { c.repository(ctx, t, b, client, repo, gaps) })
+	<-registry
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -69,27 +68,11 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
 	gaps := collectors.NewGaps(t, b, service)
-	var g errgroup.Group
-	g.SetLimit(max(1, c.concurrency()))
 	p := eks.NewListClustersPaginator(client, &eks.ListClustersInput{MaxResults: aws.Int32(pageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			gaps.Fail(t.Region, "ListClusters", "", err)
-			break
-		}
-		for _, name := range page.Clusters {
-			g.Go(func() error {
-				c.cluster(ctx, t, b, client, name, gaps)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	collectors.ReadEach(ctx, gaps, t.Region, "ListClusters", c.concurrency(), p.HasMorePages, p.NextPage,
+		func(o *eks.ListClustersOutput) []string { return o.Clusters },
+		func(ctx context.Context, name string) { c.cluster(ctx, t, b, client, name, gaps) })
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

@@ -80,10 +80,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 			add(t, b, lb)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 // add adds a Classic Load Balancer, its listeners and their edges.

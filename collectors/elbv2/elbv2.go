@@ -104,10 +104,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	g.Go(func() error { k.loadBalancers(ctx, limit); return nil })
 	g.Go(func() error { k.targetGroups(ctx, limit); return nil })
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return k.gaps.Err()
+	return k.gaps.Done(ctx)
 }
 
 func (k *task) fail(api, resource string, err error) collectors.Class {

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -19,20 +18,9 @@ import (
 // loadBalancers lists the region's load balancers and reads each one's
 // listeners and, for an Application Load Balancer, their rules.
 func (k *task) loadBalancers(ctx context.Context, limit int) {
-	var g errgroup.Group
-	g.SetLimit(limit)
 	p := elb.NewDescribeLoadBalancersPaginator(k.client, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(pageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			k.fail("DescribeLoadBalancers", "", err)
-			break
-		}
-		for _, lb := range page.LoadBalancers {
-			g.Go(func() error { k.loadBalancer(ctx, lb); return nil })
-		}
-	}
-	_ = g.Wait()
+	collectors.ReadEach(ctx, k.gaps, k.t.Region, "DescribeLoadBalancers", limit, p.HasMorePages, p.NextPage,
+		func(o *elb.DescribeLoadBalancersOutput) []types.LoadBalancer { return o.LoadBalancers }, k.loadBalancer)
 }
 
 func (k *task) loadBalancer(ctx context.Context, lb types.LoadBalancer) {

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -18,20 +17,9 @@ import (
 // targetGroups lists the region's target groups and reads the targets of
 // each one a load balancer uses.
 func (k *task) targetGroups(ctx context.Context, limit int) {
-	var g errgroup.Group
-	g.SetLimit(limit)
 	p := elb.NewDescribeTargetGroupsPaginator(k.client, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(pageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			k.fail("DescribeTargetGroups", "", err)
-			break
-		}
-		for _, tg := range page.TargetGroups {
-			g.Go(func() error { k.targetGroup(ctx, tg); return nil })
-		}
-	}
-	_ = g.Wait()
+	collectors.ReadEach(ctx, k.gaps, k.t.Region, "DescribeTargetGroups", limit, p.HasMorePages, p.NextPage,
+		func(o *elb.DescribeTargetGroupsOutput) []types.TargetGroup { return o.TargetGroups }, k.targetGroup)
 }
 
 func (k *task) targetGroup(ctx context.Context, tg types.TargetGroup) {

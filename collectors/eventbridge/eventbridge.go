@@ -108,10 +108,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		}
 	}
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errs.Err()
+	return errs.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

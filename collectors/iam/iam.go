@@ -115,10 +115,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 				Evidence: []graph.Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: "group " + grp}}})
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

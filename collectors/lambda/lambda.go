@@ -182,10 +182,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	_ = g.Wait()
 	<-layersDone
 	r.form.note(r)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return r.gaps.Err()
+	return r.gaps.Done(ctx)
 }
 
 // reader is one region's collection: the client, where gaps go, and which

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"golang.org/x/sync/errgroup"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -24,24 +24,12 @@ const layersPage = 50
 // (15 rps per account and region) with ListFunctions and
 // ListFunctionUrlConfigs.
 func (c *Collector) layers(ctx context.Context, t collectors.Target, b *graph.Builder, client api, errs *collectors.Gaps) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(4)
 	p := lambda.NewListLayersPaginator(client, &lambda.ListLayersInput{MaxItems: aws.Int32(layersPage)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(gctx)
-		if err != nil {
-			errs.Fail(t.Region, "ListLayers", "", err)
-			break
-		}
-		for _, l := range page.Layers {
-			name := aws.ToString(l.LayerName)
-			g.Go(func() error {
-				c.layerVersions(gctx, t, b, client, name, errs)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
+	collectors.ReadEach(ctx, errs, t.Region, "ListLayers", 4, p.HasMorePages, p.NextPage,
+		func(o *lambda.ListLayersOutput) []types.LayersListItem { return o.Layers },
+		func(ctx context.Context, l types.LayersListItem) {
+			c.layerVersions(ctx, t, b, client, aws.ToString(l.LayerName), errs)
+		})
 }
 
 // layerVersions reads every version of one layer.

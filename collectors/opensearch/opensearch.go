@@ -86,10 +86,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		})
 	}
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 // describe reads up to five domains. When the call fails, each domain

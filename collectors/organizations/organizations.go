@@ -106,10 +106,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		}
 	}
 	set(b, t.Account, m)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 // accounts lists the ids of the organization's accounts, sorted. On an

@@ -90,10 +90,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	g.Go(func() error { c.snapshots(ctx, t, b, client, gaps); return nil })
 	g.Go(func() error { c.clusterSnapshots(ctx, t, b, client, gaps); return nil })
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

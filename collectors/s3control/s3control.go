@@ -115,10 +115,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 	}
 	c.multiRegion(ctx, t, b, client, errs)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errs.Err()
+	return errs.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

@@ -26,7 +26,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -76,28 +75,12 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := collectors.NewGaps(t, b, service)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, c.concurrency()))
+	gaps := collectors.NewGaps(t, b, service)
 	p := secretsmanager.NewListSecretsPaginator(client, &secretsmanager.ListSecretsInput{MaxResults: aws.Int32(secretsPage)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(gctx)
-		if err != nil {
-			errs.Fail(t.Region, "ListSecrets", "", err)
-			break
-		}
-		for _, s := range page.SecretList {
-			g.Go(func() error {
-				c.secret(gctx, t, b, client, s, errs)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errs.Err()
+	collectors.ReadEach(ctx, gaps, t.Region, "ListSecrets", c.concurrency(), p.HasMorePages, p.NextPage,
+		func(o *secretsmanager.ListSecretsOutput) []types.SecretListEntry { return o.SecretList },
+		func(ctx context.Context, s types.SecretListEntry) { c.secret(ctx, t, b, client, s, gaps) })
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

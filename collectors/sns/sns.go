@@ -29,7 +29,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"golang.org/x/sync/errgroup"
+	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -77,29 +77,12 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 }
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
-	errs := collectors.NewGaps(t, b, service)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, c.concurrency()))
+	gaps := collectors.NewGaps(t, b, service)
 	p := sns.NewListTopicsPaginator(client, &sns.ListTopicsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(gctx)
-		if err != nil {
-			errs.Fail(t.Region, "ListTopics", "", err)
-			break
-		}
-		for _, tp := range page.Topics {
-			arn := aws.ToString(tp.TopicArn)
-			g.Go(func() error {
-				c.topic(gctx, t, b, client, arn, errs)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errs.Err()
+	collectors.ReadEach(ctx, gaps, t.Region, "ListTopics", c.concurrency(), p.HasMorePages, p.NextPage,
+		func(o *sns.ListTopicsOutput) []types.Topic { return o.Topics },
+		func(ctx context.Context, tp types.Topic) { c.topic(ctx, t, b, client, aws.ToString(tp.TopicArn), gaps) })
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

@@ -36,7 +36,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -98,27 +97,11 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, b *graph.B
 
 func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.Builder, client api) error {
 	gaps := collectors.NewGaps(t, b, service)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, c.concurrency()))
 	p := sqs.NewListQueuesPaginator(client, &sqs.ListQueuesInput{MaxResults: aws.Int32(queuesPage)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(gctx)
-		if err != nil {
-			gaps.Fail(t.Region, "ListQueues", "", err)
-			break
-		}
-		for _, u := range page.QueueUrls {
-			g.Go(func() error {
-				c.queue(gctx, t, b, client, u, gaps)
-				return nil
-			})
-		}
-	}
-	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	collectors.ReadEach(ctx, gaps, t.Region, "ListQueues", c.concurrency(), p.HasMorePages, p.NextPage,
+		func(o *sqs.ListQueuesOutput) []string { return o.QueueUrls },
+		func(ctx context.Context, u string) { c.queue(ctx, t, b, client, u, gaps) })
+	return gaps.Done(ctx)
 }
 
 func (c *Collector) concurrency() int {

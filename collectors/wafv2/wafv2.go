@@ -117,10 +117,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		})
 	}
 	_ = g.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return gaps.Err()
+	return gaps.Done(ctx)
 }
 
 // scope lists the web ACLs of one scope and reads each.
