@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/apigateway"
 	"github.com/trustmap/trustmap/collectors/cloudfront"
 	"github.com/trustmap/trustmap/collectors/collectortest"
@@ -396,23 +397,10 @@ func TestADeniedListingIsACoverageGapNotAnEmptyAccount(t *testing.T) {
 }
 
 func TestThrottledCallsAreRetried(t *testing.T) {
-	fx := fixture(oacDistribution, `faults:
-  - {service: cloudfront, api: ListDistributions, error: Throttling, count: 2}`)
-	scan := collectortest.Run(t, fx, collectortest.Options{}, cloudfront.New())
-	if len(scan.Snapshot.Coverage) != 0 {
-		t.Errorf("coverage gaps = %+v, want none after retries", scan.Snapshot.Coverage)
-	}
-	if got := scan.Stats.Retries.Load(); got != 2 {
-		t.Errorf("retries = %d, want 2", got)
-	}
-	scan.Node(t, dist+"EDFDVBD6EXAMPLE")
-
-	t.Run("throttled out is a throttled gap", func(t *testing.T) {
-		fx := fixture(oacDistribution, `faults:
-  - {service: cloudfront, api: ListDistributions, error: Throttling}`)
-		scan := collectortest.Run(t, fx, collectortest.Options{MaxAttempts: 2}, cloudfront.New())
-		if gaps := scan.Gaps("ListDistributions"); len(gaps) != 1 || gaps[0].Status != graph.GapThrottled {
-			t.Errorf("gaps = %+v, want one throttled gap", gaps)
-		}
-	})
+	collectortest.Throttling{
+		Fixture: func(faults string) string { return fixture(oacDistribution, faults) },
+		New:     func() collectors.Collector { return cloudfront.New() },
+		Service: "cloudfront", API: "ListDistributions",
+		Read: func(t testing.TB, s collectortest.Scan) { s.Node(t, dist+"EDFDVBD6EXAMPLE") },
+	}.Test(t)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/eks"
 	"github.com/trustmap/trustmap/graph"
@@ -97,10 +98,11 @@ func TestADeniedDescribeIsAGap(t *testing.T) {
 }
 
 func TestThrottledCallsAreRetried(t *testing.T) {
-	scan := collectortest.Run(t, fixture(clusters, `faults:
-  - {service: eks, api: ListClusters, error: Throttling, count: 2}`), collectortest.Options{Regions: []string{"us-east-1"}}, eks.New())
-	if len(scan.Snapshot.Coverage) != 0 || scan.Stats.Retries.Load() != 2 {
-		t.Errorf("gaps %+v, retries %d: want none and 2", scan.Snapshot.Coverage, scan.Stats.Retries.Load())
-	}
-	scan.Node(t, cluster+"prod")
+	collectortest.Throttling{
+		Fixture: func(faults string) string { return fixture(clusters, faults) },
+		Options: collectortest.Options{Regions: []string{"us-east-1"}},
+		New:     func() collectors.Collector { return eks.New() },
+		Service: "eks", API: "ListClusters",
+		Read: func(t testing.TB, s collectortest.Scan) { s.Node(t, cluster+"prod") },
+	}.Test(t)
 }

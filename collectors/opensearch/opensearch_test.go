@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/opensearch"
 	"github.com/trustmap/trustmap/graph"
@@ -130,12 +131,13 @@ func TestADeniedDescribeIsAGapAndAnUnknownExposure(t *testing.T) {
 }
 
 func TestThrottledCallsAreRetried(t *testing.T) {
-	scan := collectortest.Run(t, fixture(`opensearch:
-  domains:
-    - {name: logs, region: us-east-1}`, `faults:
-  - {service: es, api: ListDomainNames, error: Throttling, count: 2}`), collectortest.Options{Regions: []string{"us-east-1"}}, opensearch.New())
-	if len(scan.Snapshot.Coverage) != 0 || scan.Stats.Retries.Load() != 2 {
-		t.Errorf("gaps %+v, retries %d: want none and 2", scan.Snapshot.Coverage, scan.Stats.Retries.Load())
-	}
-	scan.Node(t, domain+"logs")
+	collectortest.Throttling{
+		Fixture: func(faults string) string {
+			return fixture("opensearch:\n  domains:\n    - {name: logs, region: us-east-1}", faults)
+		},
+		Options: collectortest.Options{Regions: []string{"us-east-1"}},
+		New:     func() collectors.Collector { return opensearch.New() },
+		Service: "es", API: "ListDomainNames",
+		Read: func(t testing.TB, s collectortest.Scan) { s.Node(t, domain+"logs") },
+	}.Test(t)
 }

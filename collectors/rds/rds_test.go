@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/rds"
 	"github.com/trustmap/trustmap/graph"
@@ -249,13 +250,11 @@ func TestADeniedRestoreAttributeIsAGapAndAnUnknownExposure(t *testing.T) {
 }
 
 func TestThrottledCallsAreRetried(t *testing.T) {
-	scan := collectortest.Run(t, fixture(world, `faults:
-  - {service: rds, api: DescribeDBInstances, error: Throttling, count: 2}`), collectortest.Options{Regions: []string{"us-east-1"}}, rds.New())
-	if len(scan.Snapshot.Coverage) != 0 {
-		t.Errorf("coverage gaps = %+v, want none after retries", scan.Snapshot.Coverage)
-	}
-	if got := scan.Stats.Retries.Load(); got != 2 {
-		t.Errorf("retries = %d, want 2", got)
-	}
-	scan.Node(t, db+"reporting")
+	collectortest.Throttling{
+		Fixture: func(faults string) string { return fixture(world, faults) },
+		Options: collectortest.Options{Regions: []string{"us-east-1"}},
+		New:     func() collectors.Collector { return rds.New() },
+		Service: "rds", API: "DescribeDBInstances",
+		Read: func(t testing.TB, s collectortest.Scan) { s.Node(t, db+"reporting") },
+	}.Test(t)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/wafv2"
 	"github.com/trustmap/trustmap/graph"
@@ -138,15 +139,15 @@ func TestDeniedReadsAreGapsAndLeaveTheRulesUnknown(t *testing.T) {
 }
 
 func TestThrottledCallsAreRetried(t *testing.T) {
-	scan := collectortest.Run(t, fixture(acls, `faults:
-  - {service: wafv2, api: ListResourcesForWebACL, error: Throttling, count: 2}`), collectortest.Options{Regions: []string{"us-east-1"}}, wafv2.New())
-	if len(scan.Snapshot.Coverage) != 0 {
-		t.Errorf("coverage gaps = %+v, want none after retries", scan.Snapshot.Coverage)
-	}
-	if got := scan.Stats.Retries.Load(); got != 2 {
-		t.Errorf("retries = %d, want 2", got)
-	}
-	if len(scan.Snapshot.Edges) != 1 {
-		t.Errorf("edges %+v: want the association read after the retries", scan.Snapshot.Edges)
-	}
+	collectortest.Throttling{
+		Fixture: func(faults string) string { return fixture(acls, faults) },
+		Options: collectortest.Options{Regions: []string{"us-east-1"}},
+		New:     func() collectors.Collector { return wafv2.New() },
+		Service: "wafv2", API: "ListResourcesForWebACL",
+		Read: func(t testing.TB, s collectortest.Scan) {
+			if len(s.Snapshot.Edges) != 1 {
+				t.Errorf("edges %+v: want the association read after the retries", s.Snapshot.Edges)
+			}
+		},
+	}.Test(t)
 }
