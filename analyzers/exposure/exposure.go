@@ -128,12 +128,15 @@ func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
 	slices.SortFunc(grants, graph.CompareEvidence)
 	grants = slices.CompactFunc(grants, func(a, b graph.Evidence) bool { return graph.CompareEvidence(a, b) == 0 })
 	ev := results.EPEvidence{Grants: grants, Conditions: least.Conditions}
-	sources, granting, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}
+	sources, granting, opening, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}
 	idx := set[int]{}
 	for _, gr := range grants {
 		sources.add(gr.Source)
-		if len(gr.Statements) > 0 {
+		switch {
+		case len(gr.Statements) > 0:
 			granting.add(gr.Source) // a piece that grants, not a setting that lets it through
+		case gr.Fix != "":
+			opening.add(gr.Source) // a setting that opens the way (it has a fix), not one that only lets it through
 		}
 		for _, st := range gr.Statements {
 			idx[st.Index] = true // 0 is a statement index too
@@ -142,10 +145,11 @@ func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
 		details.add(gr.Detail)
 		fixes.add(gr.Fix)
 	}
-	if s := granting.sorted(); len(s) > 0 {
-		ev.Source = s[0]
-	} else if s := sources.sorted(); len(s) > 0 {
-		ev.Source = s[0]
+	for _, s := range []set[string]{granting, opening, sources} {
+		if s := s.sorted(); len(s) > 0 {
+			ev.Source = s[0]
+			break
+		}
 	}
 	ev.Statements, ev.Sids, ev.Details, ev.Fix = nilIfEmpty(idx.sorted()), nilIfEmpty(sids.sorted()), nilIfEmpty(details.sorted()), nilIfEmpty(fixes.sorted())
 	return ev
