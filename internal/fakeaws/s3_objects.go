@@ -94,6 +94,9 @@ func (s *Server) Object(bucket, key string) ([]byte, bool) {
 	return bytes.Clone(o.data), true
 }
 
+// ObjectKeys lists the keys of a bucket's objects, sorted.
+func (s *Server) ObjectKeys(bucket string) []string { return s.objects.keys(bucket, "") }
+
 // s3ObjectRoute routes the object calls and ListObjectsV2; anything else on
 // a key (CopyObject, multipart, ACLs, tagging, versions) is not
 // implemented.
