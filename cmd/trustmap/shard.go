@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
-		"slices"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
