@@ -132,7 +132,11 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 				return err
 			}
 			ro.store.startedAt, ro.store.services = e.now(), co.services // storeflags.go
-			snap, err := collectSnapshot(cmd.Context(), e, g, co)
+			collect := collectSnapshot
+			if co.org {
+				collect = collectSpilled // each account to a temporary directory as it finishes (shard.go)
+			}
+			snap, err := collect(cmd.Context(), e, g, co)
 			if err != nil {
 				return err
 			}

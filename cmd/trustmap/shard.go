@@ -287,6 +287,41 @@ func readParts(ctx context.Context, locs []partStore, allowPartial bool) (*graph
 	return snap, nil
 }
 
+// collectSpilled is collectSnapshot for scan --org: each finished account
+// is written to a temporary directory (owner-only, removed at the end) and
+// the snapshot is read back from it, so that memory during collection holds
+// the accounts in flight, not the organization. The snapshot is the one
+// collectSnapshot would return: the run's own outcome, time and calls.
+func collectSpilled(ctx context.Context, e env, g *globalOptions, o *collectOptions) (*graph.Snapshot, error) {
+	tmp, err := os.MkdirTemp("", "trustmap-parts-*")
+	if err != nil {
+		return nil, failErr("temporary directory for the accounts' parts: %v", err)
+	}
+	defer os.RemoveAll(tmp)
+	st := dirStore{tmp}
+	w, err := newPartWriter(ctx, st, shardSpec{}, e.now)
+	if err != nil {
+		return nil, err
+	}
+	o.sink = w.sink
+	run, err := collectSnapshot(ctx, e, g, o)
+	if err != nil {
+		return nil, err
+	}
+	// Reading back must not stop at Ctrl-C: what was collected is
+	// reported, incomplete.
+	ctx = context.WithoutCancel(ctx)
+	if err := w.finish(ctx, run, o); err != nil {
+		return nil, err
+	}
+	snap, err := readParts(ctx, []partStore{st}, true)
+	if err != nil {
+		return nil, err
+	}
+	snap.ScannedAt, snap.Complete, snap.Incomplete = run.ScannedAt, run.Complete, run.Incomplete
+	return snap, nil
+}
+
 // readManifest reads a location's manifest.json.
 func readManifest(ctx context.Context, st partStore) (manifest, error) {
 	var m manifest
