@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/trustmap/trustmap/collectors"
 	"github.com/trustmap/trustmap/graph"
@@ -38,6 +39,16 @@ type partStore interface {
 
 // errNoPart is a part that is not in its location.
 var errNoPart = errors.New("not found")
+
+// writeContext is the context of a part's write: once the scan is
+// interrupted (Ctrl-C, --timeout), what was collected is still written,
+// within a minute.
+func writeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+}
 
 // isS3Location says whether a location names an S3 prefix.
 func isS3Location(loc string) bool { return strings.HasPrefix(loc, "s3://") }
@@ -109,8 +120,10 @@ func partLocation(name string) (loc string, ok bool) {
 // directory holding one directory per shard), sorted.
 func shardLocations(ctx context.Context, st partStore) ([]partStore, error) {
 	names, err := st.list(ctx)
-	if err != nil {
-		return nil, err
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usageErr("%v", err)
+	} else if err != nil {
+		return nil, failErr("%v", err)
 	}
 	var locs []string
 	for _, n := range names {
@@ -126,7 +139,7 @@ func shardLocations(ctx context.Context, st partStore) ([]partStore, error) {
 		}
 	}
 	if len(locs) == 0 {
-		return nil, fmt.Errorf("%s holds no parts of a scan (collect --output-dir writes manifest.json, scan.json and accounts/)", st)
+		return nil, usageErr("%s holds no parts of a scan (collect --output-dir writes manifest.json, scan.json and accounts/)", st)
 	}
 	slices.Sort(locs)
 	var out []partStore
@@ -156,7 +169,7 @@ func (o *resultsOptions) readLocations(ctx context.Context, args []string, allow
 		}
 		sub, err := shardLocations(ctx, st)
 		if err != nil {
-			return nil, failErr("%v", err)
+			return nil, err
 		}
 		locs = append(locs, sub...)
 	}

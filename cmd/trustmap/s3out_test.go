@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -25,6 +26,11 @@ const resultsBucket = "trustmap-results"
 // account owns resultsBucket, with the given faults.
 func startOrgWithResults(t *testing.T, spec fakeaws.OrgSpec, faults ...fakeaws.Fault) *fakeaws.Server {
 	t.Helper()
+	return startOrgWithResultsOpts(t, spec, fakeaws.Options{Latency: -1}, faults...)
+}
+
+func startOrgWithResultsOpts(t *testing.T, spec fakeaws.OrgSpec, opts fakeaws.Options, faults ...fakeaws.Fault) *fakeaws.Server {
+	t.Helper()
 	w := fakeaws.GenerateOrganization(spec)
 	for _, a := range w.Accounts {
 		if a.ID == fakeaws.OrgManagementAccount {
@@ -32,7 +38,7 @@ func startOrgWithResults(t *testing.T, spec fakeaws.OrgSpec, faults ...fakeaws.F
 		}
 	}
 	w.Faults = append(w.Faults, faults...)
-	srv := fakeaws.New(w, fakeaws.Options{Latency: -1})
+	srv := fakeaws.New(w, opts)
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -304,5 +310,27 @@ func TestAPartThatCannotBeWrittenIsAGapAndFailsTheShard(t *testing.T) {
 	}
 	if !slices.ContainsFunc(merged.Coverage, func(g graph.Gap) bool { return g.Account == lost && strings.Contains(g.Error, "could not be written") }) {
 		t.Errorf("account %s, whose part was lost, is no coverage gap", lost)
+	}
+}
+
+func TestAShardToS3StoppedByItsTimeoutStillWritesWhatItCollected(t *testing.T) {
+	srv := startOrgWithResultsOpts(t, fakeaws.OrgSpec{Seed: 4, Members: 12, Resources: 20}, fakeaws.Options{Latency: 15 * time.Millisecond})
+	args := append([]string{"collect", "--shard", "0/1", "--timeout", "400ms", "--max-accounts", "2", "--output-dir", s3Loc("late"), "--endpoint-url", srv.URL()}, orgScanArgs...)
+	code, _, stderr := runCLI(t, "", args...)
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want %d (incomplete): %s", code, exitIncomplete, stderr)
+	}
+	var m manifest
+	raw, ok := srv.Object(resultsBucket, "late/manifest.json")
+	if err := json.Unmarshal(raw, &m); !ok || err != nil || m.Running || m.Complete || m.Incomplete != "timed out" {
+		t.Fatalf("manifest after the timeout: %s (%v, %v); want a final, incomplete one", raw, ok, err)
+	}
+	for _, a := range m.Accounts {
+		if _, ok := srv.Object(resultsBucket, "late/accounts/"+a+".json"); !ok {
+			t.Errorf("the manifest lists %s, which has no object", a)
+		}
+	}
+	if _, ok := srv.Object(resultsBucket, "late/scan.json"); !ok {
+		t.Error("no scan.json after the timeout")
 	}
 }

@@ -131,6 +131,8 @@ func (w *partWriter) putManifest(ctx context.Context, m manifest) error {
 func (w *partWriter) sink(ctx context.Context, p collectors.Part) error {
 	snap := p.Builder.Freeze(w.tool, w.now())
 	snap.Complete, snap.Incomplete = p.Outcome.Complete, p.Outcome.Reason
+	ctx, cancel := writeContext(ctx) // partstore.go
+	defer cancel()
 	err := putSnapshot(ctx, w.store, "accounts/"+p.Account+".json", snap)
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -163,6 +165,8 @@ func writeSnapshotFile(path string, snap *graph.Snapshot) error {
 // whose part could not be written are gaps of the scan's part, the shard
 // is incomplete, and finish says so with an exit-code-3 error.
 func (w *partWriter) finish(ctx context.Context, snap *graph.Snapshot, o *collectOptions) error {
+	ctx, cancel := writeContext(ctx) // partstore.go
+	defer cancel()
 	w.mu.Lock()
 	failed := slices.Clone(w.failed)
 	m := manifest{Shard: o.shard.I, Shards: max(1, o.shard.N), Accounts: slices.Sorted(slices.Values(w.ids))}
