@@ -43,6 +43,11 @@ type resultsOptions struct {
 	owner       string
 	kmsKey      string // collect only
 	endpointURL string // merge and analyze; collect uses its --endpoint-url
+
+	// client and the owner it found, once for all the locations of a
+	// command.
+	client      s3PartsAPI
+	clientOwner string
 }
 
 func (o *resultsOptions) bind(cmd *cobra.Command, write bool) {
@@ -83,22 +88,25 @@ func (o *resultsOptions) openS3Store(ctx context.Context, loc string, base colle
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := o.config(ctx, base)
-	if err != nil {
-		return nil, failErr("%s: %v", loc, err)
-	}
-	owner := o.owner
-	if owner == "" {
-		// The bucket must be the results credentials' own account's,
-		// unless --results-bucket-owner names another: a report is not
-		// written to, or read from, a bucket someone else owns (a
-		// mistyped or re-created name).
-		if owner, _, err = collectors.Identify(ctx, cfg); err != nil {
-			return nil, failErr("%s: cannot identify the results credentials' account with sts:GetCallerIdentity: %s", loc, collectors.ErrorSummary(err))
+	if o.client == nil {
+		cfg, err := o.config(ctx, base)
+		if err != nil {
+			return nil, failErr("%s: %v", loc, err)
 		}
+		owner := o.owner
+		if owner == "" {
+			// The bucket must be the results credentials' own account's,
+			// unless --results-bucket-owner names another: a report is not
+			// written to, or read from, a bucket someone else owns (a
+			// mistyped or re-created name).
+			if owner, _, err = collectors.Identify(ctx, cfg); err != nil {
+				return nil, failErr("%s: cannot identify the results credentials' account with sts:GetCallerIdentity: %s", loc, collectors.ErrorSummary(err))
+			}
+		}
+		o.client = s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = cfg.BaseEndpoint != nil })
+		o.clientOwner = owner
 	}
-	c := s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = cfg.BaseEndpoint != nil })
-	return &s3Store{c: c, bucket: bucket, prefix: prefix, owner: owner, kmsKey: o.kmsKey}, nil
+	return &s3Store{c: o.client, bucket: bucket, prefix: prefix, owner: o.clientOwner, kmsKey: o.kmsKey}, nil
 }
 
 // config is the results bucket's AWS configuration: the SDK's own loading

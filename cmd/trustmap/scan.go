@@ -220,7 +220,7 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	res := &resultsOptions{}
 	cmd := &cobra.Command{
 		Use:   "analyze SNAPSHOT | DIR|s3://BUCKET/PREFIX...",
-		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
+		Short: "Analyse a saved snapshot, or the parts of collect --output-dir, and write the report (no AWS access but reading s3:// parts)",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 || (len(args) > 1 && !isPartsLocation(args[0])) {
 				return usageErr("analyze takes one snapshot file, or the output directories or s3:// prefixes of collect --output-dir (the shards of one scan)")
