@@ -103,7 +103,12 @@ func (o *resultsOptions) openS3Store(ctx context.Context, loc string, base colle
 				return nil, failErr("%s: cannot identify the results credentials' account with sts:GetCallerIdentity: %s", loc, collectors.ErrorSummary(err))
 			}
 		}
-		o.client = s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = cfg.BaseEndpoint != nil })
+		o.client = s3.NewFromConfig(cfg, func(so *s3.Options) {
+			so.UsePathStyle = cfg.BaseEndpoint != nil
+			// An object without a checksum (an S3-compatible store's) is
+			// read unvalidated, without the SDK saying so on stderr.
+			so.DisableLogOutputChecksumValidationSkipped = true
+		})
 		o.clientOwner = owner
 	}
 	return &s3Store{c: o.client, bucket: bucket, prefix: prefix, owner: o.clientOwner, kmsKey: o.kmsKey}, nil

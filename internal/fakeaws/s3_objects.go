@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"hash/crc32"
+	"hash/crc64"
 	"maps"
 	"net/http"
 	"net/url"
@@ -40,6 +41,8 @@ type s3Object struct {
 	etag        string // quoted hex MD5, as S3 sends it for a single PUT
 	contentType string
 	modified    time.Time
+	checksum    string // the header of its full-object checksum, x-amz-checksum-crc64nvme by default
+	checksumVal string // base64
 	sse         string // AES256 | aws:kms | aws:kms:dsse
 	kmsKey      string
 	bucketKey   bool
@@ -197,7 +200,11 @@ func s3PutObject(c *call, bucket, key string) (*response, error) {
 				with("ExpectedDigest", hex.EncodeToString(got)).with("CalculatedDigest", base64.StdEncoding.EncodeToString(md[:]))
 		}
 	}
-	resp := &response{status: http.StatusOK, header: http.Header{}}
+	o := &s3Object{data: c.body, etag: `"` + hex.EncodeToString(md[:]) + `"`, contentType: h.Get("Content-Type"),
+		modified: time.Now().UTC().Truncate(time.Second)}
+	// A checksum sent is checked and kept; without one S3 computes
+	// CRC64NVME (every object since its default data integrity
+	// protections, December 2024).
 	for _, ck := range objectChecksums {
 		v := h.Get(ck.header)
 		if v == "" {
@@ -208,10 +215,15 @@ func s3PutObject(c *call, bucket, key string) (*response, error) {
 		if v != base64.StdEncoding.EncodeToString(hh.Sum(nil)) {
 			return nil, errorFor("s3", "BadDigest", "The "+ck.name+" you specified did not match the calculated checksum.")
 		}
-		resp.header.Set(ck.header, v)
+		o.checksum, o.checksumVal = ck.header, v
 	}
-	o := &s3Object{data: c.body, etag: `"` + hex.EncodeToString(md[:]) + `"`, contentType: h.Get("Content-Type"),
-		modified: time.Now().UTC().Truncate(time.Second)}
+	if o.checksum == "" {
+		hh := objectChecksums[0].hash()
+		hh.Write(c.body)
+		o.checksum, o.checksumVal = objectChecksums[0].header, base64.StdEncoding.EncodeToString(hh.Sum(nil))
+	}
+	resp := &response{status: http.StatusOK, header: http.Header{}}
+	checksumHeaders(resp.header, o)
 	if o.contentType == "" {
 		o.contentType = "binary/octet-stream"
 	}
@@ -233,10 +245,12 @@ func s3PutObject(c *call, bucket, key string) (*response, error) {
 }
 
 // objectChecksums are the x-amz-checksum-* headers the fake verifies.
+// The first is S3's default.
 var objectChecksums = []struct {
 	name, header string
 	hash         func() hash.Hash
 }{
+	{"CRC64NVME", "x-amz-checksum-crc64nvme", func() hash.Hash { return crc64.New(crc64NVME) }},
 	{"CRC32", "x-amz-checksum-crc32", func() hash.Hash { return crc32.NewIEEE() }},
 	{"CRC32C", "x-amz-checksum-crc32c", func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) }},
 	{"SHA1", "x-amz-checksum-sha1", sha1.New},
@@ -297,6 +311,27 @@ func kmsKeyARN(c *call, b *Bucket, key string) string {
 	return prefix + "key/" + id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32]
 }
 
+// crc64NVME is the CRC-64/NVME table (polynomial 0xad93d23594c93659,
+// reflected as hash/crc64 takes it).
+var crc64NVME = crc64.MakeTable(0x9a6c9329ac4bc9b5)
+
+// checksumHeaders are the object's full-object checksum, as PutObject
+// answers it and GetObject does with x-amz-checksum-mode: ENABLED.
+func checksumHeaders(h http.Header, o *s3Object) {
+	h.Set(o.checksum, o.checksumVal)
+	h.Set("x-amz-checksum-type", "FULL_OBJECT")
+}
+
+// checksumName is the ChecksumAlgorithm of a checksum header.
+func checksumName(header string) string {
+	for _, ck := range objectChecksums {
+		if ck.header == header {
+			return ck.name
+		}
+	}
+	return ""
+}
+
 func encryptionHeaders(h http.Header, o *s3Object) {
 	h.Set("x-amz-server-side-encryption", o.sse)
 	if o.kmsKey != "" {
@@ -326,6 +361,9 @@ func s3GetObject(c *call, bucket, key string) (*response, error) {
 	h.Set("Last-Modified", o.modified.Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
 	encryptionHeaders(h, o)
+	if strings.EqualFold(c.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
+		checksumHeaders(h, o)
+	}
 	for k, v := range o.meta {
 		h.Set("x-amz-meta-"+k, v)
 	}
@@ -441,7 +479,8 @@ func s3ListObjectsV2(c *call, bucket string) (*response, error) {
 			continue
 		}
 		x.open("Contents").leaf("Key", encode(e.key)).leaf("LastModified", isoMillis(o.modified)).
-			leaf("ETag", o.etag).leaf("Size", strconv.Itoa(len(o.data)))
+			leaf("ETag", o.etag).leaf("ChecksumAlgorithm", checksumName(o.checksum)).leaf("ChecksumType", "FULL_OBJECT").
+			leaf("Size", strconv.Itoa(len(o.data)))
 		if owner {
 			x.open("Owner").leaf("ID", canonicalID(c.account().ID)).close("Owner")
 		}

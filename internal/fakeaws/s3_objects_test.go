@@ -3,8 +3,12 @@ package fakeaws
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc64"
 	"io"
 	"net/http"
 	"strings"
@@ -175,6 +179,56 @@ func TestPutAndGetObject(t *testing.T) {
 		}
 		if _, ok := srv.Object("results", "k"); ok {
 			t.Error("the refused object was stored")
+		}
+	})
+}
+
+func TestObjectChecksums(t *testing.T) {
+	srv := startYAML(t, fmt.Sprintf(objectsFixture, ""), Options{})
+	c := srv.s3(t, clientConfig{attempts: 1})
+	ctx := context.Background()
+
+	t.Run("CRC-64/NVME is the standard one (check value of 123456789)", func(t *testing.T) {
+		if got := crc64.Checksum([]byte("123456789"), crc64NVME); got != 0xae8b14860a799888 {
+			t.Errorf("crc64nvme(123456789) = %#x, want 0xae8b14860a799888", got)
+		}
+	})
+
+	t.Run("an object put without a checksum gets CRC64NVME, answered on put and on a checksum-mode get, which the SDK validates", func(t *testing.T) {
+		body := []byte("the parts of shard 0")
+		out, err := put(t, c, &s3.PutObjectInput{Bucket: aws.String("results"), Key: aws.String("ck"), Body: bytes.NewReader(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [8]byte
+		binary.BigEndian.PutUint64(want[:], crc64.Checksum(body, crc64NVME))
+		if got := aws.ToString(out.ChecksumCRC64NVME); got != base64.StdEncoding.EncodeToString(want[:]) || out.ChecksumType != types.ChecksumTypeFullObject {
+			t.Errorf("PutObject checksum %q type %q, want %q FULL_OBJECT", got, out.ChecksumType, base64.StdEncoding.EncodeToString(want[:]))
+		}
+		got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("results"), Key: aws.String("ck"), ChecksumMode: types.ChecksumModeEnabled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(got.Body)
+		got.Body.Close()
+		if err != nil || !bytes.Equal(data, body) || aws.ToString(got.ChecksumCRC64NVME) != aws.ToString(out.ChecksumCRC64NVME) {
+			t.Errorf("GetObject = %q (%v), checksum %q", data, err, aws.ToString(got.ChecksumCRC64NVME))
+		}
+		l, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("results"), Prefix: aws.String("ck")})
+		if err != nil || len(l.Contents) != 1 || !cmp.Equal(l.Contents[0].ChecksumAlgorithm, []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc64nvme}) {
+			t.Errorf("listing: %+v, %v", l, err)
+		}
+	})
+
+	t.Run("a SHA256 the client sends is checked and kept", func(t *testing.T) {
+		sum := sha256.Sum256([]byte("x"))
+		_, err := put(t, c, &s3.PutObjectInput{Bucket: aws.String("results"), Key: aws.String("sha"), Body: strings.NewReader("y"), ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:]))})
+		if diff := cmp.Diff(apiError{"BadDigest", 400}, decodeError(t, err)); diff != "" {
+			t.Errorf("wrong SHA256 (-want +got):\n%s", diff)
+		}
+		out, err := put(t, c, &s3.PutObjectInput{Bucket: aws.String("results"), Key: aws.String("sha"), Body: strings.NewReader("x"), ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:]))})
+		if err != nil || aws.ToString(out.ChecksumSHA256) != base64.StdEncoding.EncodeToString(sum[:]) {
+			t.Errorf("PutObject with its SHA256: %v, %q", err, aws.ToString(out.ChecksumSHA256))
 		}
 	})
 }
