@@ -104,12 +104,14 @@ func (o *collectOptions) validate() error {
 
 func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	o := &collectOptions{}
+	ro := &resultsOptions{}
 	var out, dir, shard string
 	cmd := &cobra.Command{
-		Use:   "collect -o snapshot.json | --output-dir DIR",
+		Use:   "collect -o snapshot.json | --output-dir DIR|s3://BUCKET/PREFIX",
 		Short: "Collect accounts into a snapshot, without analysing it",
 		Example: "  trustmap collect --profile audit -o snap.json\n" +
-			"  trustmap collect --org --shard 2/8 --output-dir parts/2   # then: trustmap merge parts/* -o org.json",
+			"  trustmap collect --org --shard 2/8 --output-dir parts/2   # then: trustmap merge parts/* -o org.json\n" +
+			"  trustmap collect --org --shard auto/8 --output-dir s3://my-results/org/{shard}   # then: trustmap merge s3://my-results/org -o org.json",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (out == "") == (dir == "") {
@@ -130,7 +132,11 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 			}
 			var parts *partWriter
 			if dir != "" {
-				if parts, err = newPartWriter(dir, e.now); err != nil {
+				st, err := ro.openPartStore(cmd.Context(), dir, collectors.ConfigOptions{Profile: o.profile, EndpointURL: o.endpointURL}) // partstore.go
+				if err != nil {
+					return err
+				}
+				if parts, err = newPartWriter(cmd.Context(), st, o.shard, e.now); err != nil {
 					return err
 				}
 				o.sink = parts.sink
@@ -140,7 +146,7 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 				return err
 			}
 			if parts != nil {
-				err = parts.finish(snap, o)
+				err = parts.finish(cmd.Context(), snap, o)
 			} else if werr := writeSnapshotFile(out, snap); werr != nil {
 				err = failErr("writing snapshot: %v", werr)
 			}
@@ -155,7 +161,9 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	}
 	o.bind(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
-	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization); {shard} in DIR is the shard index")
+	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization); {shard} in DIR is the shard index; "+
+		"DIR may be s3://BUCKET/PREFIX, your own results bucket (s3:PutObject; iam/trustmap-results.json)")
+	ro.bind(cmd, true) // --results-* (partstore_s3.go)
 	cmd.Flags().StringVar(&shard, "shard", "", "with --org: scan shard I/N of the organization's accounts (by a hash of the account id); auto/N reads I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX")
 	return cmd
 }
@@ -165,15 +173,16 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 func newMergeCmd(e env) *cobra.Command {
 	var out string
 	var allowPartial bool
+	ro := &resultsOptions{}
 	cmd := &cobra.Command{
-		Use:   "merge DIR... -o snapshot.json",
-		Short: "Merge the shard directories of collect --org --shard into one organization snapshot",
+		Use:   "merge DIR|s3://BUCKET/PREFIX... -o snapshot.json",
+		Short: "Merge the shard directories (or S3 prefixes) of collect --org --shard into one organization snapshot",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
 			if out == "" {
 				return usageErr("merge needs -o FILE")
 			}
-			snap, err := readParts(dirs, allowPartial)
+			snap, err := ro.readLocations(cmd.Context(), dirs, allowPartial) // partstore.go
 			if err != nil {
 				return err
 			}
@@ -188,6 +197,7 @@ func newMergeCmd(e env) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
 	cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "merge a set with missing or unfinished shards; the snapshot is marked incomplete and the missing accounts are coverage gaps")
+	ro.bind(cmd, false) // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
 	return cmd
 }
 

@@ -132,7 +132,11 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 				return err
 			}
 			ro.store.startedAt, ro.store.services = e.now(), co.services // storeflags.go
-			snap, err := collectSnapshot(cmd.Context(), e, g, co)
+			collect := collectSnapshot
+			if co.org {
+				collect = collectSpilled // each account to a temporary directory as it finishes (shard.go)
+			}
+			snap, err := collect(cmd.Context(), e, g, co)
 			if err != nil {
 				return err
 			}
@@ -213,12 +217,13 @@ func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Ana
 
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &reportOptions{}
+	res := &resultsOptions{}
 	cmd := &cobra.Command{
-		Use:   "analyze SNAPSHOT | DIR...",
-		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
+		Use:   "analyze SNAPSHOT | DIR|s3://BUCKET/PREFIX...",
+		Short: "Analyse a saved snapshot, or the parts of collect --output-dir, and write the report (no AWS access but reading s3:// parts)",
 		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) == 0 || (len(args) > 1 && !isShardDir(args[0])) {
-				return usageErr("analyze takes one snapshot file, or the output directories of collect --output-dir (the shards of one scan)")
+			if len(args) == 0 || (len(args) > 1 && !isPartsLocation(args[0])) {
+				return usageErr("analyze takes one snapshot file, or the output directories or s3:// prefixes of collect --output-dir (the shards of one scan)")
 			}
 			return nil
 		},
@@ -230,8 +235,8 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if isShardDir(args[0]) { // collect --output-dir: one directory per shard (shard.go)
-				snap, err := readParts(args, false)
+			if isPartsLocation(args[0]) { // collect --output-dir: one directory or prefix per shard (shard.go, partstore.go)
+				snap, err := res.readLocations(cmd.Context(), args, false)
 				if err != nil {
 					return err
 				}
@@ -258,5 +263,6 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 		},
 	}
 	ro.bind(cmd)
+	res.bind(cmd, false) // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
 	return cmd
 }

@@ -45,7 +45,7 @@ func s3Service() *service {
 	return &service{route: func(c *call) (operation, bool) {
 		bucket, key := s3Target(c.r)
 		if c.r.Method != http.MethodGet || key != "" {
-			return operation{}, false
+			return s3ObjectRoute(c, bucket, key) // s3_objects.go
 		}
 		if bucket == "" {
 			return operation{name: "ListBuckets", handle: s3ListBuckets}, true
@@ -64,7 +64,7 @@ func s3Service() *service {
 				}}, true
 			}
 		}
-		return operation{}, false
+		return s3ObjectRoute(c, bucket, key) // ListObjectsV2 (s3_objects.go)
 	}}
 }
 

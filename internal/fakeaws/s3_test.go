@@ -374,8 +374,8 @@ func TestS3Errors(t *testing.T) {
 			_, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("acme-cape-town")})
 			return err
 		}, apiError{"IllegalLocationConstraintException", 400}},
-		{"listing objects is not implemented", "us-east-1", func(c *s3.Client) error {
-			_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("acme-private")})
+		{"listing objects with the old ListObjects (v1) is not implemented", "us-east-1", func(c *s3.Client) error {
+			_, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String("acme-private")})
 			return err
 		}, apiError{"NotImplemented", 501}},
 	}

@@ -55,6 +55,7 @@ type Server struct {
 	keys     map[string]*Account
 	first    *Account // where unknown access keys land
 	buckets  map[string]ownedBucket
+	objects  objectStore // S3 objects put while the server runs (s3_objects.go)
 	sessions sessionStore
 	faults   *faultSet
 	throttle *throttler
@@ -212,6 +213,9 @@ type call struct {
 	key     string // access key id
 	caller  caller
 	ids     requestIDs
+	// tooLarge says the body was cut at its limit (maxBody, or
+	// maxObjectBody for a PUT).
+	tooLarge bool
 }
 
 func (c *call) account() *Account { return c.caller.account }
@@ -223,9 +227,16 @@ const maxBody = 16 << 20
 // ServeHTTP answers one AWS API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{ctx: r.Context(), r: r, srv: s}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	limit := int64(maxBody)
+	if r.Method == http.MethodPut { // S3 PutObject (s3_objects.go)
+		limit = maxObjectBody
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return
+	}
+	if int64(len(body)) > limit {
+		body, c.tooLarge = body[:limit], true
 	}
 	c.body = body
 	c.form = r.URL.Query()
