@@ -213,6 +213,7 @@ func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Ana
 
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &reportOptions{}
+	po := &profileOptions{} // hidden --cpuprofile, --memprofile (profile.go)
 	cmd := &cobra.Command{
 		Use:   "analyze SNAPSHOT | DIR...",
 		Short: "Analyse a saved snapshot offline (no AWS access) and write the report",
@@ -222,7 +223,7 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if err := ro.validate(); err != nil {
 				return err
 			}
@@ -230,6 +231,15 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stop, err := po.start()
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if perr := stop(); perr != nil && err == nil {
+					err = failErr("writing a profile: %v", perr)
+				}
+			}()
 			if isShardDir(args[0]) { // collect --output-dir: one directory per shard (shard.go)
 				snap, err := readParts(args, false)
 				if err != nil {
@@ -258,5 +268,6 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 		},
 	}
 	ro.bind(cmd)
+	po.bind(cmd)
 	return cmd
 }
