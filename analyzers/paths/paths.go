@@ -227,13 +227,30 @@ func candidateOf(zone graph.Zone, start *graph.Node, rec []hop, last int, r rank
 // ID is the path's stable id: a hash of where it starts and each hop.
 func (c *candidate) ID() string {
 	if c.id == "" {
-		var key strings.Builder
-		key.WriteString(c.start)
-		for _, e := range c.edges {
-			key.WriteString("|" + e.To + "|" + string(e.Kind))
+		// Ids are computed for most paths offered on a tie, and a large
+		// account's paths run to hundreds of hops: the key is hashed
+		// through one small buffer, never built whole.
+		h := sha256.New()
+		buf := make([]byte, 0, 1024)
+		put := func(s string) {
+			for len(s) > 0 {
+				if len(buf) == cap(buf) {
+					h.Write(buf)
+					buf = buf[:0]
+				}
+				n := copy(buf[len(buf):cap(buf)], s)
+				buf, s = buf[:len(buf)+n], s[n:]
+			}
 		}
-		sum := sha256.Sum256([]byte(key.String()))
-		c.id = "AP-" + hex.EncodeToString(sum[:])[:12]
+		put(c.start)
+		for _, e := range c.edges {
+			put("|")
+			put(e.To)
+			put("|")
+			put(string(e.Kind))
+		}
+		h.Write(buf)
+		c.id = "AP-" + hex.EncodeToString(h.Sum(nil)[:6]) // the first 12 hex digits
 	}
 	return c.id
 }
