@@ -255,8 +255,14 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 				return usageErr("%v", err)
 			}
 			defer f.Close()
+			// The snapshot's text is kept only to be stored; a large
+			// account's is hundreds of MB, held through the whole analysis.
 			var raw bytes.Buffer
-			snap, err := graph.ReadSnapshot(io.TeeReader(f, &raw))
+			var in io.Reader = f
+			if ro.store.snapshots {
+				in = io.TeeReader(f, &raw)
+			}
+			snap, err := graph.ReadSnapshot(in)
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
