@@ -115,6 +115,7 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 		s.Coverage = append(s.Coverage, g)
 	}
 	SortSnapshot(s)
+	s.intern()
 	return s
 }
 

@@ -207,7 +207,7 @@ func firstSet(a, b string) string {
 }
 
 func sortedUnion(a, b []string) []string {
-	if len(b) == 0 {
+	if len(b) == 0 || holdsAll(a, b, strings.Compare) {
 		return a
 	}
 	out := append(slices.Clone(a), b...)
@@ -217,9 +217,31 @@ func sortedUnion(a, b []string) []string {
 
 // mergeEvidence returns the pieces of a and b, sorted and de-duplicated.
 func mergeEvidence(a, b []Evidence) []Evidence {
+	if holdsAll(a, b, CompareEvidence) {
+		return a
+	}
 	out := append(slices.Clone(a), b...)
 	slices.SortFunc(out, CompareEvidence)
 	return slices.CompactFunc(out, func(x, y Evidence) bool { return CompareEvidence(x, y) == 0 })
+}
+
+// holdsAll says whether a is sorted without duplicates and holds every
+// element of b: their sorted union is then a itself. Merging the edges of
+// a large account mostly merges pieces an edge already has (one identity
+// policy granting several actions on one resource), and would otherwise
+// copy its evidence at every merge.
+func holdsAll[T any](a, b []T, cmp func(x, y T) int) bool {
+	for i := 1; i < len(a); i++ {
+		if cmp(a[i-1], a[i]) >= 0 {
+			return false
+		}
+	}
+	for _, x := range b {
+		if _, found := slices.BinarySearchFunc(a, x, cmp); !found {
+			return false
+		}
+	}
+	return true
 }
 
 // CompareEvidence orders pieces of evidence by source, statements, detail,

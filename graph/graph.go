@@ -24,9 +24,19 @@ type Graph struct {
 	orgOf map[string]string // account → organization (org.go)
 
 	byID map[string]int
-	out  map[string][]int
-	in   map[string][]int
+	// out holds, for each id with edges leaving it, their span of Edges
+	// (sorted by From first, so they are consecutive); in, for each id
+	// with edges entering it, its span of inOrder, which lists edge
+	// indexes by To, each To's in canonical order. A large account has
+	// hundreds of thousands of edges: a slice of indexes per id cost more
+	// than the edges' endpoints.
+	out     map[string]span
+	in      map[string]span
+	inOrder []int32
 }
+
+// span is a half-open range of indexes.
+type span struct{ start, end int32 }
 
 // Note is an observation about a resource that is not an edge.
 type Note struct {
@@ -47,19 +57,19 @@ func (g *Graph) Node(id string) (*Node, bool) {
 
 // Out returns the edges leaving id, in canonical order.
 func (g *Graph) Out(id string) []*Edge {
-	idx := g.out[id]
-	es := make([]*Edge, len(idx))
-	for i, j := range idx {
-		es[i] = &g.Edges[j]
+	sp := g.out[id]
+	es := make([]*Edge, sp.end-sp.start)
+	for i := range es {
+		es[i] = &g.Edges[int(sp.start)+i]
 	}
 	return es
 }
 
 // In returns the edges entering id, in canonical order.
 func (g *Graph) In(id string) []*Edge {
-	idx := g.in[id]
-	es := make([]*Edge, len(idx))
-	for i, j := range idx {
+	sp := g.in[id]
+	es := make([]*Edge, sp.end-sp.start)
+	for i, j := range g.inOrder[sp.start:sp.end] {
 		es[i] = &g.Edges[j]
 	}
 	return es
@@ -94,11 +104,36 @@ func (g *Graph) build() {
 	for i, n := range g.Nodes {
 		g.byID[n.ID] = i
 	}
-	g.out = map[string][]int{}
-	g.in = map[string][]int{}
-	for i, e := range g.Edges {
-		g.out[e.From] = append(g.out[e.From], i)
-		g.in[e.To] = append(g.in[e.To], i)
+	g.out = map[string]span{}
+	for i := 0; i < len(g.Edges); {
+		j := i + 1
+		for j < len(g.Edges) && g.Edges[j].From == g.Edges[i].From {
+			j++
+		}
+		g.out[g.Edges[i].From] = span{int32(i), int32(j)}
+		i = j
+	}
+	// in: count the edges into each id, give each id its span (end left
+	// at start), then place the edges in order, moving each end on.
+	count := map[string]int32{}
+	for i := range g.Edges {
+		count[g.Edges[i].To]++
+	}
+	g.in = make(map[string]span, len(count))
+	var off int32
+	for i := range g.Edges {
+		to := g.Edges[i].To
+		if _, ok := g.in[to]; !ok {
+			g.in[to] = span{off, off}
+			off += count[to]
+		}
+	}
+	g.inOrder = make([]int32, len(g.Edges))
+	for i := range g.Edges {
+		sp := g.in[g.Edges[i].To]
+		g.inOrder[sp.end] = int32(i)
+		sp.end++
+		g.in[g.Edges[i].To] = sp
 	}
 }
 

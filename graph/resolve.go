@@ -15,7 +15,6 @@ import (
 func Resolve(s *Snapshot) *Graph {
 	g := &Graph{
 		Snapshot: s,
-		Nodes:    slices.Clone(s.Nodes),
 		Scanned:  map[string]bool{},
 		OrgIDs:   map[string]string{},
 	}
@@ -52,6 +51,17 @@ func Resolve(s *Snapshot) *Graph {
 		}
 	}
 	r.protects()
+	// The graph's nodes: the snapshot's and the principals its policies
+	// name, in one allocation (a node is hundreds of bytes, and growing a
+	// large account's copy to add a few principals would copy it again).
+	extra := 0
+	for id := range r.principals {
+		if _, ok := r.nodes[id]; !ok {
+			extra++
+		}
+	}
+	g.Nodes = make([]Node, len(s.Nodes), len(s.Nodes)+extra)
+	copy(g.Nodes, s.Nodes)
 	for id, n := range r.principals {
 		if _, ok := r.nodes[id]; !ok {
 			g.Nodes = append(g.Nodes, n)

@@ -64,6 +64,7 @@ func ReadSnapshotLimit(r io.Reader, limit int64) (*Snapshot, error) {
 		return nil, versionErr(*version)
 	}
 	s.SchemaVersion = *version
+	s.intern()
 	return s, nil
 }
 

@@ -235,11 +235,15 @@ var entityRE = regexp.MustCompile(`^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
+// codeReplacer keeps a code span on one line of a table cell. Built once:
+// a replacer builds its tables on first use, and code runs per cell.
+var codeReplacer = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`)
+
 // code puts s in a code span, with a fence longer than any run of
 // backticks in it; a pipe is escaped, as GitHub's tables require even
 // inside code spans.
 func code(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
+	s = codeReplacer.Replace(s)
 	fence := strings.Repeat("`", longestRun(s, '`')+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		return fence + " " + s + " " + fence

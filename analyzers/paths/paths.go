@@ -68,6 +68,10 @@ type hop struct {
 	writer bool
 	// code says a provides-code edge is on the path so far.
 	code bool
+	// most bounds the rank of every path found by going on from here;
+	// leads is false when none can be (reach.bound).
+	most  rank
+	leads bool
 }
 
 // visit is what the search remembers of a node: reaching a node that
@@ -79,9 +83,15 @@ type visit struct {
 }
 
 func run(pass *analyzers.Pass) (any, error) {
-	g := pass.Graph
+	return find(pass.Graph, results.BusinessOf(pass.Trust, pass.Graph), false), nil
+}
+
+// find runs the searches from every outside principal. exhaustive turns
+// off the bound that stops a search early (reach), for the test that
+// checks the bound changes nothing.
+func find(g *graph.Graph, b *results.Business, exhaustive bool) []results.AttackPath {
 	k := newKeeper(newSteps(g))
-	b := results.BusinessOf(pass.Trust, g)
+	k.exhaustive = exhaustive
 	for i := range g.Nodes {
 		start := &g.Nodes[i]
 		if !start.Kind.IsPrincipal() || !g.Zone(start.ID).Outside() {
@@ -89,7 +99,7 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		fromStart(g, start, k, b)
 	}
-	return k.paths(g), nil
+	return k.paths(g)
 }
 
 // fromStart runs, for each entry point an outside principal can use, a
@@ -121,9 +131,26 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 	seen := map[visit]bool{{start.ID, false}: true, first: true}
 	queue := []int{0}
 	key := entryKey{entry.To, entry.Via}
+	// bounds counts the hops queued and not yet expanded by the most any
+	// path found through them may rank (reach.bound): the search stops
+	// once nothing it could still find can be kept.
+	var bounds queueBounds
+	public, business := entry.Exposure == policy.Public, b != nil
+	rec[0].most, rec[0].leads = k.steps.reach.bound(rec[0], public, business)
+	bounds.add(rec[0].most, rec[0].leads)
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
+		// The queue is in order of depth, a hop's bound is no more than
+		// its parent's, and what the keeper would take only narrows: once
+		// no path one hop longer than this one, ranked at the most any
+		// queued hop allows, can be kept, nothing the rest of the search
+		// finds can.
+		most, open := bounds.most()
+		if (!open && !k.exhaustive) || k.settled(key, rank{severity: most.severity, impact: most.impact, length: rec[cur].depth + 1}) {
+			break
+		}
+		bounds.remove(rec[cur].most, rec[cur].leads)
 		for _, e := range g.Out(rec[cur].node) {
 			// What a data store triggers (a bucket's notifications, a
 			// secret's rotation, a queue's consumers) fires on writes, not
@@ -140,6 +167,8 @@ func fromEntry(g *graph.Graph, zone graph.Zone, start *graph.Node, entry *graph.
 			seen[v] = true
 			h := hop{prev: cur, edge: e, node: e.To, depth: rec[cur].depth + 1, certain: rec[cur].certain && e.Certainty == graph.True,
 				writer: v.writer, code: rec[cur].code || e.Kind == graph.EdgeProvidesCode}
+			h.most, h.leads = k.steps.reach.bound(h, public, business)
+			bounds.add(h.most, h.leads)
 			rec = append(rec, h)
 			idx := len(rec) - 1
 			queue = append(queue, idx)
@@ -198,13 +227,30 @@ func candidateOf(zone graph.Zone, start *graph.Node, rec []hop, last int, r rank
 // ID is the path's stable id: a hash of where it starts and each hop.
 func (c *candidate) ID() string {
 	if c.id == "" {
-		var key strings.Builder
-		key.WriteString(c.start)
-		for _, e := range c.edges {
-			key.WriteString("|" + e.To + "|" + string(e.Kind))
+		// Ids are computed for most paths offered on a tie, and a large
+		// account's paths run to hundreds of hops: the key is hashed
+		// through one small buffer, never built whole.
+		h := sha256.New()
+		buf := make([]byte, 0, 1024)
+		put := func(s string) {
+			for len(s) > 0 {
+				if len(buf) == cap(buf) {
+					h.Write(buf)
+					buf = buf[:0]
+				}
+				n := copy(buf[len(buf):cap(buf)], s)
+				buf, s = buf[:len(buf)+n], s[n:]
+			}
 		}
-		sum := sha256.Sum256([]byte(key.String()))
-		c.id = "AP-" + hex.EncodeToString(sum[:])[:12]
+		put(c.start)
+		for _, e := range c.edges {
+			put("|")
+			put(e.To)
+			put("|")
+			put(string(e.Kind))
+		}
+		h.Write(buf)
+		c.id = "AP-" + hex.EncodeToString(h.Sum(nil)[:6]) // the first 12 hex digits
 	}
 	return c.id
 }
@@ -227,6 +273,8 @@ type keeper struct {
 	// bar is the worst path kept at the last trim of a full list: a path
 	// no better than it can never be among the best MaxPaths.
 	bar *candidate
+	// exhaustive: settled is never true (find).
+	exhaustive bool
 }
 
 func newKeeper(st *steps) *keeper { return &keeper{steps: st, perEntry: map[entryKey]*candidate{}} }
@@ -255,6 +303,18 @@ func (k *keeper) offer(key entryKey, r rank, build func() *candidate) {
 	if len(k.top) >= 2*MaxPaths {
 		k.trim()
 	}
+}
+
+// settled says that no path of rank r or below it (no more severe, no
+// more impact, no shorter) can change what the keeper keeps for key: it
+// is no worse than key's worst path, and strictly below the bar of a full
+// list (offer rejects both, whatever their ids).
+func (k *keeper) settled(key entryKey, r rank) bool {
+	if k.exhaustive {
+		return false
+	}
+	best, ok := k.perEntry[key]
+	return ok && k.bar != nil && r.compareWorst(best.rank) > 0 && r.compareTop(k.bar.rank) > 0
 }
 
 func (k *keeper) trim() {
@@ -315,6 +375,7 @@ type steps struct {
 	g            *graph.Graph
 	protected    map[string]bool
 	providesCode map[string]bool // nodes with a provides-code edge out (repositories, layers)
+	reach        reach
 	keys         map[*graph.Edge]*graph.KeyUse
 }
 
@@ -328,6 +389,7 @@ func newSteps(g *graph.Graph) *steps {
 			st.providesCode[g.Edges[i].From] = true
 		}
 	}
+	st.reach = reachOf(g, st)
 	return st
 }
 

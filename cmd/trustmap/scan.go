@@ -218,6 +218,7 @@ func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Ana
 func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &reportOptions{}
 	res := &resultsOptions{}
+	po := &profileOptions{} // hidden --cpuprofile, --memprofile (profile.go)
 	cmd := &cobra.Command{
 		Use:   "analyze SNAPSHOT | DIR|s3://BUCKET/PREFIX...",
 		Short: "Analyse a saved snapshot, or the parts of collect --output-dir, and write the report (no AWS access but reading s3:// parts)",
@@ -227,7 +228,7 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			if err := ro.validate(); err != nil {
 				return err
 			}
@@ -235,6 +236,15 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stop, err := po.start()
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if perr := stop(); perr != nil && err == nil {
+					err = failErr("writing a profile: %v", perr)
+				}
+			}()
 			if isPartsLocation(args[0]) { // collect --output-dir: one directory or prefix per shard (shard.go, partstore.go)
 				snap, err := res.readLocations(cmd.Context(), args, false)
 				if err != nil {
@@ -250,8 +260,14 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 				return usageErr("%v", err)
 			}
 			defer f.Close()
+			// The snapshot's text is kept only to be stored; a large
+			// account's is hundreds of MB, held through the whole analysis.
 			var raw bytes.Buffer
-			snap, err := graph.ReadSnapshot(io.TeeReader(f, &raw))
+			var in io.Reader = f
+			if ro.store.snapshots {
+				in = io.TeeReader(f, &raw)
+			}
+			snap, err := graph.ReadSnapshot(in)
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
@@ -264,5 +280,6 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	}
 	ro.bind(cmd)
 	res.bind(cmd, false) // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
+	po.bind(cmd)
 	return cmd
 }

@@ -89,9 +89,11 @@ func WriteDOT(w io.Writer, in report.Input) error {
 	return err
 }
 
+// dotReplacer escapes a DOT string (built once, as mmdReplacer).
+var dotReplacer = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", `\n`)
+
 // dotQuote quotes s as a DOT string. Backslashes and quotes are escaped;
 // a newline becomes DOT's centred line break.
 func dotQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
+	return `"` + dotReplacer.Replace(s) + `"`
 }
