@@ -3,8 +3,13 @@
 // It generates a large account in internal/fakeaws (buckets, functions,
 // queues, REST APIs with resources and methods, HTTP APIs with routes,
 // roles and users, CloudFront distributions, WAF web ACLs, RDS instances and
-// snapshots, EKS clusters and OpenSearch domains, spread over several
-// regions), serves it on 127.0.0.1 with
+// snapshots, EKS clusters and OpenSearch domains, SNS topics, EventBridge
+// buses and rules, KMS keys, secrets, ECR repositories, access points,
+// Lambda layers, and a VPC network: subnets, route tables, network ACLs,
+// security groups, prefix lists, EC2 instances and launch templates,
+// Application, Network and Classic Load Balancers with their listeners,
+// rules and target groups; spread over several regions), serves it on
+// 127.0.0.1 with
 // a latency per call and AWS's throttle rates, scans it in-process through
 // the real SDK on the same code path as `trustmap scan` (collectors.LoadConfig
 // with static credentials and the endpoint, collectors/all, a Runner with
@@ -44,9 +49,10 @@
 // of its control plane a shared 15 rps; API Gateway GetResources 5 per 2 s
 // and every other v1 and v2 control-plane operation a shared 10 rps with a
 // burst of 40; AWS WAF's ListResourcesForWebACL 1 rps and other reads 5 rps;
-// RDS a shared 12 rps; IAM, S3, SQS, STS, EC2, Organizations, CloudFront,
-// EKS and OpenSearch at the rates collectors.DefaultLimits assumes, since
-// AWS publishes none. --rate overrides one bucket. The default scenario has
+// RDS a shared 12 rps; EC2 20 rps per action with a burst of 100; each
+// Elastic Load Balancing API version a shared 10 rps with a burst of 40;
+// IAM, S3, SQS, STS, Organizations, CloudFront, EKS and OpenSearch at the
+// rates collectors.DefaultLimits assumes, since AWS publishes none. --rate overrides one bucket. The default scenario has
 // over 26,000 resources in 4 regions; at --time-scale 10 its floor is about
 // 7 s.
 //
