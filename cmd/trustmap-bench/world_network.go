@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/fakeaws"
@@ -35,14 +34,16 @@ import (
 // address and web (the internet), offset 1 a public address and partner and
 // ssh (the partner account over peering; SSH is denied by the network ACL),
 // offset 2 a public address and corp (the list's public ranges), offset 3 a
-// public address and cf-origin (CloudFront's servers). Every 10th instance
-// at offset 4 has a public address and only ssh, which the network ACL
-// blocks, and at offset 5 a public address and only app: neither is a way
-// in. The rest are private, with app, web or vpn: a group open to the
-// internet is no way in without a public address. Every 100th is stopped
-// (offset 49) or terminated (offset 99, not in the snapshot). Every 4th
-// allows IMDSv1 (http_tokens optional), every 3rd runs with the instance
-// profile of a role (world.go gives every 20th role one).
+// public address and cf-origin (CloudFront's servers: the collector does
+// not expand an AWS-managed list, the resolver takes it as a fixed set of
+// outside addresses). An instance whose index ends in 4 has a public
+// address and only ssh, which the network ACL blocks, one ending in 5 a
+// public address and only app: neither is a way in. The rest are private,
+// with app, web or vpn: a group open to the internet is no way in without a
+// public address. Private ones ending in 49 are stopped, in 99 terminated
+// (not in the snapshot). Every 4th allows IMDSv1 (http_tokens optional),
+// every 3rd runs with the instance profile of a role (world.go gives every
+// 20th role one).
 //
 // Load balancer j has kind j % 6: an internet-facing ALB whose HTTP listener
 // redirects to its HTTPS one, which forwards (rules: /api/* to IP targets, a
@@ -88,8 +89,10 @@ func vpcName(v int) string              { return fmt.Sprintf("bench-vpc-%03d", v
 func subnetName(v int, k string) string { return vpcName(v) + "-" + k }
 func instanceID(i int) string           { return fmt.Sprintf("i-0%016x", i+1) }
 
-// vpcCIDR is VPC v's 10.x.0.0/16; subnets: public-a .0/20, public-b
-// .16/20, private-a .64/18, private-b .128/18.
+// vpcOctet is x of VPC v's 10.x.0.0/16 (VPCs of different regions, or
+// more than 256 apart, may overlap, as AWS allows). Its subnets are
+// public-a 10.x.0.0/20, public-b .16.0/20, private-a .64.0/18 and
+// private-b .128.0/18.
 func vpcOctet(s scenario, v int) int { return (v / len(s.Regions)) % 256 }
 
 var subnetOffsets = map[string][2]int{ // third octet, prefix length
@@ -97,19 +100,16 @@ var subnetOffsets = map[string][2]int{ // third octet, prefix length
 }
 
 // hostIP is the k-th address an instance may use in a subnet: AWS keeps
-// the first four (VPC User Guide, "Subnet CIDR blocks").
+// the first four (VPC User Guide, "Subnet CIDR blocks"). A public subnet
+// holds 4,091 instances, a private one 16,379: a world with more per VPC
+// needs more --vpcs (the fake refuses an address outside its subnet).
 func hostIP(s scenario, v int, subnet string, k int) string {
-	base := netip.AddrFrom4([4]byte{10, byte(vpcOctet(s, v)), byte(subnetOffsets[subnet][0]), 0}).As4()
-	n := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	n += uint32(4 + k)
-	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}).String()
+	k += 4
+	return fmt.Sprintf("10.%d.%d.%d", vpcOctet(s, v), subnetOffsets[subnet][0]+k/256, k%256)
 }
 
-func ports(from, to int) (*int, *int) { return &from, &to }
-
 func tcp(from, to int) fakeaws.SGPermission {
-	f, t := ports(from, to)
-	return fakeaws.SGPermission{Protocol: "tcp", FromPort: f, ToPort: t}
+	return fakeaws.SGPermission{Protocol: "tcp", FromPort: &from, ToPort: &to}
 }
 
 // vpcInstance is an instance a load balancer may send to.
@@ -246,7 +246,7 @@ func (g *generated) instances(s scenario, a *fakeaws.Account, st *netState) {
 		in := &fakeaws.Instance{ID: instanceID(i), Region: region, LaunchTime: created, InstanceType: "t3.micro",
 			Tags: map[string]string{"Name": fmt.Sprintf("bench-instance-%05d", i)}}
 		public := true
-		sgs := []string{}
+		var sgs []string
 		switch p := s.plant(i); {
 		case p == plantPublic:
 			sgs = []string{"web"}
