@@ -52,15 +52,17 @@
 // RDS a shared 12 rps; EC2 20 rps per action with a burst of 100; each
 // Elastic Load Balancing API version a shared 10 rps with a burst of 40;
 // IAM, S3, SQS, STS, Organizations, CloudFront, EKS and OpenSearch at the
-// rates collectors.DefaultLimits assumes, since AWS publishes none. --rate overrides one bucket. The default scenario has
-// over 26,000 resources in 4 regions; at --time-scale 10 its floor is about
-// 7 s.
+// rates collectors.DefaultLimits assumes, since AWS publishes none. --rate
+// overrides one bucket. The default scenario has 35,541 resources in 4
+// regions; its floor is Lambda's shared control plane: 77 s at AWS's rates
+// (--time-scale 1), 7.7 s at --time-scale 10.
 //
 // # Examples
 //
-//	go run ./cmd/trustmap-bench                      # the default scenario: 26,084 resources, floor 6.7 s
-//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # about 130,000 resources, floor 34 s
+//	go run ./cmd/trustmap-bench                      # the default scenario: 35,541 resources, floor 7.7 s
+//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # 177,554 resources, floor 39 s
 //	go run ./cmd/trustmap-bench --rest-apis 2000 --http-apis 2000   # API Gateway's shared 10 rps is the floor
+//	go run ./cmd/trustmap-bench --load-balancers 2400   # Elastic Load Balancing's shared 10 rps is the floor
 //	go run ./cmd/trustmap-bench --latency 200ms --max-concurrency 128
 //	go run ./cmd/trustmap-bench --functions 400 --rate lambda:GetPolicy=5/5 --rate group:lambda-control=5
 //	go run ./cmd/trustmap-bench --scale 0.05 --sequential   # MaxConcurrency 1
