@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -37,5 +38,30 @@ func TestABucketSlowsOnThrottlingAndRecoversOnSuccess(t *testing.T) {
 	}
 	if got := float64(lim.Limit()); got != base {
 		t.Errorf("rate = %v, want capped at %v", got, base)
+	}
+}
+
+// A stall sends several calls of one bucket together and AWS throttles
+// each: the bucket slows once for all the calls that got their tokens
+// before the cut, and again only for a call granted after it.
+func TestABucketSlowsOncePerThrottlingEpisode(t *testing.T) {
+	const base = 15.0
+	l := NewLimits(nil, 1)
+	lim := l.For("123456789012", "us-east-1", "Lambda", "ListFunctions")
+	before := time.Now()
+	for range 8 { // eight calls granted before the first throttle came back
+		l.slowDown(lim, base, before)
+	}
+	if got := float64(lim.Limit()); got != base*0.8 {
+		t.Errorf("rate after one episode of 8 throttles = %v, want %v (one cut)", got, base*0.8)
+	}
+	l.slowDown(lim, base, time.Now()) // granted after the cut: a new episode
+	if got := float64(lim.Limit()); got < base*0.64-1e-9 || got > base*0.64+1e-9 {
+		t.Errorf("rate after a throttle of a call granted after the cut = %v, want %v", got, base*0.64)
+	}
+	other := l.For("123456789012", "eu-west-1", "Lambda", "ListFunctions")
+	l.slowDown(other, base, before)
+	if got := float64(other.Limit()); got != base*0.8 {
+		t.Errorf("another region's bucket = %v, want its own first cut to %v", got, base*0.8)
 	}
 }

@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -132,6 +133,7 @@ type Limits struct {
 	scale   float64
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
+	cuts    map[*rate.Limiter]time.Time // when each bucket was last slowed (slowDown)
 }
 
 // NewLimits builds limits from a rule table (DefaultLimits when nil).

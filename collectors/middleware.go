@@ -43,11 +43,13 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 	region := awsmiddleware.GetRegion(ctx)
 	lim := g.limits.For(g.account, region, svc, op)
 	waited := false
+	var granted time.Time // when the call got its token
 	if lim != nil {
 		var err error
 		if waited, err = wait(ctx, lim); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 		}
+		granted = time.Now()
 	}
 	if g.slots != nil {
 		if err := g.slots.acquire(ctx, waited || g.limits.scarce(lim)); err != nil {
@@ -69,10 +71,10 @@ func (g *callGate) HandleFinalize(ctx context.Context, in middleware.FinalizeInp
 		// AWS's bucket is emptier than ours says (other clients share it,
 		// or our requests bunched up on the way): give up one of our
 		// tokens, so the calls behind this one back off by 1/rate, and
-		// slow the bucket down (see adapt).
+		// slow the bucket down (see slowDown).
 		if lim != nil {
 			lim.Reserve()
-			adapt(lim, g.limits.base(svc, op), true)
+			g.limits.slowDown(lim, g.limits.base(svc, op), granted)
 		}
 	} else if lim != nil && err == nil {
 		adapt(lim, g.limits.base(svc, op), false)
@@ -100,6 +102,29 @@ func adapt(lim *rate.Limiter, base float64, throttled bool) {
 	case cur < base:
 		lim.SetLimit(rate.Limit(min(cur+base/100, base)))
 	}
+}
+
+// slowDown slows lim after a throttle of a call that got its token at
+// granted, once per episode: a call granted before the bucket was last
+// slowed went out at the old rate, and its throttle says nothing the cut
+// has not already answered. TCP halves its window once per loss episode
+// for the same reason (RFC 6582); cutting once per throttle instead turns
+// one stall — calls held up on a busy machine or network, then arriving
+// together — into a cut per call that was in flight, down to a tenth of
+// the rate, from which the additive recovery takes 15 s at Lambda's 15
+// rps. A call granted after the cut that is throttled again cuts again.
+func (l *Limits) slowDown(lim *rate.Limiter, base float64, granted time.Time) {
+	l.mu.Lock()
+	if last, ok := l.cuts[lim]; ok && granted.Before(last) {
+		l.mu.Unlock()
+		return
+	}
+	if l.cuts == nil {
+		l.cuts = map[*rate.Limiter]time.Time{}
+	}
+	l.cuts[lim] = time.Now()
+	l.mu.Unlock()
+	adapt(lim, base, true)
 }
 
 // wait takes a token from lim, sleeping until it is due, and reports

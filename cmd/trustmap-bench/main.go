@@ -3,8 +3,13 @@
 // It generates a large account in internal/fakeaws (buckets, functions,
 // queues, REST APIs with resources and methods, HTTP APIs with routes,
 // roles and users, CloudFront distributions, WAF web ACLs, RDS instances and
-// snapshots, EKS clusters and OpenSearch domains, spread over several
-// regions), serves it on 127.0.0.1 with
+// snapshots, EKS clusters and OpenSearch domains, SNS topics, EventBridge
+// buses and rules, KMS keys, secrets, ECR repositories, access points,
+// Lambda layers, and a VPC network: subnets, route tables, network ACLs,
+// security groups, prefix lists, EC2 instances and launch templates,
+// Application, Network and Classic Load Balancers with their listeners,
+// rules and target groups; spread over several regions), serves it on
+// 127.0.0.1 with
 // a latency per call and AWS's throttle rates, scans it in-process through
 // the real SDK on the same code path as `trustmap scan` (collectors.LoadConfig
 // with static credentials and the endpoint, collectors/all, a Runner with
@@ -44,17 +49,20 @@
 // of its control plane a shared 15 rps; API Gateway GetResources 5 per 2 s
 // and every other v1 and v2 control-plane operation a shared 10 rps with a
 // burst of 40; AWS WAF's ListResourcesForWebACL 1 rps and other reads 5 rps;
-// RDS a shared 12 rps; IAM, S3, SQS, STS, EC2, Organizations, CloudFront,
-// EKS and OpenSearch at the rates collectors.DefaultLimits assumes, since
-// AWS publishes none. --rate overrides one bucket. The default scenario has
-// over 26,000 resources in 4 regions; at --time-scale 10 its floor is about
-// 7 s.
+// RDS a shared 12 rps; EC2 20 rps per action with a burst of 100; each
+// Elastic Load Balancing API version a shared 10 rps with a burst of 40;
+// IAM, S3, SQS, STS, Organizations, CloudFront, EKS and OpenSearch at the
+// rates collectors.DefaultLimits assumes, since AWS publishes none. --rate
+// overrides one bucket. The default scenario has 35,541 resources in 4
+// regions; its floor is Lambda's shared control plane: 77 s at AWS's rates
+// (--time-scale 1), 7.7 s at --time-scale 10.
 //
 // # Examples
 //
-//	go run ./cmd/trustmap-bench                      # the default scenario: 26,084 resources, floor 6.7 s
-//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # about 130,000 resources, floor 34 s
+//	go run ./cmd/trustmap-bench                      # the default scenario: 35,541 resources, floor 7.7 s
+//	go build -o /tmp/tmb ./cmd/trustmap-bench && /usr/bin/time -v /tmp/tmb --scale 5   # 177,554 resources, floor 39 s
 //	go run ./cmd/trustmap-bench --rest-apis 2000 --http-apis 2000   # API Gateway's shared 10 rps is the floor
+//	go run ./cmd/trustmap-bench --load-balancers 2400   # Elastic Load Balancing's shared 10 rps is the floor
 //	go run ./cmd/trustmap-bench --latency 200ms --max-concurrency 128
 //	go run ./cmd/trustmap-bench --functions 400 --rate lambda:GetPolicy=5/5 --rate group:lambda-control=5
 //	go run ./cmd/trustmap-bench --scale 0.05 --sequential   # MaxConcurrency 1

@@ -45,10 +45,19 @@ import (
 //	opensearch     per region: ListDomainNames; DescribeDomains per 5 domains
 //	ec2            per region: DescribeInstances, DescribeSecurityGroups,
 //	               DescribeSubnets and DescribeNetworkAcls per 1,000,
-//	               DescribeRouteTables and DescribeManagedPrefixLists per 100,
-//	               DescribeLaunchTemplateVersions per 200 versions
-//	elbv2, elb     per region: DescribeLoadBalancers (each API version) and
-//	               DescribeTargetGroups per 400
+//	               DescribeRouteTables and DescribeManagedPrefixLists per 100 (what AWS
+//	               creates with each VPC counted in: a main route table, a default
+//	               network ACL, a default security group), DescribeLaunchTemplateVersions
+//	               per 200 versions ($Default and $Latest of each template); per
+//	               customer-managed prefix list an ingress rule names:
+//	               GetManagedPrefixListEntries per 100 entries (AWS-managed lists are not
+//	               expanded)
+//	elbv2          per region: DescribeLoadBalancers and DescribeTargetGroups per 400; per
+//	               load balancer DescribeListeners per 400; per HTTP or HTTPS listener of an
+//	               Application Load Balancer DescribeRules per 400 (the default rule
+//	               counted in); per target group a listener or rule forwards to
+//	               DescribeTargetHealth
+//	elb            per region: DescribeLoadBalancers (Classic) per 400
 //	sns            per region: ListTopics per 100; per topic: GetTopicAttributes,
 //	               ListSubscriptionsByTopic per 100 subscriptions
 //	events         per region: ListEventBuses per 100 (the default bus included),
@@ -60,19 +69,15 @@ import (
 //	               included, those scheduled for deletion not); per secret: GetResourcePolicy
 //	ecr, s3control, lambda's layers and images, S3 default encryption: plan_code.go
 //
-// The generated world has no instances, load balancers or named prefix
-// lists yet, so the per-resource reads of ec2 and elbv2 (listeners, rules,
-// target health, prefix list entries) are not planned: networkPlan refuses
-// a world that has them.
-//
 // The longest chain of calls that each need the previous one's answer:
 // GetCallerIdentity → DescribeRegions → the longest collector chain, which is
 // a list's pages one after the other, then the per-resource reads that
 // depend on each other (GetBucketPolicy → GetBucketPolicyStatus,
-// GetBucketOwnershipControls → GetBucketAcl, GetAccountAuthorizationDetails
-// pages → GetPolicy →
-// GetPolicyVersion, GenerateCredentialReport → GenerateCredentialReport →
-// GetCredentialReport).
+// GetBucketOwnershipControls → GetBucketAcl, DescribeLoadBalancers →
+// DescribeListeners → DescribeRules, DescribeSecurityGroups and
+// DescribeManagedPrefixLists → GetManagedPrefixListEntries pages,
+// GetAccountAuthorizationDetails pages → GetPolicy → GetPolicyVersion,
+// GenerateCredentialReport → GenerateCredentialReport → GetCredentialReport).
 
 // callKey is one API in one region, named as the fake names it.
 type callKey struct{ Region, Service, API string }

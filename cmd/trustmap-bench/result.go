@@ -98,12 +98,39 @@ var serviceKinds = map[string][]graph.Kind{
 	"rds":            {graph.KindDBInstance, graph.KindDBCluster, graph.KindDBSnapshot, graph.KindDBClusterSnapshot},
 	"eks":            {graph.KindEKSCluster},
 	"es":             {graph.KindSearchDomain}, // OpenSearch, by its signing name
+	"ec2":            {graph.KindEC2Instance, graph.KindSecurityGroup, graph.KindSubnet, graph.KindPrefixList, graph.KindLaunchTemplate},
+	"elbv2":          {graph.KindLoadBalancer, graph.KindListener, graph.KindTargetGroup},
+	"elb":            nil, // Classic load balancers and listeners: the same kinds as elbv2's (serviceOfNode)
+}
+
+// kindService is the service a resource kind is counted under.
+var kindService = func() map[graph.Kind]string {
+	out := map[graph.Kind]string{}
+	for svc, ks := range serviceKinds {
+		for _, k := range ks {
+			out[k] = svc
+		}
+	}
+	return out
+}()
+
+// serviceOfNode is the service whose calls a resource node is counted
+// against: its kind's, except that Classic Load Balancers and their
+// listeners (classic: the Classic load balancers' ids) are elb's.
+func serviceOfNode(n *graph.Node, classic map[string]bool) string {
+	switch {
+	case n.Kind == graph.KindLoadBalancer && classic[n.ID],
+		n.Kind == graph.KindListener && n.Listener != nil && classic[n.Listener.LoadBalancer]:
+		return "elb"
+	}
+	return kindService[n.Kind]
 }
 
 // serviceOf is the service an API's calls are counted under: the fake's
 // service name, except the account's Block Public Access (S3 Control,
-// read by the s3 collector) and the layer reads (counted against layer
-// versions, apart from the functions).
+// read by the s3 collector), the layer reads (counted against layer
+// versions, apart from the functions) and Elastic Load Balancing, whose two
+// API versions are the elbv2 and elb collectors.
 func serviceOf(op string) string {
 	svc, api, _ := strings.Cut(op, ":")
 	switch {
@@ -111,17 +138,18 @@ func serviceOf(op string) string {
 		return "s3"
 	case svc == "lambda" && (api == "ListLayers" || api == "ListLayerVersions" || api == "GetLayerVersionPolicy"):
 		return "lambda-layers"
+	case svc == "elasticloadbalancingv2":
+		return "elbv2"
+	case svc == "elasticloadbalancing":
+		return "elb"
 	}
 	return svc
 }
 
-func perResource(calls map[string]*minimalActual, kinds map[graph.Kind]int) map[string]serviceCalls {
+func perResource(calls map[string]*minimalActual, resources map[string]int) map[string]serviceCalls {
 	out := map[string]serviceCalls{}
-	for svc, ks := range serviceKinds {
-		sc := serviceCalls{}
-		for _, k := range ks {
-			sc.Resources += kinds[k]
-		}
+	for svc := range serviceKinds {
+		sc := serviceCalls{Resources: resources[svc]}
 		for op, m := range calls {
 			if serviceOf(op) == svc {
 				sc.Calls += m.Actual

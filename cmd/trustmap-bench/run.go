@@ -79,6 +79,13 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.IntVar(&s.AccessPoints, "access-points", 400, "S3 access points")
 	fs.IntVar(&s.MRAPs, "mraps", 2, "S3 Multi-Region Access Points (at most 100)")
 	fs.IntVar(&s.Layers, "layers", 200, "Lambda layers, each with two versions (every 4th function loads one)")
+	fs.IntVar(&s.VPCs, "vpcs", 8, "VPCs, each with four subnets and nine security groups (at least one per region when there are instances or load balancers)")
+	fs.IntVar(&s.SecurityGroups, "security-groups", 200, "security groups no instance uses, besides each VPC's")
+	fs.IntVar(&s.PrefixLists, "prefix-lists", 40, "customer-managed prefix lists, besides each region's corp, vpn and CloudFront ones")
+	fs.IntVar(&s.Instances, "instances", 2000, "EC2 instances")
+	fs.IntVar(&s.LaunchTemplates, "launch-templates", 200, "EC2 launch templates")
+	fs.IntVar(&s.LoadBalancers, "load-balancers", 200, "Application and Network Load Balancers")
+	fs.IntVar(&s.ClassicELBs, "classic-elbs", 40, "Classic Load Balancers")
 	fs.IntVar(&s.ExposeEvery, "expose-every", 50, "plant a public or cross-account entry point in every Nth resource of a kind (0: none)")
 	fs.StringVar(&o.regions, "regions", "us-east-1,eu-west-1,ap-southeast-2,us-west-2", "regions, comma-separated; resources are spread over them")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply every resource count by this")
@@ -112,12 +119,14 @@ func (o *options) validate() error {
 	}
 	for _, n := range []*int{&s.Buckets, &s.Functions, &s.Queues, &s.RestAPIs, &s.HTTPAPIs, &s.Roles, &s.Users,
 		&s.Distributions, &s.WebACLs, &s.DBInstances, &s.DBSnapshots, &s.EKSClusters, &s.SearchDomains,
-		&s.Topics, &s.Buses, &s.Rules, &s.APIDestinations, &s.Keys, &s.Secrets, &s.Repositories, &s.AccessPoints, &s.Layers} {
+		&s.Topics, &s.Buses, &s.Rules, &s.APIDestinations, &s.Keys, &s.Secrets, &s.Repositories, &s.AccessPoints, &s.Layers,
+		&s.VPCs, &s.SecurityGroups, &s.PrefixLists, &s.Instances, &s.LaunchTemplates, &s.LoadBalancers, &s.ClassicELBs} {
 		if *n < 0 {
 			return errors.New("counts must not be negative")
 		}
 		*n = int(math.Round(float64(*n) * o.scale))
 	}
+	s.VPCs = s.vpcCount()
 	if s.RestMethods > len(verbs) {
 		return fmt.Errorf("--rest-methods: at most %d", len(verbs))
 	}
@@ -212,6 +221,10 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 		return nil, err
 	}
 	defer srv.Close()
+	if err := warmFake(ctx, srv.URL(), home); err != nil {
+		return nil, err
+	}
+	warm := srv.Stats()
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -292,7 +305,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 		}
 	}
 
-	st := srv.Stats()
+	st := since(srv.Stats(), warm)
 	res := &result{
 		Scenario: o.scenario, LatencyMS: float64(o.latency) / float64(time.Millisecond), TimeScale: o.timeScale,
 		MaxConcurrency: o.maxConcurrency, APICalls: st.TotalCalls(), Retries: stats.Retries.Load(),
@@ -322,11 +335,17 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	res.Gaps = len(snap.Coverage)
 
 	// Resources, and calls per resource by service.
-	kinds := map[graph.Kind]int{}
-	for _, n := range snap.Nodes {
-		if isResource(n.Kind) {
+	classic := map[string]bool{}
+	for i := range snap.Nodes {
+		if lb := snap.Nodes[i].LoadBalancer; lb != nil && lb.Type == "classic" {
+			classic[snap.Nodes[i].ID] = true
+		}
+	}
+	byService := map[string]int{}
+	for i := range snap.Nodes {
+		if n := &snap.Nodes[i]; isResource(n.Kind) {
 			res.Resources++
-			kinds[n.Kind]++
+			byService[serviceOfNode(n, classic)]++
 		}
 	}
 	for _, n := range gen.Resources {
@@ -350,7 +369,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 		m.Actual = n
 		m.Throttled = st.Throttled[op]
 	}
-	res.CallsPerResource = perResource(res.Calls, kinds)
+	res.CallsPerResource = perResource(res.Calls, byService)
 	res.ConcurrencyTermS = float64(res.MinimalCalls) * latency.Seconds() / float64(o.maxConcurrency)
 
 	// Entry points.

@@ -62,7 +62,14 @@ type scenario struct {
 	Repositories    int      `json:"ecr_repositories"`
 	AccessPoints    int      `json:"access_points"`
 	MRAPs           int      `json:"multi_region_access_points"`
-	Layers          int      `json:"lambda_layers"` // each with layerVersions versions
+	Layers          int      `json:"lambda_layers"`   // each with layerVersions versions
+	VPCs            int      `json:"vpcs"`            // at least one per region when anything needs a network
+	SecurityGroups  int      `json:"security_groups"` // besides each VPC's nine and its default group
+	PrefixLists     int      `json:"prefix_lists"`    // besides each region's corp, vpn and CloudFront lists
+	Instances       int      `json:"instances"`
+	LaunchTemplates int      `json:"launch_templates"`
+	LoadBalancers   int      `json:"load_balancers"` // Application and Network
+	ClassicELBs     int      `json:"classic_load_balancers"`
 	ExposeEvery     int      `json:"expose_every"`
 }
 
@@ -142,6 +149,7 @@ func generate(s scenario) *generated {
 	g.accessPoints(s, a) // world_code.go
 	g.layers(s, a)       // world_code.go
 	g.code(s, a)         // world_code.go
+	g.network(s, a)      // world_network.go, world_elb.go
 	return g
 }
 
@@ -394,6 +402,11 @@ func (g *generated) iam(s scenario, a *fakeaws.Account) {
 		r := &fakeaws.Role{Name: name, Path: "/", Created: created, TrustPolicy: lambdaTrust,
 			AttachedPolicies: []string{lambdaBasicRole, fmt.Sprintf("arn:aws:iam::%s:policy/bench-shared-%d", benchAccount, i%sharedPolicies)},
 			InlinePolicies:   map[string]*fakeaws.Document{"app": g.rolePolicy(s, i)},
+		}
+		if i%20 == 0 {
+			// Every 20th role is also an EC2 instance role (world_network.go).
+			r.InstanceProfiles = []string{profileName(i / 20)}
+			r.TrustPolicy = fakeaws.Doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com","ec2.amazonaws.com"]},"Action":"sts:AssumeRole"}]}`)
 		}
 		if s.plant(i) == plantCross {
 			r.TrustPolicy = doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, partnerAccount)

@@ -16,9 +16,9 @@ import (
 // exposures by index like the other kinds: offset 0 public, offset 1
 // cross-account (a snapshot shared with the partner, an EKS endpoint open
 // to a fixed range, a domain policy naming the partner); RDS instances are
-// public only (publicly accessible: the scan reads no security group, so
-// the entry point is unconfirmed, as in an account without the EC2
-// collector).
+// public only (publicly accessible, naming security groups the account does
+// not have: the entry point is unconfirmed, as in an account whose groups
+// could not be read).
 
 func distributionID(i int) string { return fmt.Sprintf("EBENCH%08d", i) }
 func dbName(i int) string         { return fmt.Sprintf("bench-db-%05d", i) }
