@@ -3,8 +3,10 @@ package collectors
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -22,15 +24,44 @@ type OrgMember struct {
 // id, with its status (the newer State when sent, else Status); it needs the
 // management account or a delegated administrator. ListAccounts pages 20
 // accounts at a time, so 5,000 accounts are 250 sequential calls.
+//
+// Without the list nothing else can start, and it is the one call every
+// shard of an organization makes at the same moment against the same
+// management account (Organizations throttles it per account), so a
+// throttled page is tried again, with exponential backoff and jitter,
+// for up to orgListPatience in all, before the listing fails; the SDK's
+// own few attempts are spent in seconds.
 func OrgMembers(ctx context.Context, cfg aws.Config) ([]OrgMember, error) {
-	client := organizations.NewFromConfig(cfg)
+	return orgMembers(ctx, organizations.NewFromConfig(cfg), orgListPatience)
+}
+
+// orgListPatience is how long OrgMembers keeps trying throttled pages.
+const orgListPatience = 5 * time.Minute
+
+type orgLister interface {
+	ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+}
+
+func orgMembers(ctx context.Context, client orgLister, patience time.Duration) ([]OrgMember, error) {
 	var out []OrgMember
+	deadline := time.Now().Add(patience)
 	p := organizations.NewListAccountsPaginator(client, &organizations.ListAccountsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	for backoff := time.Second; p.HasMorePages(); {
+		page, err := p.NextPage(ctx) // on an error the paginator stays on this page
 		if err != nil {
-			return out, err
+			wait := backoff/2 + rand.N(backoff/2+1)
+			if Classify(err) != ClassThrottled || time.Now().Add(wait).After(deadline) {
+				return out, err
+			}
+			select {
+			case <-ctx.Done():
+				return out, ctx.Err()
+			case <-time.After(wait):
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
 		}
+		backoff = time.Second
 		for _, a := range page.Accounts {
 			status := string(a.State)
 			if status == "" {

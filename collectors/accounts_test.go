@@ -117,3 +117,32 @@ func TestAnUnreachableOrSuspendedAccountIsAGapAndTheOthersAreScanned(t *testing.
 		}
 	}
 }
+
+// Every shard of an organization lists it from the same management
+// account at the same moment, and Organizations throttles the listing: a
+// page throttled past the SDK's own attempts is tried again after a
+// backoff, and the listing is whole.
+func TestTheOrganizationsListingOutlastsThrottling(t *testing.T) {
+	spec := fakeaws.OrgSpec{Seed: 1, Members: 45, Resources: 4} // 46 accounts: three pages of 20
+	w := fakeaws.GenerateOrganization(spec)
+	// Seven throttles: more than the SDK's five attempts of one page.
+	w.Faults = append(w.Faults, fakeaws.Fault{Service: "organizations", API: "ListAccounts", Error: "TooManyRequestsException", Count: 7})
+	srv := fakeaws.New(w, fakeaws.Options{Latency: -1})
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	cfg, err := collectors.LoadConfig(ctx, collectors.ConfigOptions{EndpointURL: srv.URL(),
+		Credentials: credentials.NewStaticCredentialsProvider(fakeaws.OrgManagementKey, "test-secret", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := collectors.OrgMembers(ctx, cfg)
+	if err != nil || len(members) != 46 {
+		t.Fatalf("%d members, %v; want all 46 after the throttling", len(members), err)
+	}
+	if n := srv.Stats().Calls["organizations:ListAccounts"]; n < 3+7 {
+		t.Errorf("%d ListAccounts calls; want the 3 pages and the 7 throttled ones", n)
+	}
+}
