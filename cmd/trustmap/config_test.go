@@ -63,7 +63,7 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 	if code != exitOK {
 		t.Fatalf("config init: exit %d: %s", code, stderr)
 	}
-	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 24 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
+	if want := "wrote " + cfg + ": 2 outside accounts, 1 organization, 28 resources open to anyone, all commented out.\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout = %q, want it to start %q", stdout, want)
 	}
 	data, err := os.ReadFile(cfg)
@@ -220,7 +220,7 @@ func TestConfigCommandErrorsAreOneLineWithExitTwo(t *testing.T) {
 		})
 	}
 	code, stdout, _ := runCLI(t, "", "config", "validate", "../../docs/examples/trustmap.yaml")
-	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 7 expected-public resources, 2 suppressions\n" {
+	if code != exitOK || stdout != "../../docs/examples/trustmap.yaml: valid: 2 known accounts, 1 organization, 8 expected-public resources, 2 suppressions\n" {
 		t.Errorf("validate the example: exit %d, %q", code, stdout)
 	}
 }
@@ -242,8 +242,10 @@ func TestTheExampleConfigRecognizesWhatItSays(t *testing.T) {
 	}
 	slices.Sort(unrecognized)
 	want := []string{
+		"arn:aws:ec2:us-east-1:123456789012:instance/i-b98d7be57ef38babb security-group",
 		"arn:aws:ecr:us-east-1:123456789012:repository/acme/base-images repository-policy",
 		"arn:aws:eks:eu-west-1:123456789012:cluster/acme-prod public-endpoint",
+		"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/acme-legacy-elb#listener/HTTP:80 listener",
 		"arn:aws:es:eu-west-1:123456789012:domain/acme-logs domain-access-policy",
 		"arn:aws:iam::123456789012:role/acme-legacy-admin trust-policy",
 		"arn:aws:lambda:us-east-1:123456789012:function:acme-thumbnailer lambda-permission",

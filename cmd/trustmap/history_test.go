@@ -137,8 +137,8 @@ func TestHistoryWalkthroughOnTheDemo(t *testing.T) {
 			}
 		}
 		pts := h3.Trend[0].Points
-		if len(pts) != 3 || pts[0].Public != 22 || pts[1].Public != 23 || pts[2].Public != 22 {
-			t.Errorf("trend %+v, want public 22 → 23 → 22", pts)
+		if len(pts) != 3 || pts[0].Public != 26 || pts[1].Public != 27 || pts[2].Public != 26 {
+			t.Errorf("trend %+v, want public 26 → 27 → 26", pts)
 		}
 	})
 
@@ -148,7 +148,7 @@ func TestHistoryWalkthroughOnTheDemo(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		save("history.txt", out)
-		for _, want := range []string{h(reps[0]), h(reps[1]), h(reps[2]), "+37", "+1", "-1", "public", "22 → 22"} {
+		for _, want := range []string{h(reps[0]), h(reps[1]), h(reps[2]), "+41", "+1", "-1", "public", "26 → 26"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("history does not say %q:\n%s", want, out)
 			}

@@ -98,6 +98,64 @@ func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
 	}
 }
 
+// TestDemoReportListsTheRightNetworkEntryPointsAndNoFalseOnes: the demo's
+// internet-facing compute and edge (issue 13) are entry points, each by the
+// way AWS lets the internet in: the bastion's own public address and its
+// security group open on SSH, the HTTPS listener of the ALB, the TLS
+// listener of the NLB (which has no security group, a condition), the HTTP
+// listener of the Classic Load Balancer and the four CloudFront
+// distributions. The ALB's plain-HTTP listener only redirects, so it is a
+// note and no entry point; the internal ALB and the instances without a
+// public address (behind the load balancers, or back office) are none.
+func TestDemoReportListsTheRightNetworkEntryPointsAndNoFalseOnes(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "", "scan", "--demo", "-q", "--output-dir", dir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep report.Report
+	data, _ := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	eps := map[string]bool{}
+	for _, ep := range rep.EntryPoints {
+		eps[ep.ResourceARN] = true
+		switch ep.ResourceType {
+		case "EC2Instance", "ELBListener", "CloudFrontDistribution":
+			got[ep.Name+" "+string(ep.Via)] = string(ep.Exposure) + " " + strings.Join(ep.Principals, ",") + " " + strings.Join(ep.Actions, ",") + " " +
+				string(ep.Severity) + strings.Join(append([]string{""}, ep.Evidence.Conditions...), "; ")
+		}
+	}
+	const all = "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT"
+	want := map[string]string{
+		"acme-bastion security-group":      "public * tcp/22 high",
+		"acme-web-alb HTTPS:443 listener":  "public * tcp/443 high",
+		"acme-api-nlb TLS:443 listener":    "public * tcp/443 high; no security group on the load balancer: the targets' security groups decide which clients reach them",
+		"acme-legacy-elb HTTP:80 listener": "public * tcp/80 high",
+		"cdn.acme.example viewer-access":   "public * GET,HEAD high; reachable at dnrcqghjmc5zxn.cloudfront.net, cdn.acme.example; AWS WAF web ACL acme-edge inspects requests (default action Allow; 2 rules)",
+		"assets.acme.example viewer-access": "public * GET,HEAD high; reachable at dzyfyevwh2koco.cloudfront.net, assets.acme.example; no AWS WAF web ACL; " +
+			"behavior default (*) accepts plain HTTP (viewer protocol policy allow-all); viewers may negotiate TLSv1 or later",
+		"api.acme.example viewer-access": "public * " + all + " high; reachable at dafa4jfw7vjvgg.cloudfront.net, api.acme.example; no AWS WAF web ACL",
+		"www.acme.example viewer-access": "public * " + all + " high; reachable at dsugypvekinmip.cloudfront.net, www.acme.example; no AWS WAF web ACL",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("instance, listener and distribution entry points (-want +got):\n%s", diff)
+	}
+	redirect := ""
+	for _, n := range rep.Notes {
+		if n.Kind == "unreachable" && strings.HasPrefix(n.Detail, "listener HTTP:80 of acme-web-alb only redirects") {
+			redirect = n.Resource
+		}
+	}
+	switch {
+	case redirect == "":
+		t.Errorf("no note says acme-web-alb's HTTP:80 listener only redirects; notes: %+v", rep.Notes)
+	case eps[redirect]:
+		t.Errorf("the redirect-only listener %s is an entry point", redirect)
+	}
+}
+
 func TestAnalyzeOnTheSavedSnapshotGivesTheSameReportAsScan(t *testing.T) {
 	dir := t.TempDir()
 	if code, _, stderr := runCLI(t, "", "scan", "--demo", "-q", "--output-dir", dir); code != exitOK {
