@@ -9,9 +9,9 @@ import (
 // its attributes say: a distribution's cloudfront.net name and aliases, an
 // API's execute-api host, an API Gateway custom domain, a database's
 // endpoints, a search domain's endpoint and custom endpoint, an EKS API
-// server. A resolver that meets a host name (a CloudFront origin, a load
-// balancer target) finds the node by it; a new kind that answers on a name
-// of its own adds a case here (a load balancer its DNSName).
+// server, a load balancer's DNS name. A resolver that meets a host name (a
+// CloudFront origin) finds the node by it; a new kind that answers on a
+// name of its own adds a case here.
 func (n *Node) HostNames() []string {
 	var hs []string
 	add := func(names ...string) {
@@ -41,6 +41,13 @@ func (n *Node) HostNames() []string {
 		add(n.Search.Endpoint, n.Search.CustomDomain)
 	case n.EKS != nil:
 		add(n.EKS.Endpoint)
+	case n.LoadBalancer != nil:
+		// Elastic Load Balancing User Guide: clients (CloudFront among
+		// them) reach a load balancer by its DNS name; an internal one's
+		// name resolves to private addresses, which CloudFront reaches
+		// only through a VPC origin, but the name is still the load
+		// balancer's.
+		add(n.LoadBalancer.DNSName)
 	}
 	return hs
 }
