@@ -46,6 +46,7 @@ func TestHostNamesOfTheKindsThatAnswerOnOne(t *testing.T) {
 		{Node{Database: &Database{Endpoint: "db.abc.us-east-1.rds.amazonaws.com"}}, []string{"db.abc.us-east-1.rds.amazonaws.com"}},
 		{Node{EKS: &EKSCluster{Endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com"}}, []string{"abc.gr7.us-east-1.eks.amazonaws.com"}},
 		{Node{Search: &SearchDomain{Endpoint: "search-logs-x.us-east-1.es.amazonaws.com", CustomDomain: "search.example.com"}}, []string{"search-logs-x.us-east-1.es.amazonaws.com", "search.example.com"}},
+		{Node{LoadBalancer: &LoadBalancer{DNSName: "Acme-Web-Alb-3656231886.us-east-1.elb.amazonaws.com."}}, []string{"acme-web-alb-3656231886.us-east-1.elb.amazonaws.com"}},
 		{Node{Kind: KindS3Bucket, Bucket: &S3Bucket{}}, nil},
 	}
 	for _, tc := range nodes {
