@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/trustmap/trustmap/internal/jsonindent"
 )
 
 // SchemaVersion is the version of the snapshot format. Bump it on any change
@@ -66,11 +69,16 @@ type Gap struct {
 	Resources int `json:"resources,omitempty"`
 }
 
-// Write encodes the snapshot as indented JSON.
+// Write encodes the snapshot as indented JSON, as json.Encoder with
+// SetIndent("", "  ") writes it. The encoder marshals compactly and
+// jsonindent indents on the way out, instead of into a second buffer as
+// large as the output (over 100 MB for an account of 100,000 resources).
 func (s *Snapshot) Write(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(s)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := json.NewEncoder(jsonindent.New(bw)).Encode(s); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema

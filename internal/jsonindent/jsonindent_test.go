@@ -1,4 +1,4 @@
-package report
+package jsonindent
 
 import (
 	"bufio"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestIndentWriterIndentsAsTheEncoder compares indentWriter, fed in pieces
+// TestWriterIndentsAsTheEncoder compares Writer, fed in pieces
 // of every size, with json.Encoder's own SetIndent("", "  ") on values
 // whose strings hold brackets, commas, colons, quotes and backslashes.
-func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
+func TestWriterIndentsAsTheEncoder(t *testing.T) {
 	values := []any{
 		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, true, 2.5e-9}},
 		[]any{map[string]any{"k\"{[,:]}": "v\\\"],:{", "<&>": "é\u2028\t\n"}, []any{[]any{[]any{}}}},
@@ -35,7 +35,7 @@ func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
 		for size := 1; size <= compact.Len(); size++ {
 			var got bytes.Buffer
 			bw := bufio.NewWriter(&got)
-			iw := &indentWriter{w: bw}
+			iw := New(bw)
 			src := compact.Bytes()
 			for len(src) > 0 {
 				n := min(size, len(src))
