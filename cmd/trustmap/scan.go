@@ -173,7 +173,13 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 // report formats and the stdout summary.
 func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *results.Trust) error {
 	trust.Now = snap.ScannedAt
-	rep, g2, err := analyzeWith(snap, trust, e.analyzerList())
+	g2 := graph.Resolve(snap)
+	// The graph has copied the snapshot's nodes and edges, and from here on
+	// only the snapshot's other fields are read (the graph's Snapshot is
+	// this one): let a large account's copies go (tens of MB at 100,000
+	// resources) before the analysis and the report add theirs.
+	snap.Nodes, snap.Edges = nil, nil
+	rep, g2, err := analyzeGraph(g2, trust, e.analyzerList())
 	if err != nil {
 		return err
 	}
@@ -221,7 +227,11 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 // analyzer-error) and makes it incomplete; only an invalid analyzer list
 // stops here.
 func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Analyzer) (*report.Report, *graph.Graph, error) {
-	g := graph.Resolve(snap)
+	return analyzeGraph(graph.Resolve(snap), trust, as)
+}
+
+// analyzeGraph is analyzeWith on a graph already resolved.
+func analyzeGraph(g *graph.Graph, trust *results.Trust, as []*analyzers.Analyzer) (*report.Report, *graph.Graph, error) {
 	res, err := analyzers.Run(g, trust, as)
 	if res == nil {
 		return nil, nil, err
