@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 	"time"
 
@@ -70,15 +69,11 @@ type Gap struct {
 }
 
 // Write encodes the snapshot as indented JSON, as json.Encoder with
-// SetIndent("", "  ") writes it. The encoder marshals compactly and
-// jsonindent indents on the way out, instead of into a second buffer as
-// large as the output (over 100 MB for an account of 100,000 resources).
+// SetIndent("", "  ") writes it, streaming (jsonindent.Encode): one node
+// or edge at a time is marshalled, not the whole snapshot (over 100 MB
+// for an account of 100,000 resources).
 func (s *Snapshot) Write(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := json.NewEncoder(jsonindent.New(bw)).Encode(s); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return jsonindent.Encode(bufio.NewWriterSize(w, 64<<10), s, true)
 }
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema

@@ -49,3 +49,64 @@ func TestWriterIndentsAsTheEncoder(t *testing.T) {
 		}
 	}
 }
+
+type inner struct {
+	A string   `json:"a,omitempty"`
+	B []string `json:"b"`
+}
+
+type marshals []int
+
+func (m marshals) MarshalJSON() ([]byte, error) { return []byte(`"custom"`), nil }
+
+type embeds struct {
+	inner
+	C int `json:"c"`
+}
+
+type outer struct {
+	Name     string            `json:"name"`
+	Skip     string            `json:"-"`
+	Empty    string            `json:"empty,omitempty"`
+	Zero     int               `json:"zero,omitempty"`
+	Ptr      *inner            `json:"ptr,omitempty"`
+	Items    []inner           `json:"items"`
+	Nil      []inner           `json:"nil"`
+	NilOmit  []inner           `json:"nil_omit,omitempty"`
+	None     []inner           `json:"none"`
+	Bytes    []byte            `json:"bytes"`
+	Custom   marshals          `json:"custom"`
+	Embeds   []embeds          `json:"embeds"`
+	Map      map[string]string `json:"map,omitempty"`
+	NoTag    string
+	HTML     string `json:"html"`
+	unexport int
+}
+
+// TestEncodeWritesWhatTheEncoderWould compares Encode, which streams a
+// struct's fields and slice elements, with json.Encoder on the whole
+// value: omitempty, "-", nil and empty slices, []byte, a slice type with
+// its own MarshalJSON, embedded fields, HTML escaping on and off.
+func TestEncodeWritesWhatTheEncoderWould(t *testing.T) {
+	v := outer{Name: "n", Skip: "s", Ptr: &inner{B: []string{"x"}}, Items: []inner{{A: "a<b>", B: nil}, {B: []string{}}},
+		None: []inner{}, Bytes: []byte("hi"), Custom: marshals{1}, Embeds: []embeds{{inner: inner{A: "e"}, C: 3}},
+		Map: map[string]string{"k": "&"}, NoTag: "t", HTML: "<script>&</script>", unexport: 1}
+	for _, val := range []any{v, &v, outer{}, []int{1, 2}, "alone"} {
+		for _, esc := range []bool{true, false} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(esc)
+			if err := enc.Encode(val); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := Encode(bufio.NewWriter(&got), val, esc); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%T escapeHTML=%v:\ngot  %s\nwant %s", val, esc, got.String(), want.String())
+			}
+		}
+	}
+}
