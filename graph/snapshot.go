@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"io"
 	"time"
-
-	"github.com/trustmap/trustmap/internal/jsonindent"
 )
 
 // SchemaVersion is the version of the snapshot format. Bump it on any change
@@ -69,11 +67,11 @@ type Gap struct {
 }
 
 // Write encodes the snapshot as indented JSON, as json.Encoder with
-// SetIndent("", "  ") writes it, streaming (jsonindent.Encode): one node
+// SetIndent("", "  ") writes it, streaming (EncodeIndented): one node
 // or edge at a time is marshalled, not the whole snapshot (over 100 MB
 // for an account of 100,000 resources).
 func (s *Snapshot) Write(w io.Writer) error {
-	return jsonindent.Encode(bufio.NewWriterSize(w, 64<<10), s, true)
+	return EncodeIndented(bufio.NewWriterSize(w, 64<<10), s, true)
 }
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema

@@ -1,4 +1,4 @@
-package jsonindent
+package graph
 
 import (
 	"bufio"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestWriterIndentsAsTheEncoder compares Writer, fed in pieces
+// TestIndentWriterIndentsAsTheEncoder compares indentWriter, fed in pieces
 // of every size, with json.Encoder's own SetIndent("", "  ") on values
 // whose strings hold brackets, commas, colons, quotes and backslashes.
-func TestWriterIndentsAsTheEncoder(t *testing.T) {
+func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
 	values := []any{
 		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, true, 2.5e-9}},
 		[]any{map[string]any{"k\"{[,:]}": "v\\\"],:{", "<&>": "é\u2028\t\n"}, []any{[]any{[]any{}}}},
@@ -35,7 +35,7 @@ func TestWriterIndentsAsTheEncoder(t *testing.T) {
 		for size := 1; size <= compact.Len(); size++ {
 			var got bytes.Buffer
 			bw := bufio.NewWriter(&got)
-			iw := New(bw)
+			iw := newIndentWriter(bw)
 			src := compact.Bytes()
 			for len(src) > 0 {
 				n := min(size, len(src))
@@ -83,11 +83,11 @@ type outer struct {
 	unexport int
 }
 
-// TestEncodeWritesWhatTheEncoderWould compares Encode, which streams a
+// TestEncodeIndentedWritesWhatTheEncoderWould compares EncodeIndented, which streams a
 // struct's fields and slice elements, with json.Encoder on the whole
 // value: omitempty, "-", nil and empty slices, []byte, a slice type with
 // its own MarshalJSON, embedded fields, HTML escaping on and off.
-func TestEncodeWritesWhatTheEncoderWould(t *testing.T) {
+func TestEncodeIndentedWritesWhatTheEncoderWould(t *testing.T) {
 	v := outer{Name: "n", Skip: "s", Ptr: &inner{B: []string{"x"}}, Items: []inner{{A: "a<b>", B: nil}, {B: []string{}}},
 		None: []inner{}, Bytes: []byte("hi"), Custom: marshals{1}, Embeds: []embeds{{inner: inner{A: "e"}, C: 3}},
 		Map: map[string]string{"k": "&"}, NoTag: "t", HTML: "<script>&</script>", unexport: 1}
@@ -101,7 +101,7 @@ func TestEncodeWritesWhatTheEncoderWould(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := Encode(bufio.NewWriter(&got), val, esc); err != nil {
+			if err := EncodeIndented(bufio.NewWriter(&got), val, esc); err != nil {
 				t.Fatal(err)
 			}
 			if got.String() != want.String() {

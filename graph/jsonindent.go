@@ -1,4 +1,4 @@
-package jsonindent
+package graph
 
 import (
 	"bufio"
@@ -10,14 +10,18 @@ import (
 	"strings"
 )
 
-// Encode writes v indented by two spaces with a final newline, as
+// Indented JSON, streamed.
+
+// EncodeIndented writes v indented by two spaces with a final newline, as
 // json.Encoder with SetIndent("", "  ") (and SetEscapeHTML(escapeHTML))
 // writes it, and streams: when v is a struct or a pointer to one, its
 // fields are marshalled one at a time and the elements of its slice
 // fields one at a time, so what is in memory at once is one element's
-// JSON, not the whole document. Encode flushes w.
-func Encode(w *bufio.Writer, v any, escapeHTML bool) error {
-	s := &structStreamer{out: New(w)}
+// JSON, not the whole document. EncodeIndented flushes w. Snapshot.Write
+// and report.json use it: a large account's snapshot or report is over
+// 100 MB.
+func EncodeIndented(w *bufio.Writer, v any, escapeHTML bool) error {
+	s := &structStreamer{out: newIndentWriter(w)}
 	s.enc = json.NewEncoder(&s.buf)
 	s.enc.SetEscapeHTML(escapeHTML)
 	rv := reflect.ValueOf(v)
@@ -155,4 +159,74 @@ func isEmpty(v reflect.Value) bool {
 		return v.IsZero()
 	}
 	return false
+}
+
+// newIndentWriter returns an indentWriter that writes the indented JSON
+// to w; the caller flushes w.
+func newIndentWriter(w *bufio.Writer) *indentWriter { return &indentWriter{w: w} }
+
+// indentWriter indents compact JSON (json.Marshal's output: no space
+// outside strings) as json.Indent does with prefix "" and indent "  ":
+// a newline and the depth's indent after an opening bracket and a comma
+// and before a closing bracket, ": " after a colon, and "{}" and "[]" for
+// an empty object and array. Its input may arrive in any pieces.
+type indentWriter struct {
+	w          *bufio.Writer
+	depth      int
+	needIndent bool // after { or [, until we know whether it is empty
+	inString   bool
+	escaped    bool // in a string, after a backslash
+}
+
+func (iw *indentWriter) newline() {
+	iw.w.WriteByte('\n')
+	for range iw.depth {
+		iw.w.WriteString("  ")
+	}
+}
+
+func (iw *indentWriter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		if iw.inString {
+			switch {
+			case iw.escaped:
+				iw.escaped = false
+			case c == '\\':
+				iw.escaped = true
+			case c == '"':
+				iw.inString = false
+			}
+			iw.w.WriteByte(c)
+			continue
+		}
+		if iw.needIndent && c != '}' && c != ']' {
+			iw.needIndent = false
+			iw.depth++
+			iw.newline()
+		}
+		switch c {
+		case '"':
+			iw.inString = true
+			iw.w.WriteByte(c)
+		case '{', '[':
+			iw.needIndent = true
+			iw.w.WriteByte(c)
+		case ',':
+			iw.w.WriteByte(c)
+			iw.newline()
+		case ':':
+			iw.w.WriteString(": ")
+		case '}', ']':
+			if iw.needIndent {
+				iw.needIndent = false
+			} else {
+				iw.depth--
+				iw.newline()
+			}
+			iw.w.WriteByte(c)
+		default:
+			iw.w.WriteByte(c)
+		}
+	}
+	return len(p), nil
 }
