@@ -113,12 +113,18 @@ func (r *resolver) identity(n *Node) {
 	if len(docs) == 0 {
 		return
 	}
-	detail := "allowed by " + strings.Join(names, ", ") // one string for all of n's edges
+	// n's edges share what they can: a large account has hundreds of
+	// thousands of them. The evidence of an unconditional Allow is the same
+	// for every edge of n, and a probe's action list the same for every
+	// target; both have no spare capacity, so a merge that adds to them
+	// copies (Edge.Merge), and nothing writes into them after Resolve.
+	sh := newIdentityShared(names)
 	for _, kind := range identityKinds {
 		for i, pr := range probes[kind] {
 			idx := r.probeIndex(kind, i)
+			sh.actions = nil
 			for _, target := range idx.candidates(docs, pr.action) {
-				r.identityEdge(n, target, kind, pr, docs, boundary, detail)
+				r.identityEdge(n, target, kind, pr, docs, boundary, sh)
 			}
 		}
 	}
@@ -127,7 +133,7 @@ func (r *resolver) identity(n *Node) {
 // identityEdge asks n's identity policies (bounded by its permissions
 // boundary) for one probe on one target and draws the edge if they allow
 // it; role assumption also needs the target's trust policy to admit n.
-func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*policy.Policy, boundary *policy.Policy, detail string) {
+func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*policy.Policy, boundary *policy.Policy, sh *identityShared) {
 	if target.Account != n.Account || target.ID == n.ID {
 		return
 	}
@@ -148,11 +154,30 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 	if d.Conditional {
 		certainty = Unknown
 	}
+	if sh.actions == nil {
+		sh.actions = []string{pr.action}
+	}
+	evidence := sh.evidence
+	if len(d.Conditions) > 0 || len(d.Guards) > 0 {
+		evidence = []Evidence{{Source: evidence[0].Source, Detail: evidence[0].Detail, Conditions: d.Conditions, Guards: d.Guards}}
+	}
 	r.edge(Edge{
-		From: n.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: d.Conditions, Guards: d.Guards,
-		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty,
-		Evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: detail, Conditions: d.Conditions, Guards: d.Guards}},
+		From: n.ID, To: target.ID, Kind: pr.kind, Actions: sh.actions, Conditions: d.Conditions, Guards: d.Guards,
+		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty, Evidence: evidence,
 	})
+}
+
+// identityShared holds the slices the identity edges of one principal
+// share: the evidence of an unconditional Allow, and the current probe's
+// action list (nil until an edge needs it).
+type identityShared struct {
+	evidence []Evidence
+	actions  []string
+}
+
+func newIdentityShared(policyNames []string) *identityShared {
+	return &identityShared{evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails",
+		Detail: "allowed by " + strings.Join(policyNames, ", ")}}}
 }
 
 // identityAllows decides a request over a principal's identity policies,

@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,7 +38,7 @@ func (r *resolver) bruteIdentity(n *Node) {
 				continue
 			}
 			for _, target := range r.byKind[kind] {
-				r.identityEdge(n, target, kind, pr, docs, boundary, "allowed by "+strings.Join(names, ", "))
+				r.identityEdge(n, target, kind, pr, docs, boundary, newIdentityShared(names))
 			}
 		}
 	}

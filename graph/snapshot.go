@@ -1,7 +1,7 @@
 package graph
 
 import (
-	"encoding/json"
+	"bufio"
 	"io"
 	"time"
 )
@@ -66,11 +66,12 @@ type Gap struct {
 	Resources int `json:"resources,omitempty"`
 }
 
-// Write encodes the snapshot as indented JSON.
+// Write encodes the snapshot as indented JSON, as json.Encoder with
+// SetIndent("", "  ") writes it, streaming (EncodeIndented): one node
+// or edge at a time is marshalled, not the whole snapshot (over 100 MB
+// for an account of 100,000 resources).
 func (s *Snapshot) Write(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(s)
+	return EncodeIndented(bufio.NewWriterSize(w, 64<<10), s, true)
 }
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema

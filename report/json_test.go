@@ -1,51 +1,42 @@
-package report
+package report_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/trustmap/trustmap/report"
 )
 
-// TestIndentWriterIndentsAsTheEncoder compares indentWriter, fed in pieces
-// of every size, with json.Encoder's own SetIndent("", "  ") on values
-// whose strings hold brackets, commas, colons, quotes and backslashes.
-func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
-	values := []any{
-		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, true, 2.5e-9}},
-		[]any{map[string]any{"k\"{[,:]}": "v\\\"],:{", "<&>": "é\u2028\t\n"}, []any{[]any{[]any{}}}},
-		"a string alone",
-		42,
-		map[string]any{"nested": map[string]any{"deeper": []any{map[string]any{"x": "\\"}, map[string]any{}}}},
-	}
-	for _, v := range values {
+// TestWriteJSONWritesWhatTheEncoderWould checks the streamed report.json
+// against json.Encoder with SetIndent("", "  ") and SetEscapeHTML(false)
+// on the whole report: a multi-account report (organization section,
+// every list filled), one with a history section, and an empty one (nil
+// lists are null, omitempty fields absent).
+func TestWriteJSONWritesWhatTheEncoderWould(t *testing.T) {
+	full, g := orgReport(t)
+	withHistory := *full
+	withHistory.History = &report.History{Store: "sqlite", ScanID: "7", ScansRecorded: 2,
+		New: []report.HistoryItem{{}}}
+	withHistory.Organization = nil
+	withHistory.IncompleteReason = "a <reason> & more"
+	for name, r := range map[string]*report.Report{"organization": full, "history": &withHistory, "empty": {}} {
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
+		if err := enc.Encode(r); err != nil {
 			t.Fatal(err)
 		}
-		var compact bytes.Buffer
-		enc = json.NewEncoder(&compact)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
+		var got bytes.Buffer
+		if err := report.WriteJSON(&got, report.Input{Report: r, Graph: g}); err != nil {
 			t.Fatal(err)
 		}
-		for size := 1; size <= compact.Len(); size++ {
-			var got bytes.Buffer
-			bw := bufio.NewWriter(&got)
-			iw := &indentWriter{w: bw}
-			src := compact.Bytes()
-			for len(src) > 0 {
-				n := min(size, len(src))
-				iw.Write(src[:n])
-				src = src[n:]
-			}
-			bw.Flush()
-			if got.String() != want.String() {
-				t.Fatalf("%v in pieces of %d:\ngot  %q\nwant %q", v, size, got.String(), want.String())
-			}
+		if got.String() != want.String() {
+			t.Errorf("%s: WriteJSON differs from the encoder:\ngot  %.400s\nwant %.400s", name, got.String(), want.String())
+		}
+		if name == "organization" && (len(r.Findings) == 0 || len(r.EntryPoints) == 0 || r.Organization == nil) {
+			t.Errorf("the fixture's report lacks findings, entry points or an organization: the comparison proves less than it says")
 		}
 	}
 }

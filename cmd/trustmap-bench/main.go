@@ -70,7 +70,10 @@
 //	go run ./cmd/trustmap-bench --trace calls.txt           # one line per call: when, which API, region, status
 //
 // Peak memory is the process's maximum resident set (getrusage), which
-// includes the fake and its world; peak_heap_mb samples the Go heap.
+// includes the fake and its world; peak_heap_mb samples the Go heap. For
+// the scanner's own peak, --serve serves the generated account until
+// interrupted and `trustmap scan --endpoint-url` scans it from another
+// process (serve.go; deploy/README.md, "Measured, and sizing").
 package main
 
 import (

@@ -48,6 +48,7 @@ type options struct {
 	orgMembers     int // org.go
 	orgResources   int
 	orgMaxAccounts int
+	serve          bool // serve.go
 }
 
 func (o *options) bind(fs *flag.FlagSet) {
@@ -101,6 +102,7 @@ func (o *options) bind(fs *flag.FlagSet) {
 	fs.IntVar(&o.orgMembers, "org-members", 0, "serve a generated organization of this many members until interrupted, for trustmap scan --org or collect --shard in other processes (org.go)")
 	fs.IntVar(&o.orgResources, "org-resources", 500, "with --org-members: mean resources per member")
 	fs.IntVar(&o.orgMaxAccounts, "org-max-accounts", 16, "with --org-members: the scanner's --max-accounts, for rounds_term_s")
+	fs.BoolVar(&o.serve, "serve", false, "serve the generated account until interrupted, for trustmap scan --endpoint-url in another process (serve.go)")
 	fs.StringVar(&o.snapshot, "snapshot", "", "write the scanned snapshot to this file (for `trustmap analyze`, e.g. to look at the report of a large account)")
 }
 
@@ -153,6 +155,13 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.orgMembers > 0 {
 		if err := serveOrg(ctx, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "trustmap-bench:", err)
+			return 1
+		}
+		return 0
+	}
+	if o.serve {
+		if err := serveAccount(ctx, o, stdout); err != nil {
 			fmt.Fprintln(stderr, "trustmap-bench:", err)
 			return 1
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -140,14 +141,26 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			if err := snap.Write(&buf); err != nil {
+			// Streamed to the file; kept in memory only for the history
+			// store's --store-snapshots.
+			var kept *bytes.Buffer
+			if ro.store.snapshots {
+				kept = &bytes.Buffer{}
+			}
+			err = writeFileAtomicWith(filepath.Join(ro.outputDir, "snapshot.json"), func(w io.Writer) error {
+				if kept != nil {
+					w = io.MultiWriter(w, kept)
+				}
+				return snap.Write(w)
+			})
+			if fe := (*fileWriteError)(nil); errors.As(err, &fe) {
+				return failErr("writing snapshot: %v", err)
+			} else if err != nil {
 				return err
 			}
-			if err := writeFileAtomic(filepath.Join(ro.outputDir, "snapshot.json"), buf.Bytes()); err != nil {
-				return failErr("writing snapshot: %v", err)
+			if kept != nil {
+				ro.store.snapshot = kept.Bytes()
 			}
-			ro.store.snapshot = buf.Bytes()
 			return analyzeAndWrite(cmd.Context(), e, g, snap, ro, trust)
 		},
 	}
@@ -160,7 +173,13 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 // report formats and the stdout summary.
 func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *results.Trust) error {
 	trust.Now = snap.ScannedAt
-	rep, g2, err := analyzeWith(snap, trust, e.analyzerList())
+	g2 := graph.Resolve(snap)
+	// The graph has copied the snapshot's nodes and edges, and from here on
+	// only the snapshot's other fields are read (the graph's Snapshot is
+	// this one): let a large account's copies go (tens of MB at 100,000
+	// resources) before the analysis and the report add theirs.
+	snap.Nodes, snap.Edges = nil, nil
+	rep, g2, err := analyzeGraph(g2, trust, e.analyzerList())
 	if err != nil {
 		return err
 	}
@@ -170,12 +189,13 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 		if !slices.Contains(ro.formats, f.name) {
 			continue
 		}
-		var buf bytes.Buffer
-		if err := f.write(&buf, in); err != nil {
-			return fmt.Errorf("rendering %s: %w", f.file, err)
-		}
-		if err := writeFileAtomic(filepath.Join(ro.outputDir, f.file), buf.Bytes()); err != nil {
+		// Streamed to a temporary file and renamed (output.go): a report
+		// of a large account is never whole in memory.
+		err := writeFileAtomicWith(filepath.Join(ro.outputDir, f.file), func(w io.Writer) error { return f.write(w, in) })
+		if fe := (*fileWriteError)(nil); errors.As(err, &fe) {
 			return failErr("writing %s: %v", f.file, err)
+		} else if err != nil {
+			return fmt.Errorf("rendering %s: %w", f.file, err)
 		}
 	}
 	if !g.quiet {
@@ -207,7 +227,11 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 // analyzer-error) and makes it incomplete; only an invalid analyzer list
 // stops here.
 func analyzeWith(snap *graph.Snapshot, trust *results.Trust, as []*analyzers.Analyzer) (*report.Report, *graph.Graph, error) {
-	g := graph.Resolve(snap)
+	return analyzeGraph(graph.Resolve(snap), trust, as)
+}
+
+// analyzeGraph is analyzeWith on a graph already resolved.
+func analyzeGraph(g *graph.Graph, trust *results.Trust, as []*analyzers.Analyzer) (*report.Report, *graph.Graph, error) {
 	res, err := analyzers.Run(g, trust, as)
 	if res == nil {
 		return nil, nil, err

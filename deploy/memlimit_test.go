@@ -1,0 +1,71 @@
+package deploy_test
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	k8syaml "sigs.k8s.io/yaml"
+)
+
+// TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit checks that
+// each trustmap container in deploy/kubernetes has a memory limit and sets
+// the Go runtime's soft limit from it: GOMEMLIMIT from resourceFieldRef
+// limits.memory with the default divisor (a count of bytes, which is what
+// GOMEMLIMIT reads a bare number as; a divisor of 1Mi would give it
+// mebibytes read as bytes).
+func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
+	pods := map[string]corev1.PodSpec{}
+	for _, f := range []string{"kubernetes/org-shards.yaml", "kubernetes/org-merge.yaml"} {
+		jobs, _ := decodeK8s(t, f)
+		for _, j := range jobs {
+			pods[f+" "+j.Name] = j.Spec.Template.Spec
+		}
+	}
+	data, err := os.ReadFile("kubernetes/cronjob.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
+		if !regexp.MustCompile(`(?m)^kind: CronJob\s*$`).MatchString(doc) {
+			continue
+		}
+		var cron batchv1.CronJob
+		if err := k8syaml.UnmarshalStrict([]byte(doc), &cron); err != nil {
+			t.Fatal(err)
+		}
+		pods["kubernetes/cronjob.yaml "+cron.Name] = cron.Spec.JobTemplate.Spec.Template.Spec
+	}
+	if len(pods) < 3 {
+		t.Fatalf("found %d pod templates, want the cron job's, the shards' and the merge's", len(pods))
+	}
+	for where, pod := range pods {
+		for _, c := range append(pod.InitContainers, pod.Containers...) {
+			if !strings.Contains(c.Image, "trustmap") {
+				continue
+			}
+			if _, ok := c.Resources.Limits[corev1.ResourceMemory]; !ok {
+				t.Errorf("%s container %s: no memory limit", where, c.Name)
+			}
+			var limit *corev1.EnvVar
+			for i := range c.Env {
+				if c.Env[i].Name == "GOMEMLIMIT" {
+					limit = &c.Env[i]
+				}
+			}
+			switch {
+			case limit == nil:
+				t.Errorf("%s container %s: no GOMEMLIMIT", where, c.Name)
+			case limit.ValueFrom == nil || limit.ValueFrom.ResourceFieldRef == nil ||
+				limit.ValueFrom.ResourceFieldRef.Resource != "limits.memory":
+				t.Errorf("%s container %s: GOMEMLIMIT does not come from limits.memory", where, c.Name)
+			case !limit.ValueFrom.ResourceFieldRef.Divisor.IsZero() && limit.ValueFrom.ResourceFieldRef.Divisor.Value() != 1:
+				t.Errorf("%s container %s: GOMEMLIMIT's divisor %s: GOMEMLIMIT reads a bare number as bytes",
+					where, c.Name, limit.ValueFrom.ResourceFieldRef.Divisor.String())
+			}
+		}
+	}
+}
