@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"testing"
 
@@ -39,9 +40,10 @@ func TestServeModeServesTheGeneratedAccountUntilInterrupted(t *testing.T) {
 	for _, n := range generate(o.scenario).Resources {
 		want += n
 	}
+	rates := fmt.Sprintf("aws*%g", o.timeScale) // the scanner's rates are the fake's
 	if line.Endpoint == "" || line.AccessKey != benchAccessKey || line.Resources != want || line.Resources == 0 ||
-		line.RateLimits != "aws*5" || line.Floor <= 0 || line.MinimalCalls == 0 {
-		t.Fatalf("line %+v: want the endpoint, the bench access key, %d resources, aws*5, a floor and the plan's calls", line, want)
+		line.RateLimits != rates || line.Floor <= 0 || line.MinimalCalls == 0 {
+		t.Fatalf("line %+v: want the endpoint, the bench access key, %d resources, %s, a floor and the plan's calls", line, want, rates)
 	}
 	cfg, err := collectors.LoadConfig(ctx, collectors.ConfigOptions{EndpointURL: line.Endpoint,
 		Credentials: credentials.NewStaticCredentialsProvider(line.AccessKey, "any", "")})
