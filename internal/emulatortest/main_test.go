@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 )
 
 // The emulator's account and credentials (moto accepts any; its account is
@@ -103,6 +104,16 @@ func resetEmulator(t testing.TB) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("resetting the emulator: %s", resp.Status)
+	}
+	// moto routes a REST-JSON request (EKS, Lambda, API Gateway, ...) by
+	// building a boto3 client in its default session, which is not safe
+	// for the first concurrent use: two at once can fail with botocore's
+	// KeyError 'endpoint_resolver' and an HTML 500 (seen in moto's log
+	// during a scan, EKS ListClusters in eu-west-1). One call before the
+	// scan builds it; the scan's own concurrency is then moto's, not
+	// botocore's start-up race.
+	if _, err := eks.NewFromConfig(config(home)).ListClusters(context.Background(), &eks.ListClustersInput{}); err != nil {
+		t.Fatalf("warming the emulator up (eks ListClusters): %v", err)
 	}
 }
 
