@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -76,23 +75,8 @@ func serveOrg(ctx context.Context, o *options, stdout io.Writer) error {
 		}
 	}
 	line.RoundsTerm = sum / float64(max(1, o.orgMaxAccounts))
-	srv := fakeaws.New(w, fakeaws.Options{})
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer srv.Close()
-	line.Endpoint = srv.URL()
-	if err := json.NewEncoder(stdout).Encode(line); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	st := srv.Stats()
-	var calls, throttled int64
-	for _, n := range st.Calls {
-		calls += n
-	}
-	for _, n := range st.Throttled {
-		throttled += n
-	}
-	return json.NewEncoder(stdout).Encode(map[string]any{"fake_calls": calls, "fake_throttled": throttled, "calls_by_api": st.Calls})
+	return serveWorld(ctx, w, stdout, func(endpoint string) any {
+		line.Endpoint = endpoint
+		return line
+	})
 }

@@ -61,13 +61,22 @@ func serveAccount(ctx context.Context, o *options, stdout io.Writer) error {
 	for _, c := range pl.Calls {
 		line.MinimalCalls += c
 	}
-	srv := fakeaws.New(gen.World, fakeaws.Options{})
+	return serveWorld(ctx, gen.World, stdout, func(endpoint string) any {
+		line.Endpoint = endpoint
+		return line
+	})
+}
+
+// serveWorld serves w on 127.0.0.1 until ctx is done: once the fake
+// answers it prints the line made with its endpoint, and on interrupt the
+// calls it answered (the --serve and --org-members modes).
+func serveWorld(ctx context.Context, w *fakeaws.World, stdout io.Writer, line func(endpoint string) any) error {
+	srv := fakeaws.New(w, fakeaws.Options{})
 	if err := srv.Start(); err != nil {
 		return err
 	}
 	defer srv.Close()
-	line.Endpoint = srv.URL()
-	if err := json.NewEncoder(stdout).Encode(line); err != nil {
+	if err := json.NewEncoder(stdout).Encode(line(srv.URL())); err != nil {
 		return err
 	}
 	<-ctx.Done()
