@@ -38,16 +38,7 @@ func startOrgWithResultsOpts(t *testing.T, spec fakeaws.OrgSpec, opts fakeaws.Op
 		}
 	}
 	w.Faults = append(w.Faults, faults...)
-	srv := fakeaws.New(w, opts)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ACCESS_KEY_ID", fakeaws.OrgManagementKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	return srv
+	return serveOrg(t, w, opts)
 }
 
 // collectShardsToS3 runs n shards of collect --org to s3://resultsBucket/prefix/{shard}.

@@ -20,7 +20,14 @@ import (
 // chain at its management account.
 func startOrg(t *testing.T, spec fakeaws.OrgSpec, opts fakeaws.Options) *fakeaws.Server {
 	t.Helper()
-	srv := fakeaws.New(fakeaws.GenerateOrganization(spec), opts)
+	return serveOrg(t, fakeaws.GenerateOrganization(spec), opts)
+}
+
+// serveOrg serves an organization's world and points the SDK's default
+// chain at its management account.
+func serveOrg(t *testing.T, w *fakeaws.World, opts fakeaws.Options) *fakeaws.Server {
+	t.Helper()
+	srv := fakeaws.New(w, opts)
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
