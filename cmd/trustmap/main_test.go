@@ -70,16 +70,18 @@ func TestDemoScanWritesASchemaValidReportThatMatchesTheGoldenFile(t *testing.T) 
 	}
 }
 
-func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
+// scanDemo scans the demo account and returns its schema-valid report.
+func scanDemo(t *testing.T) *report.Report {
+	t.Helper()
 	dir := t.TempDir()
 	if code, _, stderr := runCLI(t, "", "scan", "--demo", "-q", "--output-dir", dir); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep report.Report
-	data, _ := os.ReadFile(filepath.Join(dir, "report.json"))
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	return readValidReport(t, dir)
+}
+
+func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
+	rep := scanDemo(t)
 	got := map[string]string{}
 	for _, ep := range rep.EntryPoints {
 		if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::") {
@@ -108,15 +110,7 @@ func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
 // note and no entry point; the internal ALB and the instances without a
 // public address (behind the load balancers, or back office) are none.
 func TestDemoReportListsTheRightNetworkEntryPointsAndNoFalseOnes(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, stderr := runCLI(t, "", "scan", "--demo", "-q", "--output-dir", dir); code != exitOK {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var rep report.Report
-	data, _ := os.ReadFile(filepath.Join(dir, "report.json"))
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := scanDemo(t)
 	got := map[string]string{}
 	eps := map[string]bool{}
 	for _, ep := range rep.EntryPoints {
