@@ -213,7 +213,19 @@ func resolve(t *testing.T, v any, params, resources map[string]any) any {
 						t.Errorf("Fn::GetAtt %v: no such resource", parts)
 					}
 					return "arn:aws:placeholder"
-				case "Fn::Sub", "Fn::Join", "Fn::If", "Fn::Select":
+				case "Fn::Sub":
+					s, ok := arg.(string)
+					if !ok {
+						t.Errorf("Fn::Sub %v: only the string form is resolved by this test", arg)
+						return "placeholder"
+					}
+					return substitute(t, s, func(name string) (string, bool) {
+						res, _, _ := strings.Cut(name, ".")
+						_, isParam := params[name]
+						_, isResource := resources[res]
+						return "placeholder", strings.HasPrefix(name, "AWS::") || isParam || isResource
+					})
+				case "Fn::Join", "Fn::If", "Fn::Select":
 					t.Errorf("%s: not resolved by this test; keep the template to Ref and GetAtt or extend the test", k)
 				}
 			}
@@ -236,6 +248,23 @@ func resolve(t *testing.T, v any, params, resources map[string]any) any {
 		return out
 	}
 	return v
+}
+
+// substitute replaces the ${NAME} of an Fn::Sub string by value(NAME),
+// failing on a name it does not know (${!X} stays a literal ${X}).
+func substitute(t *testing.T, s string, value func(name string) (string, bool)) string {
+	t.Helper()
+	return regexp.MustCompile(`\$\{([^}]*)\}`).ReplaceAllStringFunc(s, func(m string) string {
+		name := m[2 : len(m)-1]
+		if lit, ok := strings.CutPrefix(name, "!"); ok {
+			return "${" + lit + "}"
+		}
+		v, ok := value(name)
+		if !ok {
+			t.Errorf("Fn::Sub %q: ${%s} is no parameter or resource", s, name)
+		}
+		return v
+	})
 }
 
 func isRefList(v any) bool {

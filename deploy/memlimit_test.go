@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,11 @@ import (
 // mebibytes read as bytes).
 func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
 	pods := map[string]corev1.PodSpec{}
-	for _, f := range []string{"kubernetes/org-shards.yaml", "kubernetes/org-merge.yaml"} {
+	manifests, err := filepath.Glob("kubernetes/org-*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range manifests {
 		jobs, _ := decodeK8s(t, f)
 		for _, j := range jobs {
 			pods[f+" "+j.Name] = j.Spec.Template.Spec
@@ -39,8 +44,8 @@ func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
 		}
 		pods["kubernetes/cronjob.yaml "+cron.Name] = cron.Spec.JobTemplate.Spec.Template.Spec
 	}
-	if len(pods) < 3 {
-		t.Fatalf("found %d pod templates, want the cron job's, the shards' and the merge's", len(pods))
+	if len(pods) < 5 {
+		t.Fatalf("found %d pod templates, want the cron job's, and the shards' and the merge's of both organization variants", len(pods))
 	}
 	for where, pod := range pods {
 		for _, c := range append(pod.InitContainers, pod.Containers...) {

@@ -18,11 +18,19 @@ import (
 // Kubernetes API type.
 func decodeK8s(t *testing.T, path string) (jobs []*batchv1.Job, kinds map[string]bool) {
 	t.Helper()
+	jobs, _, kinds = decodeK8sObjects(t, path)
+	return jobs, kinds
+}
+
+// decodeK8sObjects is decodeK8s with the ServiceAccounts too, by name.
+func decodeK8sObjects(t *testing.T, path string) (jobs []*batchv1.Job, accounts map[string]*corev1.ServiceAccount, kinds map[string]bool) {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kinds = map[string]bool{}
+	var sas []*corev1.ServiceAccount
 	for i, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
 		var tm metav1.TypeMeta
 		if err := k8syaml.Unmarshal([]byte(doc), &tm); err != nil {
@@ -32,7 +40,9 @@ func decodeK8s(t *testing.T, path string) (jobs []*batchv1.Job, kinds map[string
 		var obj any
 		switch tm.APIVersion + " " + tm.Kind {
 		case "v1 ServiceAccount":
-			obj = &corev1.ServiceAccount{}
+			sa := &corev1.ServiceAccount{}
+			sas = append(sas, sa)
+			obj = sa
 		case "v1 PersistentVolumeClaim":
 			obj = &corev1.PersistentVolumeClaim{}
 		case "batch/v1 Job":
@@ -46,7 +56,11 @@ func decodeK8s(t *testing.T, path string) (jobs []*batchv1.Job, kinds map[string
 			t.Errorf("%s document %d (%s): %v", path, i, tm.Kind, err)
 		}
 	}
-	return jobs, kinds
+	accounts = map[string]*corev1.ServiceAccount{}
+	for _, sa := range sas {
+		accounts[sa.Name] = sa
+	}
+	return jobs, accounts, kinds
 }
 
 // shardCount reads N from --shard=auto/N.
@@ -96,19 +110,30 @@ func TestKubernetesOrganizationShardsAreAnIndexedJobAndTheMergeReadsEveryShard(t
 	}
 }
 
+// batchCommand is the Command of a job definition of a template's
+// resources (after substituteAll when it uses Fn::Sub).
+func batchCommand(t *testing.T, resources map[string]any, name string) []string {
+	t.Helper()
+	var cmd []string
+	for _, a := range containerProperties(resources, name)["Command"].([]any) {
+		s, ok := a.(string)
+		if !ok {
+			t.Fatalf("%s: command argument %v is not a string", name, a)
+		}
+		cmd = append(cmd, s)
+	}
+	return cmd
+}
+
+func containerProperties(resources map[string]any, name string) map[string]any {
+	return resources[name].(map[string]any)["Properties"].(map[string]any)["ContainerProperties"].(map[string]any)
+}
+
 func itoa(i int32) string { return strconv.Itoa(int(i)) }
 
 func TestAWSBatchOrganizationTemplateValidatesAndItsMergeReadsEveryShard(t *testing.T) {
 	resources := validateCFN(t, "aws-batch/org-shards.yaml", "ReadonlyRootFilesystem", "ReadOnlyRootFilesystem")
-	command := func(name string) []string {
-		props := resources[name].(map[string]any)["Properties"].(map[string]any)["ContainerProperties"].(map[string]any)
-		var cmd []string
-		for _, a := range props["Command"].([]any) {
-			cmd = append(cmd, a.(string))
-		}
-		return cmd
-	}
-	shard, merge := command("ShardJobDefinition"), command("MergeJobDefinition")
+	shard, merge := batchCommand(t, resources, "ShardJobDefinition"), batchCommand(t, resources, "MergeJobDefinition")
 	checkFlags(t, "aws-batch/org-shards.yaml shard", shard)
 	checkFlags(t, "aws-batch/org-shards.yaml merge", merge)
 	n := shardCount(t, shard)
