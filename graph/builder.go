@@ -101,7 +101,7 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 		Complete:      true,
 		Accounts:      sortedKeys(b.accts),
 		Regions:       sortedKeys(b.regs),
-		Nodes:         make([]Node, 0, len(b.nodes)),
+		Nodes:         make([]Node, 0, len(b.nodes)+PrincipalRoom(len(b.nodes))), // room for Resolve's principals (ResolveInPlace)
 		Edges:         make([]Edge, 0, len(b.edges)),
 		Coverage:      make([]Gap, 0, len(b.gaps)),
 	}

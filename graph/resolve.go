@@ -11,8 +11,28 @@ import (
 // Resolve turns a snapshot into a Graph: it keeps the collected nodes and
 // structural edges and adds access edges from principals (trust zones) to
 // resources, judged by the policy engine from policies, ACLs and auth
-// settings. It is a pure function of the snapshot.
+// settings. It is a pure function of the snapshot, which it leaves as it
+// was (the graph has its own copy of the nodes).
 func Resolve(s *Snapshot) *Graph {
+	c := *s
+	c.Nodes = make([]Node, len(s.Nodes), len(s.Nodes)+PrincipalRoom(len(s.Nodes)))
+	copy(c.Nodes, s.Nodes)
+	g := ResolveInPlace(&c)
+	g.Snapshot = s
+	return g
+}
+
+// PrincipalRoom is the spare capacity a snapshot's node slice keeps for the
+// principal nodes Resolve adds (a few per hundred resources in real
+// accounts), so that ResolveInPlace can add them without a second array.
+func PrincipalRoom(nodes int) int { return nodes/32 + 64 }
+
+// ResolveInPlace is Resolve taking the snapshot's node and edge slices
+// instead of copying them: the graph's nodes are the snapshot's, sorted,
+// with the principals appended in its spare capacity when it has enough
+// (PrincipalRoom), and s.Nodes and s.Edges are nil when it returns. A large
+// account's nodes are tens of MB: the scan has no use for two arrays of them.
+func ResolveInPlace(s *Snapshot) *Graph {
 	g := &Graph{
 		Snapshot: s,
 		Scanned:  map[string]bool{},
@@ -60,8 +80,13 @@ func Resolve(s *Snapshot) *Graph {
 			extra++
 		}
 	}
-	g.Nodes = make([]Node, len(s.Nodes), len(s.Nodes)+extra)
-	copy(g.Nodes, s.Nodes)
+	if cap(s.Nodes)-len(s.Nodes) >= extra {
+		// In place: the resolver's pointers into s.Nodes stay valid.
+		g.Nodes = s.Nodes
+	} else {
+		g.Nodes = make([]Node, len(s.Nodes), len(s.Nodes)+extra)
+		copy(g.Nodes, s.Nodes)
+	}
 	for id, n := range r.principals {
 		if _, ok := r.nodes[id]; !ok {
 			g.Nodes = append(g.Nodes, n)
@@ -70,6 +95,9 @@ func Resolve(s *Snapshot) *Graph {
 	r.crossAccount()
 	g.Edges = r.edges(s.Edges)
 	g.indexOrgs()
+	// build sorts g.Nodes, which may be s.Nodes' array: the snapshot gives
+	// its nodes and edges up here.
+	s.Nodes, s.Edges = nil, nil
 	g.build()
 	return g
 }

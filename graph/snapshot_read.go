@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -110,6 +111,11 @@ func decodeSnapshot(dec *json.Decoder, pr *posReader, s *Snapshot) (*int, error)
 			}
 		case "nodes":
 			s.Nodes, err = decodeArray[Node](dec, pr)
+			// Room for Resolve's principals now, while nothing else is
+			// large (ResolveInPlace).
+			if s.Nodes != nil {
+				s.Nodes = slices.Grow(s.Nodes, PrincipalRoom(len(s.Nodes)))
+			}
 		case "edges":
 			s.Edges, err = decodeArray[Edge](dec, pr)
 		case "coverage":

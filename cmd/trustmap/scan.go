@@ -173,12 +173,10 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 // report formats and the stdout summary.
 func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *results.Trust) error {
 	trust.Now = snap.ScannedAt
-	g2 := graph.Resolve(snap)
-	// The graph has copied the snapshot's nodes and edges, and from here on
-	// only the snapshot's other fields are read (the graph's Snapshot is
-	// this one): let a large account's copies go (tens of MB at 100,000
-	// resources) before the analysis and the report add theirs.
-	snap.Nodes, snap.Edges = nil, nil
+	// The graph takes the snapshot's nodes and edges rather than a copy
+	// (tens of MB at 100,000 resources): from here on only the snapshot's
+	// other fields are read.
+	g2 := graph.ResolveInPlace(snap)
 	rep, g2, err := analyzeGraph(g2, trust, e.analyzerList())
 	if err != nil {
 		return err
