@@ -74,3 +74,61 @@ func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRecordingContainerSaysWhereTheHistoryGoes: analyze and scan
+// record each run in the history store, by default under $HOME, which a
+// read-only root filesystem does not allow; the run then exits 3 after
+// writing the report, and Kubernetes counts the Job failed. A container
+// that runs them names a store (--store, TRUSTMAP_STORE) or --no-store.
+func TestEveryRecordingContainerSaysWhereTheHistoryGoes(t *testing.T) {
+	manifests, err := filepath.Glob("kubernetes/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, f := range manifests {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pods []corev1.PodSpec
+		for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
+			switch {
+			case regexp.MustCompile(`(?m)^kind: CronJob\s*$`).MatchString(doc):
+				var cron batchv1.CronJob
+				if err := k8syaml.UnmarshalStrict([]byte(doc), &cron); err != nil {
+					t.Fatal(err)
+				}
+				pods = append(pods, cron.Spec.JobTemplate.Spec.Template.Spec)
+			case regexp.MustCompile(`(?m)^kind: Job\s*$`).MatchString(doc):
+				var job batchv1.Job
+				if err := k8syaml.UnmarshalStrict([]byte(doc), &job); err != nil {
+					t.Fatal(err)
+				}
+				pods = append(pods, job.Spec.Template.Spec)
+			}
+		}
+		for _, pod := range pods {
+			for _, c := range pod.Containers {
+				args := append(append([]string(nil), c.Command...), c.Args...)
+				if !strings.Contains(c.Image, "trustmap") || len(args) == 0 || (args[0] != "analyze" && args[0] != "scan") {
+					continue
+				}
+				checked++
+				named := false
+				for _, a := range args {
+					named = named || strings.HasPrefix(a, "--store=") || a == "--store" || a == "--no-store"
+				}
+				for _, e := range c.Env {
+					named = named || e.Name == "TRUSTMAP_STORE"
+				}
+				if !named {
+					t.Errorf("%s container %s runs %s with no --store, TRUSTMAP_STORE or --no-store", f, c.Name, args[0])
+				}
+			}
+		}
+	}
+	if checked < 3 {
+		t.Fatalf("checked %d containers, want the cron job's and both organization merges", checked)
+	}
+}
