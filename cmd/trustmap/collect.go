@@ -129,6 +129,9 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 			// "{shard}" in --output-dir is the shard's index: one command
 			// line serves every pod of an Indexed Job or child of an array job.
 			dir = strings.ReplaceAll(dir, "{shard}", strconv.Itoa(o.shard.I))
+			if err := ro.checkStoreFlag(dir); err != nil {
+				return err
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -185,6 +188,9 @@ func newMergeCmd(e env) *cobra.Command {
 			defer ro.close() // the history store of store: locations (partstore_store.go)
 			if out == "" {
 				return usageErr("merge needs -o FILE")
+			}
+			if err := ro.checkStoreFlag(dirs...); err != nil {
+				return err
 			}
 			snap, err := ro.readLocations(cmd.Context(), dirs, allowPartial) // partstore.go
 			if err != nil {

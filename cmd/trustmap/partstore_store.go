@@ -135,3 +135,18 @@ func (d *dbStore) sub(name string) partStore {
 	c.prefix = d.path(name)
 	return &c
 }
+
+// checkStoreFlag refuses collect's or merge's --store when no location is
+// in the store: there it would be silently unused (they record no
+// history).
+func (o *resultsOptions) checkStoreFlag(locs ...string) error {
+	if o.parts == nil || o.parts.opts.location == "" {
+		return nil
+	}
+	for _, l := range locs {
+		if isStoreLocation(l) {
+			return nil
+		}
+	}
+	return usageErr("--store is only for store: locations (this command records no history)")
+}

@@ -142,6 +142,10 @@ func TestMergeFromTheStoreRefusesAMissingOrDuplicatedShard(t *testing.T) {
 		if code != exitUsage {
 			t.Errorf("merge store:org//0: exit %d, stderr %q; want a usage error", code, stderr)
 		}
+		code, _, stderr = runCLI(t, "", "merge", "--store", storeLoc, "-o", out, t.TempDir())
+		if code != exitUsage || !strings.Contains(stderr, "--store is only for store: locations") {
+			t.Errorf("merge --store of a directory: exit %d, stderr %q; want a usage error", code, stderr)
+		}
 		if code, _, stderr = runCLI(t, "", "merge", "--allow-partial", "--store", storeLoc, "-o", out, "store:org"); code != exitOK {
 			t.Fatalf("merge --allow-partial: exit %d: %s", code, stderr)
 		}
