@@ -235,6 +235,15 @@ type Store interface {
 	// Prune removes the scans before a time. First-seen dates, counts and
 	// the open or resolved state of every item survive.
 	Prune(ctx context.Context, before time.Time) (PruneResult, error)
+	// PutPart writes the part of a sharded scan at a slash-separated
+	// path whole, in one statement: a reader sees the part before or this
+	// one, never half. Writing a path again replaces it (parts.go).
+	PutPart(ctx context.Context, path string, data []byte) error
+	// Part reads a part; ErrNotFound when there is none.
+	Part(ctx context.Context, path string) ([]byte, error)
+	// Parts lists the paths of the parts under prefix/ (every part for
+	// ""), sorted.
+	Parts(ctx context.Context, prefix string) ([]string, error)
 	// Backend names the backend: "sqlite" or "postgres".
 	Backend() string
 	Close() error

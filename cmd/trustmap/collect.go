@@ -107,13 +107,15 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	ro := &resultsOptions{}
 	var out, dir, shard string
 	cmd := &cobra.Command{
-		Use:   "collect -o snapshot.json | --output-dir DIR|s3://BUCKET/PREFIX",
+		Use:   "collect -o snapshot.json | --output-dir DIR|s3://BUCKET/PREFIX|store:PREFIX",
 		Short: "Collect accounts into a snapshot, without analysing it",
 		Example: "  trustmap collect --profile audit -o snap.json\n" +
 			"  trustmap collect --org --shard 2/8 --output-dir parts/2   # then: trustmap merge parts/* -o org.json\n" +
-			"  trustmap collect --org --shard auto/8 --output-dir s3://my-results/org/{shard}   # then: trustmap merge s3://my-results/org -o org.json",
+			"  trustmap collect --org --shard auto/8 --output-dir s3://my-results/org/{shard}   # then: trustmap merge s3://my-results/org -o org.json\n" +
+			"  trustmap collect --org --shard auto/8 --store postgres://trustmap@db/trustmap --output-dir store:org-2026-12/{shard}   # then: trustmap merge --store postgres://trustmap@db/trustmap store:org-2026-12 -o org.json",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer ro.close() // the history store of a store: location (partstore_store.go)
 			if (out == "") == (dir == "") {
 				return usageErr("%v (one of them)", errNoOutput)
 			}
@@ -127,6 +129,9 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 			// "{shard}" in --output-dir is the shard's index: one command
 			// line serves every pod of an Indexed Job or child of an array job.
 			dir = strings.ReplaceAll(dir, "{shard}", strconv.Itoa(o.shard.I))
+			if err := ro.checkStoreFlag(dir); err != nil {
+				return err
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -162,8 +167,9 @@ func newCollectCmd(e env, g *globalOptions) *cobra.Command {
 	o.bind(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
 	cmd.Flags().StringVar(&dir, "output-dir", "", "write one snapshot per account to DIR/accounts/ as each finishes, and DIR/manifest.json (memory holds the accounts in flight, not the organization); {shard} in DIR is the shard index; "+
-		"DIR may be s3://BUCKET/PREFIX, your own results bucket (s3:PutObject; iam/trustmap-results.json)")
-	ro.bind(cmd, true) // --results-* (partstore_s3.go)
+		"DIR may be s3://BUCKET/PREFIX, your own results bucket (s3:PutObject; iam/trustmap-results.json), or store:PREFIX, a prefix in the history store --store names")
+	ro.bind(cmd, true)        // --results-* (partstore_s3.go)
+	ro.bindPartsStore(cmd, e) // --store for store: locations (partstore_store.go)
 	cmd.Flags().StringVar(&shard, "shard", "", "with --org: scan shard I/N of the organization's accounts (by a hash of the account id); auto/N reads I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX")
 	return cmd
 }
@@ -175,12 +181,16 @@ func newMergeCmd(e env) *cobra.Command {
 	var allowPartial bool
 	ro := &resultsOptions{}
 	cmd := &cobra.Command{
-		Use:   "merge DIR|s3://BUCKET/PREFIX... -o snapshot.json",
-		Short: "Merge the shard directories (or S3 prefixes) of collect --org --shard into one organization snapshot",
+		Use:   "merge DIR|s3://BUCKET/PREFIX|store:PREFIX... -o snapshot.json",
+		Short: "Merge the shard directories (or S3 or history-store prefixes) of collect --org --shard into one organization snapshot",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
+			defer ro.close() // the history store of store: locations (partstore_store.go)
 			if out == "" {
 				return usageErr("merge needs -o FILE")
+			}
+			if err := ro.checkStoreFlag(dirs...); err != nil {
+				return err
 			}
 			snap, err := ro.readLocations(cmd.Context(), dirs, allowPartial) // partstore.go
 			if err != nil {
@@ -197,7 +207,8 @@ func newMergeCmd(e env) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write")
 	cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "merge a set with missing or unfinished shards; the snapshot is marked incomplete and the missing accounts are coverage gaps")
-	ro.bind(cmd, false) // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
+	ro.bind(cmd, false)       // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
+	ro.bindPartsStore(cmd, e) // --store for store: locations (partstore_store.go)
 	return cmd
 }
 

@@ -18,10 +18,12 @@ import (
 )
 
 // Where the parts of a scan go (collect --output-dir) and come back from
-// (merge, analyze): a directory, or an S3 prefix in the user's own results
-// bucket (partstore_s3.go). The shard logic (shard.go) sees only partStore.
+// (merge, analyze): a directory, an S3 prefix in the user's own results
+// bucket (partstore_s3.go), or a prefix in the history store
+// (partstore_store.go). The shard logic (shard.go) sees only partStore.
 
-// partStore is one location: a directory, or s3://BUCKET/PREFIX. Part
+// partStore is one location: a directory, s3://BUCKET/PREFIX or
+// store:PREFIX. Part
 // names are slash-separated and relative to it: manifest.json, scan.json,
 // accounts/ID.json.
 type partStore interface {
@@ -154,6 +156,9 @@ func shardLocations(ctx context.Context, st partStore) ([]partStore, error) {
 func (o *resultsOptions) openPartStore(ctx context.Context, loc string, base collectors.ConfigOptions) (partStore, error) {
 	if isS3Location(loc) {
 		return o.openS3Store(ctx, loc, base) // partstore_s3.go
+	}
+	if isStoreLocation(loc) {
+		return o.openDBStore(ctx, loc) // partstore_store.go
 	}
 	return dirStore{loc}, nil
 }

@@ -48,6 +48,9 @@ type resultsOptions struct {
 	// command.
 	client      s3PartsAPI
 	clientOwner string
+
+	// parts is the history store of store: locations (partstore_store.go).
+	parts *partsStoreOptions
 }
 
 func (o *resultsOptions) bind(cmd *cobra.Command, write bool) {

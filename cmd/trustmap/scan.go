@@ -242,15 +242,16 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 	res := &resultsOptions{}
 	po := &profileOptions{} // hidden --cpuprofile, --memprofile (profile.go)
 	cmd := &cobra.Command{
-		Use:   "analyze SNAPSHOT | DIR|s3://BUCKET/PREFIX...",
+		Use:   "analyze SNAPSHOT | DIR|s3://BUCKET/PREFIX|store:PREFIX...",
 		Short: "Analyse a saved snapshot, or the parts of collect --output-dir, and write the report (no AWS access but reading s3:// parts)",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 || (len(args) > 1 && !isPartsLocation(args[0])) {
-				return usageErr("analyze takes one snapshot file, or the output directories or s3:// prefixes of collect --output-dir (the shards of one scan)")
+				return usageErr("analyze takes one snapshot file, or the output directories, s3:// or store: prefixes of collect --output-dir (the shards of one scan)")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			defer res.close() // the history store of store: locations (partstore_store.go)
 			if err := ro.validate(); err != nil {
 				return err
 			}
@@ -301,7 +302,8 @@ func newAnalyzeCmd(e env, g *globalOptions) *cobra.Command {
 		},
 	}
 	ro.bind(cmd)
-	res.bind(cmd, false) // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
+	res.bind(cmd, false)            // --results-*, --endpoint-url for s3:// locations (partstore_s3.go)
+	res.usePartsStore(&ro.store, e) // store: locations are in the store --store names (partstore_store.go)
 	po.bind(cmd)
 	return cmd
 }

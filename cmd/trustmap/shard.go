@@ -391,13 +391,14 @@ func addSnapshot(b *graph.Builder, snap *graph.Snapshot) {
 }
 
 // isPartsLocation says whether an argument of analyze names the parts of
-// a scan (a directory or an s3:// prefix) rather than a snapshot file.
+// a scan (a directory, an s3:// or a store: prefix) rather than a snapshot
+// file.
 func isPartsLocation(arg string) bool {
-	if isS3Location(arg) {
+	if isS3Location(arg) || isStoreLocation(arg) {
 		return true
 	}
 	fi, err := os.Stat(arg)
 	return err == nil && fi.IsDir()
 }
 
-var errNoOutput = errors.New("collect needs -o FILE or --output-dir DIR|s3://BUCKET/PREFIX")
+var errNoOutput = errors.New("collect needs -o FILE or --output-dir DIR|s3://BUCKET/PREFIX|store:PREFIX")
