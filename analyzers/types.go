@@ -23,7 +23,7 @@ type Finding struct {
 	Remediation string                `json:"remediation,omitempty"`
 	Recognized  bool                  `json:"recognized"`
 	Suppressed  *results.SuppressedBy `json:"suppressed,omitempty"`
-	Evidence    []graph.Edge          `json:"evidence,omitempty"`
+	Evidence    []*graph.Edge         `json:"evidence,omitempty"`
 	Details     *Details              `json:"details,omitempty"`
 }
 

@@ -63,7 +63,7 @@ func run(pass *analyzers.Pass) (any, error) {
 				Message: fmt.Sprintf("%s may %s %s via %s without aws:SourceAccount or aws:SourceArn naming the owner; another account's use of %s could reach it",
 					from.Name, strings.Join(e.Actions, ", "), e.To, e.Via, from.Name),
 				Remediation: fixes(e, fmt.Sprintf(sourceAccountFixShape, acct, from.Name)),
-				Evidence:    []graph.Edge{*e},
+				Evidence:    []*graph.Edge{e},
 			})
 		case e.Kind == graph.EdgeCanAssume && (from.Kind == graph.KindExternalAccount || from.Kind == graph.KindPrincipalARN) && !slices.Contains(e.Guards, policy.GuardExternalID):
 			outside := from.Account
@@ -83,7 +83,7 @@ func run(pass *analyzers.Pass) (any, error) {
 				Message: fmt.Sprintf("account %s%s can assume %s with no sts:ExternalId condition: if it is a service that acts for many customers, another customer can make it act on this account",
 					outside, label, e.To),
 				Remediation: fmt.Sprintf(`add a condition {"StringEquals": {"sts:ExternalId": "<secret the third party gave you>"}} to the trust statement for %s`, e.Principal),
-				Evidence:    []graph.Edge{*e},
+				Evidence:    []*graph.Edge{e},
 			})
 		}
 	}

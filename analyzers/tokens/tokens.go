@@ -133,7 +133,7 @@ func assumable(pass *analyzers.Pass, n *graph.Node) {
 			Message:     fmt.Sprintf("%s (%s) can assume %s; standing in the way: %s", who, g.Zone(e.From), n.Name, guard),
 			Remediation: remedy,
 			Recognized:  recognized(pass.Trust, e.Principal),
-			Evidence:    []graph.Edge{*e},
+			Evidence:    []*graph.Edge{e},
 		})
 	}
 }
@@ -163,13 +163,13 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	var grants []string
 	bound, unknown := true, false
 	strong := false
-	var evidence []graph.Edge
+	var evidence []*graph.Edge
 	for _, e := range g.Out(role) {
 		if e.Via != graph.ViaIdentityPolicy {
 			continue
 		}
 		grants = append(grants, fmt.Sprintf("%s %s", strings.Join(e.Actions, ","), e.To))
-		evidence = append(evidence, *e)
+		evidence = append(evidence, e)
 		switch b, _ := g.BoundToVPC(e, fn); b {
 		case graph.False:
 			bound = false
