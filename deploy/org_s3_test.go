@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -71,17 +70,7 @@ func TestKubernetesS3ShardsWriteToTheResultsPrefixAndTheMergeReadsEveryShard(t *
 	if len(jobs) != 1 || len(accounts) != 1 || kinds["v1 PersistentVolumeClaim"] {
 		t.Fatalf("want a ServiceAccount and one Job, no volume claim, got %v", kinds)
 	}
-	shards := jobs[0].Spec
-	if shards.CompletionMode == nil || *shards.CompletionMode != batchv1.IndexedCompletion || shards.Completions == nil {
-		t.Fatal("the shard Job must be an Indexed Job with completions")
-	}
-	pod := shards.Template.Spec
-	c := pod.Containers[0]
-	checkFlags(t, "kubernetes/org-shards-s3.yaml", c.Args)
-	n := shardCount(t, c.Args)
-	if n != itoa(*shards.Completions) {
-		t.Errorf("--shard=auto/%s but completions %d", n, *shards.Completions)
-	}
+	pod, c, n := indexedShards(t, "kubernetes/org-shards-s3.yaml", jobs[0])
 	bucket, prefix := s3Shards(t, "kubernetes/org-shards-s3.yaml", c.Args)
 	checkIRSA(t, "kubernetes/org-shards-s3.yaml", pod, accounts)
 	if len(pod.Volumes) != 0 || len(c.VolumeMounts) != 0 {

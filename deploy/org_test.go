@@ -74,22 +74,31 @@ func shardCount(t *testing.T, args []string) string {
 	return ""
 }
 
+// indexedShards checks that job is an Indexed Job whose container's flags
+// the CLI knows and whose --shard=auto/N agrees with its completions, and
+// returns its pod, container and N.
+func indexedShards(t *testing.T, where string, job *batchv1.Job) (corev1.PodSpec, corev1.Container, string) {
+	t.Helper()
+	shards := job.Spec
+	if shards.CompletionMode == nil || *shards.CompletionMode != batchv1.IndexedCompletion || shards.Completions == nil {
+		t.Fatalf("%s: the shard Job must be an Indexed Job with completions", where)
+	}
+	pod := shards.Template.Spec
+	c := pod.Containers[0]
+	checkFlags(t, where, c.Args)
+	n := shardCount(t, c.Args)
+	if n != itoa(*shards.Completions) {
+		t.Errorf("%s: --shard=auto/%s but completions %d", where, n, *shards.Completions)
+	}
+	return pod, c, n
+}
+
 func TestKubernetesOrganizationShardsAreAnIndexedJobAndTheMergeReadsEveryShard(t *testing.T) {
 	jobs, kinds := decodeK8s(t, "kubernetes/org-shards.yaml")
 	if len(jobs) != 1 || !kinds["v1 ServiceAccount"] || !kinds["v1 PersistentVolumeClaim"] {
 		t.Fatalf("want a ServiceAccount, a PersistentVolumeClaim and one Job, got %v", kinds)
 	}
-	shards := jobs[0].Spec
-	if shards.CompletionMode == nil || *shards.CompletionMode != batchv1.IndexedCompletion || shards.Completions == nil {
-		t.Fatal("the shard Job must be an Indexed Job with completions")
-	}
-	pod := shards.Template.Spec
-	c := pod.Containers[0]
-	checkFlags(t, "kubernetes/org-shards.yaml", c.Args)
-	n := shardCount(t, c.Args)
-	if n != itoa(*shards.Completions) {
-		t.Errorf("--shard=auto/%s but completions %d", n, *shards.Completions)
-	}
+	pod, c, _ := indexedShards(t, "kubernetes/org-shards.yaml", jobs[0])
 	if pod.ServiceAccountName != "trustmap" || !slices.Contains(c.Args, "--output-dir=/parts/{shard}") {
 		t.Errorf("serviceAccountName %q, args %v: want the trustmap ServiceAccount and --output-dir=/parts/{shard}", pod.ServiceAccountName, c.Args)
 	}
@@ -103,7 +112,7 @@ func TestKubernetesOrganizationShardsAreAnIndexedJobAndTheMergeReadsEveryShard(t
 	}
 	m := merges[0].Spec.Template.Spec.Containers[0]
 	checkFlags(t, "kubernetes/org-merge.yaml", m.Args)
-	for i := range int(*shards.Completions) {
+	for i := range int(*jobs[0].Spec.Completions) {
 		if !slices.Contains(m.Args, "/parts/"+itoa(int32(i))) {
 			t.Errorf("the merge does not read shard %d (/parts/%d): %v", i, i, m.Args)
 		}

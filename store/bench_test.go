@@ -11,6 +11,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/internal/pgtest"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -90,7 +91,7 @@ func yearStore(b *testing.B, be backend) Store {
 		}
 		s = mustOpenNoCleanup(b, filepath.Join(dir, "history.db"))
 	} else {
-		s = mustOpenNoCleanup(b, freshPostgres(b))
+		s = mustOpenNoCleanup(b, pgtest.Fresh(b, "tm"))
 	}
 	start := time.Now()
 	for d := range 365 {

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/internal/pgtest"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -110,7 +111,7 @@ func TestTwoProcessesRecordingAtOnceBothLandInEitherOrder(t *testing.T) {
 			if b.name == "sqlite" {
 				loc = filepath.Join(t.TempDir(), "history.db")
 			} else {
-				loc = freshPostgres(t)
+				loc = pgtest.Fresh(t, "tm")
 			}
 			var days []int
 			for round := range 3 {
@@ -166,7 +167,7 @@ func TestAScanKilledMidWriteLeavesTheStoreAsItWas(t *testing.T) {
 			if b.name == "sqlite" {
 				loc = filepath.Join(t.TempDir(), "history.db")
 			} else {
-				loc = freshPostgres(t)
+				loc = pgtest.Fresh(t, "tm")
 			}
 			s := mustOpen(t, loc)
 			record(t, s, manyBuckets(0, 300))

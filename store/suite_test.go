@@ -2,15 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +15,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/internal/pgtest"
 	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
@@ -32,53 +30,16 @@ type backend struct {
 	open func(t testing.TB) (Store, string)
 }
 
-var pgDBs atomic.Int64
-
 func backends(t testing.TB) []backend {
 	bs := []backend{{"sqlite", func(t testing.TB) (Store, string) {
 		path := filepath.Join(t.TempDir(), "history.db")
 		return mustOpen(t, path), path
 	}}}
 	bs = append(bs, backend{"postgres", func(t testing.TB) (Store, string) {
-		loc := freshPostgres(t)
+		loc := pgtest.Fresh(t, "tm")
 		return mustOpen(t, loc), loc
 	}})
 	return bs
-}
-
-// freshPostgres creates an empty database on the test server and returns
-// its URL; it is dropped when the test ends.
-func freshPostgres(t testing.TB) string {
-	t.Helper()
-	admin := os.Getenv("TRUSTMAP_TEST_POSTGRES")
-	if admin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TRUSTMAP_TEST_POSTGRES is unset and CI=true: the PostgreSQL store tests must run in CI (.ci/run starts a throwaway cluster)")
-		}
-		t.Skip("TRUSTMAP_TEST_POSTGRES is unset: skipping the PostgreSQL backend (with CI=true this is a failure)")
-	}
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	name := fmt.Sprintf("tm_%d_%d", os.Getpid(), pgDBs.Add(1))
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", admin)
-		if err == nil {
-			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func mustOpen(t testing.TB, loc string) Store {

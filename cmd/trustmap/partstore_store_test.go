@@ -1,18 +1,16 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/trustmap/trustmap/internal/fakeaws"
+	"github.com/trustmap/trustmap/internal/pgtest"
 )
 
 // The store: form of collect --output-dir, against both backends: SQLite
@@ -21,48 +19,11 @@ import (
 // store/suite_test.go, the PostgreSQL half skips without it, except under
 // CI=true, where it fails.
 
-var cmdPGDBs atomic.Int64
-
 // partsStores runs test once per backend with a --store location of its
 // own.
 func partsStores(t *testing.T, test func(t *testing.T, storeLoc string)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "parts.db")) })
-	t.Run("postgres", func(t *testing.T) { test(t, freshTestPostgres(t)) })
-}
-
-// freshTestPostgres creates an empty database on the test server and
-// returns its URL; it is dropped when the test ends.
-func freshTestPostgres(t *testing.T) string {
-	t.Helper()
-	admin := os.Getenv("TRUSTMAP_TEST_POSTGRES")
-	if admin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TRUSTMAP_TEST_POSTGRES is unset and CI=true: the PostgreSQL tests must run in CI (.ci/run starts a throwaway cluster)")
-		}
-		t.Skip("TRUSTMAP_TEST_POSTGRES is unset: skipping the PostgreSQL backend (with CI=true this is a failure)")
-	}
-	db, err := sql.Open("pgx", admin) // the driver the store package registers
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	name := fmt.Sprintf("tmcmd_%d_%d", os.Getpid(), cmdPGDBs.Add(1))
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("creating a test database: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", admin)
-		if err == nil {
-			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	t.Run("postgres", func(t *testing.T) { test(t, pgtest.Fresh(t, "tmcmd")) })
 }
 
 // collectShards runs shards i/n of the organization into the store, at
@@ -149,13 +110,7 @@ func TestMergeFromTheStoreRefusesAMissingOrDuplicatedShard(t *testing.T) {
 		if code, _, stderr = runCLI(t, "", "merge", "--allow-partial", "--store", storeLoc, "-o", out, "store:org"); code != exitOK {
 			t.Fatalf("merge --allow-partial: exit %d: %s", code, stderr)
 		}
-		snap, err := readSnapshotFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if snap.Complete || !strings.Contains(snap.Incomplete, "1/3") {
-			t.Errorf("partial merge: complete %v (%q); want incomplete, naming shard 1/3", snap.Complete, snap.Incomplete)
-		}
+		partialMerge(t, out, "1/3")
 	})
 }
 

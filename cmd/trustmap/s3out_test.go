@@ -158,13 +158,7 @@ func TestS3MergeRefusesMissingDuplicatedAndUnfinishedShardsUnlessPartialIsAllowe
 	if code, stderr := merge("--allow-partial", s3Loc("set")); code != exitOK {
 		t.Fatalf("merge --allow-partial: exit %d: %s", code, stderr)
 	}
-	snap, err := readSnapshotFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if snap.Complete || !strings.Contains(snap.Incomplete, "1/3") {
-		t.Errorf("partial merge: complete %v (%q); want incomplete, naming shard 1/3", snap.Complete, snap.Incomplete)
-	}
+	snap := partialMerge(t, out, "1/3")
 	for _, a := range m1.Accounts {
 		if !slices.ContainsFunc(snap.Coverage, func(g graph.Gap) bool { return g.Account == a && strings.Contains(g.Error, "shard 1/3 is missing") }) {
 			t.Errorf("account %s of the unfinished shard is no coverage gap", a)
@@ -324,4 +318,18 @@ func TestAShardToS3StoppedByItsTimeoutStillWritesWhatItCollected(t *testing.T) {
 	if _, ok := srv.Object(resultsBucket, "late/scan.json"); !ok {
 		t.Error("no scan.json after the timeout")
 	}
+}
+
+// partialMerge reads the snapshot merge --allow-partial wrote to out and
+// checks that it is incomplete, naming the missing shard ("1/3").
+func partialMerge(t *testing.T, out, shard string) *graph.Snapshot {
+	t.Helper()
+	snap, err := readSnapshotFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Complete || !strings.Contains(snap.Incomplete, shard) {
+		t.Errorf("partial merge: complete %v (%q); want incomplete, naming shard %s", snap.Complete, snap.Incomplete, shard)
+	}
+	return snap
 }
