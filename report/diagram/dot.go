@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -18,7 +19,7 @@ import (
 func WriteDOT(w io.Writer, in report.Input) error {
 	d := Build(in, Reach)
 	r := in.Report
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10) // streamed: a large account's DOT is tens of MB
 	b.WriteString("// trustmap data-flow diagram: outside principals, entry points and attack paths.\n")
 	b.WriteString("// Resources that nothing outside reaches are left out. Render: dot -Tsvg report.dot -o report.svg\n")
 	b.WriteString("digraph \"trustmap\" {\n")
@@ -26,13 +27,13 @@ func WriteDOT(w io.Writer, in report.Input) error {
 	if len(r.Accounts) > 0 {
 		title += ": " + strings.Join(r.Accounts, ", ")
 	}
-	fmt.Fprintf(&b, "  graph [rankdir=\"LR\", compound=\"true\", newrank=\"true\", nodesep=\"0.35\", ranksep=\"0.9\", fontname=\"Helvetica\", fontsize=\"12\", labelloc=\"t\", labeljust=\"l\", label=%s];\n",
+	fmt.Fprintf(b, "  graph [rankdir=\"LR\", compound=\"true\", newrank=\"true\", nodesep=\"0.35\", ranksep=\"0.9\", fontname=\"Helvetica\", fontsize=\"12\", labelloc=\"t\", labeljust=\"l\", label=%s];\n",
 		dotQuote(title+"\nred: unrecognized trust-boundary crossing · thick orange: attack-path step · red outline: unrecognized entry point"))
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=\"10\", style=\"filled\", fillcolor=\"white\", color=\"#455a64\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=\"9\", color=\"#607d8b\", fontcolor=\"#455a64\"];\n")
 	var writeZone func(z *Zone, indent string)
 	writeZone = func(z *Zone, indent string) {
-		fmt.Fprintf(&b, "%ssubgraph %s {\n", indent, dotQuote("cluster_"+SafeID("", string(z.ID))))
+		fmt.Fprintf(b, "%ssubgraph %s {\n", indent, dotQuote("cluster_"+SafeID("", string(z.ID))))
 		style, color, fill := "rounded,filled", "#1565c0", "#eef5fc"
 		switch {
 		case z.Outside:
@@ -40,7 +41,7 @@ func WriteDOT(w io.Writer, in report.Input) error {
 		case len(z.Children) > 0:
 			color, fill = "#5e35b1", "#f8f6fc"
 		}
-		fmt.Fprintf(&b, "%s  graph [label=%s, style=%s, color=%s, fillcolor=%s, fontcolor=\"#37474f\"];\n",
+		fmt.Fprintf(b, "%s  graph [label=%s, style=%s, color=%s, fillcolor=%s, fontcolor=\"#37474f\"];\n",
 			indent, dotQuote(z.Caption()), dotQuote(style), dotQuote(color), dotQuote(fill))
 		for _, n := range z.Nodes {
 			attrs := []string{"label=" + dotQuote(n.Label+"\n"+n.Sub), "tooltip=" + dotQuote(n.ID)}
@@ -55,12 +56,12 @@ func WriteDOT(w io.Writer, in report.Input) error {
 			if n.Unrecognized {
 				attrs = append(attrs, `color="#d32f2f"`, `penwidth="2.5"`)
 			}
-			fmt.Fprintf(&b, "%s  %s [%s];\n", indent, dotQuote(n.ID), strings.Join(attrs, ", "))
+			fmt.Fprintf(b, "%s  %s [%s];\n", indent, dotQuote(n.ID), strings.Join(attrs, ", "))
 		}
 		for _, c := range z.Children {
 			writeZone(c, indent+"  ")
 		}
-		fmt.Fprintf(&b, "%s}\n", indent)
+		fmt.Fprintf(b, "%s}\n", indent)
 	}
 	for _, z := range d.Zones {
 		writeZone(z, "  ")
@@ -82,11 +83,10 @@ func WriteDOT(w io.Writer, in report.Input) error {
 		case len(e.Kinds) == 1 && e.Kinds[0] == "can-assume":
 			attrs = append(attrs, `style="dashed"`)
 		}
-		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotQuote(e.From.ID), dotQuote(e.To.ID), strings.Join(attrs, ", "))
+		fmt.Fprintf(b, "  %s -> %s [%s];\n", dotQuote(e.From.ID), dotQuote(e.To.ID), strings.Join(attrs, ", "))
 	}
 	b.WriteString("}\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // dotReplacer escapes a DOT string (built once, as mmdReplacer).

@@ -190,16 +190,33 @@ func (v *htmlView) drawDiagrams(in report.Input) error {
 		v.Diagrams = append(v.Diagrams, zd)
 	}
 	v.Mermaid = diagram.Mermaid(d)
-	var dot strings.Builder
-	if err := diagram.WriteDOT(&dot, in); err != nil {
+	// The DOT source of a large account is tens of MB, of which the page
+	// embeds at most sourceMax: keep that much and count the rest.
+	dot := &capped{max: sourceMax + 1}
+	if err := diagram.WriteDOT(dot, in); err != nil {
 		return err
 	}
-	v.DOT = dot.String()
-	if len(v.Mermaid) > sourceMax || len(v.DOT) > sourceMax {
-		v.SourcesNote = fmt.Sprintf("The Mermaid (%d kB) and DOT (%d kB) sources are too large to embed here: write them with --format mermaid,dot.", len(v.Mermaid)/1000, len(v.DOT)/1000)
+	v.DOT = string(dot.kept)
+	if len(v.Mermaid) > sourceMax || dot.n > sourceMax {
+		v.SourcesNote = fmt.Sprintf("The Mermaid (%d kB) and DOT (%d kB) sources are too large to embed here: write them with --format mermaid,dot.", len(v.Mermaid)/1000, dot.n/1000)
 		v.Mermaid, v.DOT = "", ""
 	}
 	return nil
+}
+
+// capped keeps the first max bytes written to it and counts them all.
+type capped struct {
+	kept []byte
+	max  int
+	n    int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	c.n += len(p)
+	if room := c.max - len(c.kept); room > 0 {
+		c.kept = append(c.kept, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
 }
 
 // joinAny joins a slice of strings or of a string type (zones, edge kinds).
