@@ -270,6 +270,7 @@ func TestReaderAndSchemaAgree(t *testing.T) {
 		"suppressions:\n  - {rule: \"*\", owner: a, expires: \"2027-01-31\"}\n  - {resource: \"arn:aws:s3:::x\", owner: a, expires: 2027-01-31}\n",
 		"model_match: {tag: threatmodel-id}\n",
 		"model_match:\n  tag: \"team:model id\"\n",
+		"model_match: {tag: \"" + strings.Repeat("é", 128) + "\"}\n", // 128 characters (256 bytes): the longest key AWS takes
 		"crown_jewels:\n  - {resource: \"arn:aws:s3:::acme-ledger\", reason: the general ledger}\n",
 		"crown_jewels:\n",
 		"data_classification:\n  tag: classification\n  resources:\n    - {resource: \"arn:aws:s3:::acme-*\", level: internal}\n    - {resource: \"arn:aws:s3:::acme-ledger\", level: restricted, reason: money}\n",
@@ -302,6 +303,7 @@ func TestReaderAndSchemaAgree(t *testing.T) {
 		"model_match: {tag: \"\"}\n",
 		"model_match: {tag: \"aws:cloudformation:stack-id\"}\n",
 		"model_match: {tag: \"bad{key}\"}\n",
+		"model_match: {tag: \"" + strings.Repeat("k", 129) + "\"}\n",
 		"model_match: {tag: x, other: y}\n",
 		"model_match: threatmodel-id\n",
 		"crown_jewels:\n  - {resource: \"arn:aws:s3:::acme-ledger\"}\n",
