@@ -23,9 +23,8 @@ import (
 // (partstore_store.go). The shard logic (shard.go) sees only partStore.
 
 // partStore is one location: a directory, s3://BUCKET/PREFIX or
-// store:PREFIX. Part
-// names are slash-separated and relative to it: manifest.json, scan.json,
-// accounts/ID.json.
+// store:PREFIX. Part names are slash-separated and relative to it:
+// manifest.json, scan.json, accounts/ID.json.
 type partStore interface {
 	// put writes one part whole; a reader never sees half of it.
 	put(ctx context.Context, name string, data []byte) error

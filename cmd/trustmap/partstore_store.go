@@ -98,7 +98,7 @@ func (d *dbStore) path(name string) string {
 // put is one upsert: a reader sees the part before or this one.
 func (d *dbStore) put(ctx context.Context, name string, data []byte) error {
 	if err := d.db.PutPart(ctx, d.path(name), data); err != nil {
-		return fmt.Errorf("%s%s in the history store %s: %s", storeLocationScheme, d.path(name), d.where, oneLine(err))
+		return d.failed(d.path(name), err)
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (d *dbStore) open(ctx context.Context, name string) (io.ReadCloser, error) 
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%s%s: %w", storeLocationScheme, d.path(name), errNoPart)
 	} else if err != nil {
-		return nil, fmt.Errorf("%s%s in the history store %s: %s", storeLocationScheme, d.path(name), d.where, oneLine(err))
+		return nil, d.failed(d.path(name), err)
 	}
 	return io.NopCloser(bytes.NewReader(b)), nil
 }
@@ -118,16 +118,19 @@ func (d *dbStore) open(ctx context.Context, name string) (io.ReadCloser, error) 
 func (d *dbStore) list(ctx context.Context) ([]string, error) {
 	paths, err := d.db.Parts(ctx, d.prefix)
 	if err != nil {
-		return nil, fmt.Errorf("%s in the history store %s: %s", d, d.where, oneLine(err))
+		return nil, d.failed(d.prefix, err)
 	}
 	names := make([]string, len(paths))
 	for i, p := range paths {
-		names[i] = strings.TrimPrefix(p, d.prefix+"/")
-		if d.prefix == "" {
-			names[i] = p
-		}
+		names[i] = strings.TrimPrefix(p, d.path("")) // "PREFIX/", or "" at the top
 	}
 	return names, nil
+}
+
+// failed is a store error about the part or prefix at path p, naming the
+// store (never its password) on one line.
+func (d *dbStore) failed(p string, err error) error {
+	return fmt.Errorf("%s%s in the history store %s: %s", storeLocationScheme, p, d.where, oneLine(err))
 }
 
 func (d *dbStore) sub(name string) partStore {
