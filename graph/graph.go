@@ -100,7 +100,7 @@ func (g *Graph) build() {
 		// Merging left a large tail (a fifth of a large account's edges
 		// are the same edge found twice): an array of exactly the edges
 		// costs a moment's copy and saves the tail for the whole analysis.
-		g.Edges = slices.Clip(slices.Clone(g.Edges))
+		g.Edges = slices.Clone(g.Edges)
 	}
 	slices.SortFunc(g.Notes, func(a, b Note) int {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Detail, b.Detail))
