@@ -19,31 +19,7 @@ import (
 // GOMEMLIMIT reads a bare number as; a divisor of 1Mi would give it
 // mebibytes read as bytes).
 func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
-	pods := map[string]corev1.PodSpec{}
-	manifests, err := filepath.Glob("kubernetes/org-*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range manifests {
-		jobs, _ := decodeK8s(t, f)
-		for _, j := range jobs {
-			pods[f+" "+j.Name] = j.Spec.Template.Spec
-		}
-	}
-	data, err := os.ReadFile("kubernetes/cronjob.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
-		if !regexp.MustCompile(`(?m)^kind: CronJob\s*$`).MatchString(doc) {
-			continue
-		}
-		var cron batchv1.CronJob
-		if err := k8syaml.UnmarshalStrict([]byte(doc), &cron); err != nil {
-			t.Fatal(err)
-		}
-		pods["kubernetes/cronjob.yaml "+cron.Name] = cron.Spec.JobTemplate.Spec.Template.Spec
-	}
+	pods := podTemplates(t, "kubernetes/*.yaml")
 	if len(pods) < 5 {
 		t.Fatalf("found %d pod templates, want the cron job's, and the shards' and the merge's of both organization variants", len(pods))
 	}
@@ -81,17 +57,45 @@ func TestEveryTrustmapContainerTakesGOMEMLIMITFromItsMemoryLimit(t *testing.T) {
 // writing the report, and Kubernetes counts the Job failed. A container
 // that runs them names a store (--store, TRUSTMAP_STORE) or --no-store.
 func TestEveryRecordingContainerSaysWhereTheHistoryGoes(t *testing.T) {
-	manifests, err := filepath.Glob("kubernetes/*.yaml")
+	checked := 0
+	for where, pod := range podTemplates(t, "kubernetes/*.yaml") {
+		for _, c := range pod.Containers {
+			args := append(append([]string(nil), c.Command...), c.Args...)
+			if !strings.Contains(c.Image, "trustmap") || len(args) == 0 || (args[0] != "analyze" && args[0] != "scan") {
+				continue
+			}
+			checked++
+			named := false
+			for _, a := range args {
+				named = named || strings.HasPrefix(a, "--store=") || a == "--store" || a == "--no-store"
+			}
+			for _, e := range c.Env {
+				named = named || e.Name == "TRUSTMAP_STORE"
+			}
+			if !named {
+				t.Errorf("%s container %s runs %s with no --store, TRUSTMAP_STORE or --no-store", where, c.Name, args[0])
+			}
+		}
+	}
+	if checked < 3 {
+		t.Fatalf("checked %d containers, want the cron job's and both organization merges", checked)
+	}
+}
+
+// podTemplates decodes, strictly, the pod template of every Job and
+// CronJob in the manifests glob matches, by "FILE NAME".
+func podTemplates(t *testing.T, glob string) map[string]corev1.PodSpec {
+	t.Helper()
+	manifests, err := filepath.Glob(glob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
+	pods := map[string]corev1.PodSpec{}
 	for _, f := range manifests {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var pods []corev1.PodSpec
 		for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
 			switch {
 			case regexp.MustCompile(`(?m)^kind: CronJob\s*$`).MatchString(doc):
@@ -99,36 +103,15 @@ func TestEveryRecordingContainerSaysWhereTheHistoryGoes(t *testing.T) {
 				if err := k8syaml.UnmarshalStrict([]byte(doc), &cron); err != nil {
 					t.Fatal(err)
 				}
-				pods = append(pods, cron.Spec.JobTemplate.Spec.Template.Spec)
+				pods[f+" "+cron.Name] = cron.Spec.JobTemplate.Spec.Template.Spec
 			case regexp.MustCompile(`(?m)^kind: Job\s*$`).MatchString(doc):
 				var job batchv1.Job
 				if err := k8syaml.UnmarshalStrict([]byte(doc), &job); err != nil {
 					t.Fatal(err)
 				}
-				pods = append(pods, job.Spec.Template.Spec)
-			}
-		}
-		for _, pod := range pods {
-			for _, c := range pod.Containers {
-				args := append(append([]string(nil), c.Command...), c.Args...)
-				if !strings.Contains(c.Image, "trustmap") || len(args) == 0 || (args[0] != "analyze" && args[0] != "scan") {
-					continue
-				}
-				checked++
-				named := false
-				for _, a := range args {
-					named = named || strings.HasPrefix(a, "--store=") || a == "--store" || a == "--no-store"
-				}
-				for _, e := range c.Env {
-					named = named || e.Name == "TRUSTMAP_STORE"
-				}
-				if !named {
-					t.Errorf("%s container %s runs %s with no --store, TRUSTMAP_STORE or --no-store", f, c.Name, args[0])
-				}
+				pods[f+" "+job.Name] = job.Spec.Template.Spec
 			}
 		}
 	}
-	if checked < 3 {
-		t.Fatalf("checked %d containers, want the cron job's and both organization merges", checked)
-	}
+	return pods
 }

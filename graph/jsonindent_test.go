@@ -19,19 +19,8 @@ func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
 		map[string]any{"nested": map[string]any{"deeper": []any{map[string]any{"x": "\\"}, map[string]any{}}}},
 	}
 	for _, v := range values {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-		var compact bytes.Buffer
-		enc = json.NewEncoder(&compact)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
+		want := encoded(t, v, "  ", false)
+		compact := encoded(t, v, "", false)
 		for size := 1; size <= compact.Len(); size++ {
 			var got bytes.Buffer
 			bw := bufio.NewWriter(&got)
@@ -93,13 +82,7 @@ func TestEncodeIndentedWritesWhatTheEncoderWould(t *testing.T) {
 		Map: map[string]string{"k": "&"}, NoTag: "t", HTML: "<script>&</script>", unexport: 1}
 	for _, val := range []any{v, &v, outer{}, []int{1, 2}, "alone"} {
 		for _, esc := range []bool{true, false} {
-			var want bytes.Buffer
-			enc := json.NewEncoder(&want)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(esc)
-			if err := enc.Encode(val); err != nil {
-				t.Fatal(err)
-			}
+			want := encoded(t, val, "  ", esc)
 			var got bytes.Buffer
 			if err := EncodeIndented(bufio.NewWriter(&got), val, esc); err != nil {
 				t.Fatal(err)
@@ -109,4 +92,18 @@ func TestEncodeIndentedWritesWhatTheEncoderWould(t *testing.T) {
 			}
 		}
 	}
+}
+
+// encoded is v as json.Encoder writes it, with indent ("" for none) and
+// HTML escaping on or off: what EncodeIndented and indentWriter must match.
+func encoded(t *testing.T, v any, indent string, escapeHTML bool) *bytes.Buffer {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", indent)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return &b
 }
