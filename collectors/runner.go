@@ -242,11 +242,11 @@ func (sc *scan) collect(ctx context.Context, acct Account, b *graph.Builder, ans
 	b.UpdateNode(graph.AccountID(acct.ID), graph.KindAccount, func(n *graph.Node) {
 		n.Account = acct.ID
 		n.Name = acct.ID
-		if n.AccountInfo == nil {
-			n.AccountInfo = &graph.AccountInfo{}
+		if n.AccountInfo() == nil {
+			n.Attrs = &graph.AccountInfo{}
 		}
-		n.AccountInfo.Scanned = true
-		n.AccountInfo.CallerARN = acct.CallerARN
+		n.AccountInfo().Scanned = true
+		n.AccountInfo().CallerARN = acct.CallerARN
 	})
 	type task struct {
 		c      Collector

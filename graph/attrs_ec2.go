@@ -87,8 +87,8 @@ func (o IMDSOptions) V1() Tri {
 // without a metadata service (Lambda gives credentials in the environment:
 // SSRF alone does not reach them). Rules ask this rather than a kind.
 func (n *Node) SSRFCredentials() (exposed Tri, ok bool) {
-	if n.Instance != nil {
-		return n.Instance.IMDS.V1(), true
+	if n.Instance() != nil {
+		return n.Instance().IMDS.V1(), true
 	}
 	return Unknown, false
 }

@@ -25,7 +25,7 @@ func benchSnapshot(n int) *Snapshot {
 	role := func(i int) string { return fmt.Sprintf("arn:aws:iam::%s:role/bench-role-%05d", acct, i) }
 	s := &Snapshot{SchemaVersion: SchemaVersion, Accounts: []string{acct}}
 	add := func(nd Node) { nd.Account = acct; s.Nodes = append(s.Nodes, nd) }
-	add(Node{ID: AccountID(acct), Kind: KindAccount, AccountInfo: &AccountInfo{Scanned: true}})
+	add(Node{ID: AccountID(acct), Kind: KindAccount, Attrs: &AccountInfo{Scanned: true}})
 
 	for i := range per {
 		pol := Absent("s3:GetBucketPolicy")
@@ -35,33 +35,33 @@ func benchSnapshot(n int) *Snapshot {
 		case 1:
 			pol = doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"` + bucket(i) + `/*"}]}`)
 		}
-		add(Node{ID: bucket(i), Kind: KindS3Bucket, Region: region(i), Bucket: &S3Bucket{Policy: pol, ACL: ACL{State: False}, OwnershipKnown: True, Ownership: "BucketOwnerEnforced"}})
+		add(Node{ID: bucket(i), Kind: KindS3Bucket, Region: region(i), Attrs: &S3Bucket{Policy: pol, ACL: ACL{State: False}, OwnershipKnown: True, Ownership: "BucketOwnerEnforced"}})
 		qp := Absent("sqs:GetQueueAttributes")
 		if i%50 == 0 {
 			qp = doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"` + queue(i) + `"}]}`)
 		}
-		add(Node{ID: queue(i), Kind: KindSQSQueue, Region: region(i), Queue: &SQSQueue{Policy: qp, AttributesKnown: True}})
+		add(Node{ID: queue(i), Kind: KindSQSQueue, Region: region(i), Attrs: &SQSQueue{Policy: qp, AttributesKnown: True}})
 		fp := Absent("lambda:GetPolicy")
 		if i%2 == 0 {
 			fp = doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + function(i) + `","Condition":{"StringEquals":{"AWS:SourceAccount":"` + acct + `"}}}]}`)
 		}
-		add(Node{ID: function(i), Kind: KindLambdaFunction, Region: region(i), Function: &LambdaFunction{Role: role(i % max(1, per/2)), Policy: fp}})
+		add(Node{ID: function(i), Kind: KindLambdaFunction, Region: region(i), Attrs: &LambdaFunction{Role: role(i % max(1, per/2)), Policy: fp}})
 	}
 	for i := range max(1, per/10) {
 		api := fmt.Sprintf("arn:aws:apigateway:%s::/restapis/r%09d", region(i), i)
-		add(Node{ID: api, Kind: KindRestAPI, Region: region(i), RestAPI: &RestAPI{APIID: fmt.Sprintf("r%09d", i), EndpointTypes: []string{"REGIONAL"}, Policy: Absent("apigateway:GetRestApis")}})
+		add(Node{ID: api, Kind: KindRestAPI, Region: region(i), Attrs: &RestAPI{APIID: fmt.Sprintf("r%09d", i), EndpointTypes: []string{"REGIONAL"}, Policy: Absent("apigateway:GetRestApis")}})
 		for k := range 10 {
 			auth := "AWS_IAM"
 			if k == 0 && i%50 == 0 {
 				auth = "NONE"
 			}
 			add(Node{ID: fmt.Sprintf("%s/resources/x%d/methods/GET", api, k), Kind: KindRestAPIMethod, Region: region(i),
-				Method: &APIMethod{APIID: fmt.Sprintf("r%09d", i), HTTPMethod: "GET", Path: fmt.Sprintf("/items%d", k), AuthorizationType: auth}})
+				Attrs: &APIMethod{APIID: fmt.Sprintf("r%09d", i), HTTPMethod: "GET", Path: fmt.Sprintf("/items%d", k), AuthorizationType: auth}})
 		}
 	}
-	add(Node{ID: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", Kind: KindIAMPolicy, Policy: &IAMPolicy{AWSManaged: true,
+	add(Node{ID: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", Kind: KindIAMPolicy, Attrs: &IAMPolicy{AWSManaged: true,
 		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`}})
-	add(Node{ID: "arn:aws:iam::aws:policy/AdministratorAccess", Kind: KindIAMPolicy, Policy: &IAMPolicy{AWSManaged: true,
+	add(Node{ID: "arn:aws:iam::aws:policy/AdministratorAccess", Kind: KindIAMPolicy, Attrs: &IAMPolicy{AWSManaged: true,
 		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`}})
 	lambdaTrust := doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
 	for i := range max(1, per/2) {
@@ -85,19 +85,19 @@ func benchSnapshot(n int) *Snapshot {
 		if i%50 == 1 {
 			trust = doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}`)
 		}
-		add(Node{ID: role(i), Kind: KindIAMRole, Role: &IAMRole{TrustPolicy: trust, PoliciesKnown: True,
+		add(Node{ID: role(i), Kind: KindIAMRole, Attrs: &IAMRole{TrustPolicy: trust, PoliciesKnown: True,
 			AttachedPolicies: []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
 			InlinePolicies:   map[string]string{"app": `{"Version":"2012-10-17","Statement":[` + strings.Join(st, ",") + `]}`}}})
 	}
 	for i := range 2 {
-		add(Node{ID: fmt.Sprintf("arn:aws:iam::%s:role/bench-admin-%d", acct, i), Kind: KindIAMRole, Role: &IAMRole{PoliciesKnown: True,
+		add(Node{ID: fmt.Sprintf("arn:aws:iam::%s:role/bench-admin-%d", acct, i), Kind: KindIAMRole, Attrs: &IAMRole{PoliciesKnown: True,
 			TrustPolicy:      doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"sts:AssumeRole"}]}`),
 			AttachedPolicies: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}}})
 	}
-	add(Node{ID: "arn:aws:iam::" + acct + ":group/devs", Kind: KindIAMGroup, Name: "devs", Group: &IAMGroup{
+	add(Node{ID: "arn:aws:iam::" + acct + ":group/devs", Kind: KindIAMGroup, Name: "devs", Attrs: &IAMGroup{
 		InlinePolicies: map[string]string{"read": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bench-bkt-0000*"}]}`}}})
 	for i := range max(1, per/8) {
-		add(Node{ID: fmt.Sprintf("arn:aws:iam::%s:user/bench-user-%05d", acct, i), Kind: KindIAMUser, User: &IAMUser{PoliciesKnown: True, Groups: []string{"devs"},
+		add(Node{ID: fmt.Sprintf("arn:aws:iam::%s:user/bench-user-%05d", acct, i), Kind: KindIAMUser, Attrs: &IAMUser{PoliciesKnown: True, Groups: []string{"devs"},
 			InlinePolicies: map[string]string{"deploy": fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","sts:AssumeRole"],"Resource":["%s","%s"]}]}`, function(i%per), role(i%max(1, per/2)))}}})
 	}
 	SortSnapshot(s)

@@ -141,9 +141,7 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 // merge copies the set fields of src into dst: the kind, name, account and
-// region when set, and each typed attribute pointer that is not nil. The
-// attribute fields are found by reflection, so a new kind's attributes
-// merge without a line here.
+// region when set, the tags, and the attributes when src has them.
 func merge(dst, src *Node) {
 	if src.Kind != "" {
 		dst.Kind = src.Kind
@@ -163,22 +161,9 @@ func merge(dst, src *Node) {
 		}
 		dst.Tags[k] = v
 	}
-	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
-	for _, i := range attrFields {
-		if f := s.Field(i); !f.IsNil() {
-			d.Field(i).Set(f)
-		}
+	// A nil pointer of an attribute type is no attributes, as a nil
+	// pointer field was before a node's attributes were one field.
+	if src.Attrs != nil && !reflect.ValueOf(src.Attrs).IsNil() {
+		dst.Attrs = src.Attrs
 	}
 }
-
-// attrFields are the indexes of Node's attribute pointer fields.
-var attrFields = func() []int {
-	var out []int
-	t := reflect.TypeFor[Node]()
-	for i := range t.NumField() {
-		if t.Field(i).Type.Kind() == reflect.Pointer {
-			out = append(out, i)
-		}
-	}
-	return out
-}()

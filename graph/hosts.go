@@ -22,32 +22,32 @@ func (n *Node) HostNames() []string {
 		}
 	}
 	switch {
-	case n.Distribution != nil:
-		add(n.Distribution.DomainName)
-		add(n.Distribution.Aliases...)
-	case n.RestAPI != nil && !n.RestAPI.DisableExecuteAPIEndpoint && n.Region != "":
-		add(n.RestAPI.APIID + ".execute-api." + n.Region + ".amazonaws.com")
-	case n.HTTPAPI != nil && !n.HTTPAPI.DisableExecuteAPIEndpoint:
-		if n.HTTPAPI.Endpoint != "" {
-			add(n.HTTPAPI.Endpoint)
+	case n.Distribution() != nil:
+		add(n.Distribution().DomainName)
+		add(n.Distribution().Aliases...)
+	case n.RestAPI() != nil && !n.RestAPI().DisableExecuteAPIEndpoint && n.Region != "":
+		add(n.RestAPI().APIID + ".execute-api." + n.Region + ".amazonaws.com")
+	case n.HTTPAPI() != nil && !n.HTTPAPI().DisableExecuteAPIEndpoint:
+		if n.HTTPAPI().Endpoint != "" {
+			add(n.HTTPAPI().Endpoint)
 		} else if n.Region != "" {
-			add(n.HTTPAPI.APIID + ".execute-api." + n.Region + ".amazonaws.com")
+			add(n.HTTPAPI().APIID + ".execute-api." + n.Region + ".amazonaws.com")
 		}
 	case n.Kind == KindDomainName:
 		add(n.Name)
-	case n.Database != nil:
-		add(n.Database.Endpoint, n.Database.ReaderEndpoint)
-	case n.Search != nil:
-		add(n.Search.Endpoint, n.Search.CustomDomain)
-	case n.EKS != nil:
-		add(n.EKS.Endpoint)
-	case n.LoadBalancer != nil:
+	case n.Database() != nil:
+		add(n.Database().Endpoint, n.Database().ReaderEndpoint)
+	case n.Search() != nil:
+		add(n.Search().Endpoint, n.Search().CustomDomain)
+	case n.EKS() != nil:
+		add(n.EKS().Endpoint)
+	case n.LoadBalancer() != nil:
 		// Elastic Load Balancing User Guide: clients (CloudFront among
 		// them) reach a load balancer by its DNS name; an internal one's
 		// name resolves to private addresses, which CloudFront reaches
 		// only through a VPC origin, but the name is still the load
 		// balancer's.
-		add(n.LoadBalancer.DNSName)
+		add(n.LoadBalancer().DNSName)
 	}
 	return hs
 }

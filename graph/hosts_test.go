@@ -38,16 +38,16 @@ func TestHostNamesOfTheKindsThatAnswerOnOne(t *testing.T) {
 		n    Node
 		want []string
 	}{
-		{Node{Distribution: &Distribution{DomainName: "d111.cloudfront.net", Aliases: []string{"CDN.Example.com"}}}, []string{"d111.cloudfront.net", "cdn.example.com"}},
-		{Node{Region: "us-east-1", RestAPI: &RestAPI{APIID: "a1b2c3d4e5"}}, []string{"a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"}},
-		{Node{Region: "us-east-1", RestAPI: &RestAPI{APIID: "a1b2c3d4e5", DisableExecuteAPIEndpoint: true}}, nil},
-		{Node{HTTPAPI: &HTTPAPI{APIID: "h1", Endpoint: "https://h1.execute-api.eu-west-1.amazonaws.com"}}, []string{"h1.execute-api.eu-west-1.amazonaws.com"}},
+		{Node{Attrs: &Distribution{DomainName: "d111.cloudfront.net", Aliases: []string{"CDN.Example.com"}}}, []string{"d111.cloudfront.net", "cdn.example.com"}},
+		{Node{Region: "us-east-1", Attrs: &RestAPI{APIID: "a1b2c3d4e5"}}, []string{"a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"}},
+		{Node{Region: "us-east-1", Attrs: &RestAPI{APIID: "a1b2c3d4e5", DisableExecuteAPIEndpoint: true}}, nil},
+		{Node{Attrs: &HTTPAPI{APIID: "h1", Endpoint: "https://h1.execute-api.eu-west-1.amazonaws.com"}}, []string{"h1.execute-api.eu-west-1.amazonaws.com"}},
 		{Node{Kind: KindDomainName, Name: "api.example.com"}, []string{"api.example.com"}},
-		{Node{Database: &Database{Endpoint: "db.abc.us-east-1.rds.amazonaws.com"}}, []string{"db.abc.us-east-1.rds.amazonaws.com"}},
-		{Node{EKS: &EKSCluster{Endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com"}}, []string{"abc.gr7.us-east-1.eks.amazonaws.com"}},
-		{Node{Search: &SearchDomain{Endpoint: "search-logs-x.us-east-1.es.amazonaws.com", CustomDomain: "search.example.com"}}, []string{"search-logs-x.us-east-1.es.amazonaws.com", "search.example.com"}},
-		{Node{LoadBalancer: &LoadBalancer{DNSName: "Acme-Web-Alb-3656231886.us-east-1.elb.amazonaws.com."}}, []string{"acme-web-alb-3656231886.us-east-1.elb.amazonaws.com"}},
-		{Node{Kind: KindS3Bucket, Bucket: &S3Bucket{}}, nil},
+		{Node{Attrs: &Database{Endpoint: "db.abc.us-east-1.rds.amazonaws.com"}}, []string{"db.abc.us-east-1.rds.amazonaws.com"}},
+		{Node{Attrs: &EKSCluster{Endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com"}}, []string{"abc.gr7.us-east-1.eks.amazonaws.com"}},
+		{Node{Attrs: &SearchDomain{Endpoint: "search-logs-x.us-east-1.es.amazonaws.com", CustomDomain: "search.example.com"}}, []string{"search-logs-x.us-east-1.es.amazonaws.com", "search.example.com"}},
+		{Node{Attrs: &LoadBalancer{DNSName: "Acme-Web-Alb-3656231886.us-east-1.elb.amazonaws.com."}}, []string{"acme-web-alb-3656231886.us-east-1.elb.amazonaws.com"}},
+		{Node{Kind: KindS3Bucket, Attrs: &S3Bucket{}}, nil},
 	}
 	for _, tc := range nodes {
 		got := tc.n.HostNames()

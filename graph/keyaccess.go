@@ -66,14 +66,14 @@ func (g *Graph) KeyAccess(principal, data, action string) (KeyUse, bool) {
 	}
 	u := KeyUse{Key: key, Action: action}
 	kn, ok := g.Node(key)
-	if !ok || kn.Key == nil {
+	if !ok || kn.Key() == nil {
 		u.Evidence = "the key is not in the scan (another account's key, or one that could not be listed)"
 		return u, true
 	}
 	u.Name = kn.Name
-	if kn.Key.Usable() == False {
+	if kn.Key().Usable() == False {
 		u.Access = False
-		u.Evidence = "the key is " + kn.Key.State + ": nobody can use it"
+		u.Evidence = "the key is " + kn.Key().State + ": nobody can use it"
 		return u, true
 	}
 	pz := g.Zone(principal)
@@ -106,9 +106,9 @@ func (g *Graph) KeyAccess(principal, data, action string) (KeyUse, bool) {
 	case conditional != nil:
 		u.Access, u.Via = Unknown, conditional.Via
 		u.Evidence = keyEvidence(conditional, action) + ", only under conditions the scan cannot check (" + strings.Join(conditional.Conditions, "; ") + ")"
-	case kn.Key.Policy.State != True:
-		u.Evidence = "the key policy could not be read (" + kn.Key.Policy.Source + ")"
-	case kn.Key.GrantsKnown != True:
+	case kn.Key().Policy.State != True:
+		u.Evidence = "the key policy could not be read (" + kn.Key().Policy.Source + ")"
+	case kn.Key().GrantsKnown != True:
 		u.Evidence = "nothing in the key policy allows " + action + ", but the key's grants could not be listed"
 	case !pz.Outside() && !g.policiesKnown(principal):
 		u.Evidence = "nothing in the key policy or its grants allows " + action + ", and the principal's IAM policies could not be read"
@@ -148,10 +148,10 @@ func (g *Graph) policiesKnown(id string) bool {
 	switch {
 	case !ok:
 		return false
-	case n.Role != nil:
-		return n.Role.PoliciesKnown == True
-	case n.User != nil:
-		return n.User.PoliciesKnown == True
+	case n.Role() != nil:
+		return n.Role().PoliciesKnown == True
+	case n.User() != nil:
+		return n.User().PoliciesKnown == True
 	}
 	return true
 }

@@ -215,8 +215,8 @@ func SecurityGroupARN(region, account, groupID string) string {
 func (r *resolver) securityGroups(account, region string, ids []string) []*SecurityGroup {
 	out := make([]*SecurityGroup, 0, len(ids))
 	for _, id := range ids {
-		if n, ok := r.node(SecurityGroupARN(region, account, id)); ok && n.SecurityGroup != nil {
-			out = append(out, n.SecurityGroup)
+		if n, ok := r.node(SecurityGroupARN(region, account, id)); ok && n.SecurityGroup() != nil {
+			out = append(out, n.SecurityGroup())
 		} else {
 			out = append(out, nil)
 		}

@@ -78,7 +78,7 @@ func TestIngressRulePorts(t *testing.T) {
 func TestSecurityGroupsAreLookedUpByARNAndMissingOnesAreNil(t *testing.T) {
 	sg := &SecurityGroup{GroupID: "sg-1", IngressKnown: True}
 	r := &resolver{nodes: map[string]*Node{
-		SecurityGroupARN("us-east-1", "123456789012", "sg-1"): {ID: SecurityGroupARN("us-east-1", "123456789012", "sg-1"), Kind: KindSecurityGroup, SecurityGroup: sg},
+		SecurityGroupARN("us-east-1", "123456789012", "sg-1"): {ID: SecurityGroupARN("us-east-1", "123456789012", "sg-1"), Kind: KindSecurityGroup, Attrs: sg},
 	}}
 	got := r.securityGroups("123456789012", "us-east-1", []string{"sg-1", "sg-missing"})
 	if len(got) != 2 || got[0] != sg || got[1] != nil {

@@ -13,12 +13,12 @@ func (g *Graph) indexOrgs() {
 	}
 	for i := range g.Snapshot.Nodes {
 		n := &g.Snapshot.Nodes[i]
-		if n.Kind != KindAccount || n.AccountInfo == nil || n.AccountInfo.OrgID == "" {
+		if n.Kind != KindAccount || n.AccountInfo() == nil || n.AccountInfo().OrgID == "" {
 			continue
 		}
-		for _, m := range n.AccountInfo.OrgAccountIDs {
+		for _, m := range n.AccountInfo().OrgAccountIDs {
 			if _, ok := g.orgOf[m]; !ok {
-				g.orgOf[m] = n.AccountInfo.OrgID
+				g.orgOf[m] = n.AccountInfo().OrgID
 			}
 		}
 	}

@@ -370,7 +370,7 @@ func uniqStrings(ss []string) []string {
 // subnet returns a collected subnet, or nil.
 func (r *resolver) subnet(account, region, id string) *Subnet {
 	if n, ok := r.node(SubnetARN(region, account, id)); ok {
-		return n.Subnet
+		return n.Subnet()
 	}
 	return nil
 }
@@ -378,7 +378,7 @@ func (r *resolver) subnet(account, region, id string) *Subnet {
 // prefixList returns a collected prefix list, or nil.
 func (r *resolver) prefixList(account, region, id string) *PrefixList {
 	if n, ok := r.node(PrefixListARN(region, account, id)); ok {
-		return n.PrefixList
+		return n.PrefixList()
 	}
 	return nil
 }

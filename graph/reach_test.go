@@ -76,7 +76,7 @@ const (
 
 func sg(id string, rules ...IngressRule) Node {
 	return Node{ID: SecurityGroupARN(region, owner, id), Kind: KindSecurityGroup, Account: owner, Region: region,
-		SecurityGroup: &SecurityGroup{GroupID: id, IngressKnown: True, Ingress: rules}}
+		Attrs: &SecurityGroup{GroupID: id, IngressKnown: True, Ingress: rules}}
 }
 
 // publicSubnet routes 0.0.0.0/0 and ::/0 to an internet gateway; its ACL
@@ -90,11 +90,11 @@ func subnetNode(id string, internet bool, acl ...ACLRule) Node {
 		acl = []ACLRule{{Number: allowAll, Protocol: "-1", Allow: true, CIDR: "0.0.0.0/0"}, {Number: allowAll, Protocol: "-1", Allow: true, CIDR: "::/0"}}
 	}
 	s.Inbound = append(acl, ACLRule{Number: 32767, Protocol: "-1", CIDR: "0.0.0.0/0"}, ACLRule{Number: 32768, Protocol: "-1", CIDR: "::/0"})
-	return Node{ID: SubnetARN(region, owner, id), Kind: KindSubnet, Account: owner, Region: region, Subnet: s}
+	return Node{ID: SubnetARN(region, owner, id), Kind: KindSubnet, Account: owner, Region: region, Attrs: s}
 }
 
 func instance(publicIP string, groups ...string) Node {
-	return Node{ID: instARN, Kind: KindEC2Instance, Name: "web", Account: owner, Region: region, Instance: &EC2Instance{
+	return Node{ID: instARN, Kind: KindEC2Instance, Name: "web", Account: owner, Region: region, Attrs: &EC2Instance{
 		InstanceID: "i-0web", State: "running", VPCID: "vpc-1",
 		IMDS:       IMDSOptions{Known: True, HTTPTokens: "optional", HopLimit: 1, HTTPEndpoint: "enabled"},
 		Interfaces: []NetworkInterface{{ID: "eni-1", SubnetID: "subnet-a", PrivateIPs: []string{"10.0.1.10"}, PublicIP: publicIP, SecurityGroups: groups}},
@@ -159,8 +159,8 @@ func TestInstanceReachability(t *testing.T) {
 			[]string{"internet security-group public tcp/443 (unknown)"}, nil},
 		{"a prefix list whose entries were read admits its entries; an AWS-managed one its service's network",
 			[]Node{instance("203.0.113.10", "sg-web"), sg("sg-web", IngressRule{Protocol: "tcp", FromPort: 80, ToPort: 80, PrefixLists: []string{"pl-corp", "pl-cf"}}), subnetNode("subnet-a", true),
-				{ID: PrefixListARN(region, owner, "pl-corp"), Kind: KindPrefixList, Account: owner, Region: region, PrefixList: &PrefixList{ID: "pl-corp", EntriesKnown: True, Entries: []string{"0.0.0.0/0"}}},
-				{ID: PrefixListARN(region, owner, "pl-cf"), Kind: KindPrefixList, Account: owner, Region: region, PrefixList: &PrefixList{ID: "pl-cf", Owner: "AWS", Name: "com.amazonaws.global.cloudfront.origin-facing", EntriesKnown: False}}},
+				{ID: PrefixListARN(region, owner, "pl-corp"), Kind: KindPrefixList, Account: owner, Region: region, Attrs: &PrefixList{ID: "pl-corp", EntriesKnown: True, Entries: []string{"0.0.0.0/0"}}},
+				{ID: PrefixListARN(region, owner, "pl-cf"), Kind: KindPrefixList, Account: owner, Region: region, Attrs: &PrefixList{ID: "pl-cf", Owner: "AWS", Name: "com.amazonaws.global.cloudfront.origin-facing", EntriesKnown: False}}},
 			[]string{"aws:any-account security-group cross-account tcp/80 (true)", "internet security-group public tcp/80 (true)"}, nil},
 	}
 	for _, c := range cases {
@@ -179,10 +179,10 @@ func TestInstanceReachability(t *testing.T) {
 }
 
 func TestInstanceProfileRoleIsTheInstancesRole(t *testing.T) {
-	role := Node{ID: roleWeb, Kind: KindIAMRole, Account: owner, Role: &IAMRole{InstanceProfiles: []string{profWeb}, TrustPolicy: Absent("iam")}}
+	role := Node{ID: roleWeb, Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{InstanceProfiles: []string{profWeb}, TrustPolicy: Absent("iam")}}
 	withProfile := func() Node {
 		n := instance("")
-		n.Instance.InstanceProfile = profWeb
+		n.Instance().InstanceProfile = profWeb
 		return n
 	}
 	g := Resolve(snapshotOf(withProfile(), role))
@@ -196,7 +196,7 @@ func TestInstanceProfileRoleIsTheInstancesRole(t *testing.T) {
 		t.Errorf("edges = %v, want %v", got, want)
 	}
 	off := withProfile()
-	off.Instance.IMDS.HTTPEndpoint = "disabled"
+	off.Instance().IMDS.HTTPEndpoint = "disabled"
 	g = Resolve(snapshotOf(off, role))
 	for _, e := range g.Edges {
 		if e.Kind == EdgeExecutesAs && e.Certainty != False {
@@ -221,13 +221,13 @@ func TestInstanceProfileRoleIsTheInstancesRole(t *testing.T) {
 }
 
 func loadBalancer(typ, scheme string, groups ...string) Node {
-	return Node{ID: lbARN, Kind: KindLoadBalancer, Name: "public", Account: owner, Region: region, LoadBalancer: &LoadBalancer{
+	return Node{ID: lbARN, Kind: KindLoadBalancer, Name: "public", Account: owner, Region: region, Attrs: &LoadBalancer{
 		Name: "public", Type: typ, Scheme: scheme, DNSName: "public-1.us-east-1.elb.amazonaws.com", State: "active", VPCID: "vpc-1",
 		Subnets: []string{"subnet-a", "subnet-b"}, SecurityGroups: groups, IPAddressType: "ipv4"}}
 }
 
 func listener(protocol string, port int, rules ...ListenerRule) Node {
-	return Node{ID: lisARN, Kind: KindListener, Account: owner, Region: region, Listener: &Listener{
+	return Node{ID: lisARN, Kind: KindListener, Account: owner, Region: region, Attrs: &Listener{
 		LoadBalancer: lbARN, Port: port, Protocol: protocol, RulesKnown: True, Rules: rules}}
 }
 
@@ -299,7 +299,7 @@ func TestBoundToVPC(t *testing.T) {
 		if policyText != "" {
 			d = doc(policyText)
 		}
-		return Node{ID: "arn:aws:s3:::data", Kind: KindS3Bucket, Name: "data", Account: owner, Bucket: &S3Bucket{Policy: d}}
+		return Node{ID: "arn:aws:s3:::data", Kind: KindS3Bucket, Name: "data", Account: owner, Attrs: &S3Bucket{Policy: d}}
 	}
 	read := Edge{From: roleWeb, To: "arn:aws:s3:::data", Kind: EdgeCanRead, Via: ViaIdentityPolicy, Actions: []string{"s3:GetObject"}}
 	const bound = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"],"Condition":{"StringNotEquals":{"aws:ec2InstanceSourceVPC":"${aws:SourceVpc}"},"Null":{"ec2:SourceInstanceARN":"false"}}}]}`
@@ -317,7 +317,7 @@ func TestBoundToVPC(t *testing.T) {
 		{"a Deny unless the instance's VPC is the request's (aws:ec2InstanceSourceVPC against ${aws:SourceVpc})", bucket(bound), read, True},
 		{"pinning aws:ec2InstanceSourceVPC alone binds nothing: stolen credentials carry their VPC wherever used", bucket(pinned), read, False},
 		{"a TLS-only Deny binds nothing to a network", bucket(tls), read, False},
-		{"an unreadable bucket policy", Node{ID: "arn:aws:s3:::data", Kind: KindS3Bucket, Account: owner, Bucket: &S3Bucket{Policy: Hidden("s3:GetBucketPolicy")}}, read, Unknown},
+		{"an unreadable bucket policy", Node{ID: "arn:aws:s3:::data", Kind: KindS3Bucket, Account: owner, Attrs: &S3Bucket{Policy: Hidden("s3:GetBucketPolicy")}}, read, Unknown},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -42,8 +42,8 @@ func ResolveInPlace(s *Snapshot) *Graph {
 		g.Scanned[a] = true
 	}
 	for _, n := range s.Nodes {
-		if n.Kind == KindAccount && n.AccountInfo != nil && n.AccountInfo.OrgID != "" {
-			g.OrgIDs[n.Account] = n.AccountInfo.OrgID
+		if n.Kind == KindAccount && n.AccountInfo() != nil && n.AccountInfo().OrgID != "" {
+			g.OrgIDs[n.Account] = n.AccountInfo().OrgID
 		}
 	}
 	r := &resolver{g: g, principals: map[string]Node{}, accounts: map[string]*AccountInfo{},
@@ -54,8 +54,8 @@ func ResolveInPlace(s *Snapshot) *Graph {
 		n := &s.Nodes[i]
 		r.nodes[n.ID] = n
 		r.byKind[n.Kind] = append(r.byKind[n.Kind], n)
-		if n.Kind == KindAccount && n.AccountInfo != nil {
-			r.accounts[n.Account] = n.AccountInfo
+		if n.Kind == KindAccount && n.AccountInfo() != nil {
+			r.accounts[n.Account] = n.AccountInfo()
 		}
 	}
 	for i := range s.Edges {
@@ -72,8 +72,8 @@ func ResolveInPlace(s *Snapshot) *Graph {
 	}
 	r.protects()
 	// The graph's nodes: the snapshot's and the principals its policies
-	// name, in one allocation (a node is hundreds of bytes, and growing a
-	// large account's copy to add a few principals would copy it again).
+	// name, in one allocation (growing a large account's node array to
+	// add a few principals would copy it again).
 	extra := 0
 	for id := range r.principals {
 		if _, ok := r.nodes[id]; !ok {

@@ -71,7 +71,7 @@ type frontDoor struct {
 type bucketRef struct{ name, account, region string }
 
 func (r *resolver) s3AccessPoint(n *Node) {
-	ap := n.AccessPoint
+	ap := n.AccessPoint()
 	if ap == nil {
 		return
 	}
@@ -88,7 +88,7 @@ func (r *resolver) s3AccessPoint(n *Node) {
 }
 
 func (r *resolver) multiRegionAccessPoint(n *Node) {
-	m := n.MRAP
+	m := n.MRAP()
 	if m == nil {
 		return
 	}
@@ -362,7 +362,7 @@ func (r *resolver) bucketSide(b bucketRef) *bucketSide {
 	s := &bucketSide{ref: b, block: PublicAccessBlock{}}
 	r.buckets[b.name] = s
 	n, ok := r.node("arn:aws:s3:::" + b.name)
-	if !ok || n.Bucket == nil {
+	if !ok || n.Bucket() == nil {
 		return s
 	}
 	s.node = n
@@ -370,10 +370,10 @@ func (r *resolver) bucketSide(b bucketRef) *bucketSide {
 	if a := r.accounts[n.Account]; a != nil {
 		acct = a.S3BlockPublic
 	}
-	s.block = EffectiveBlock(n.Bucket.BlockPublic, acct)
-	s.state = n.Bucket.Policy.State
+	s.block = EffectiveBlock(n.Bucket().BlockPublic, acct)
+	s.state = n.Bucket().Policy.State
 	if s.state == True {
-		s.doc, s.err = r.parse(n.Bucket.Policy.Text)
+		s.doc, s.err = r.parse(n.Bucket().Policy.Text)
 		if s.err == nil {
 			s.result = policy.Analyze(s.doc, r.policyContext("s3", n.Account))
 			s.public = s.result.Verdict == policy.Public

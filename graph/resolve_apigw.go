@@ -26,16 +26,16 @@ import (
 // rely on API keys as your only means of authentication"); it is kept as a
 // condition on the edge.
 func (r *resolver) restMethod(n *Node) {
-	m := n.Method
+	m := n.Method()
 	if m == nil {
 		return
 	}
 	apiID := restAPIIDOf(n.ID)
 	api, ok := r.node(apiID)
-	if !ok || api.RestAPI == nil {
+	if !ok || api.RestAPI() == nil {
 		return
 	}
-	ra := api.RestAPI
+	ra := api.RestAPI()
 	reachable, how := r.reachable(api, ra.DisableExecuteAPIEndpoint)
 	if !reachable {
 		r.note(n.ID, NoteUnreachable, ViaMethodAuth, "the default execute-api endpoint is disabled and no custom domain maps to the API")
@@ -129,7 +129,7 @@ func (r *resolver) apiPolicyEdges(n, api *Node, res policy.Result, conds []strin
 			gr.Exposure, kind = policy.CrossAccount, policy.KindNetwork
 		}
 		from := r.principal(gr.Principal, kind, n.Account, anonymous)
-		e := grantEdge(from, n.ID, EdgeCanInvoke, via, []string{"execute-api:Invoke"}, gr, api.RestAPI.Policy.Source, certainty)
+		e := grantEdge(from, n.ID, EdgeCanInvoke, via, []string{"execute-api:Invoke"}, gr, api.RestAPI().Policy.Source, certainty)
 		e.Conditions = append(slices.Clone(conds), e.Conditions...)
 		e.Authorizer = authorizer
 		e.Evidence[0].Detail = detail
@@ -141,16 +141,16 @@ func (r *resolver) apiPolicyEdges(n, api *Node, res policy.Result, conds []strin
 // have no resource policies: NONE is open to anyone, JWT/CUSTOM to anyone
 // with a token the authorizer accepts, AWS_IAM to the API's own account.
 func (r *resolver) httpRoute(n *Node) {
-	m := n.Method
+	m := n.Method()
 	if m == nil {
 		return
 	}
 	apiID := httpAPIIDOf(n.ID)
 	api, ok := r.node(apiID)
-	if !ok || api.HTTPAPI == nil {
+	if !ok || api.HTTPAPI() == nil {
 		return
 	}
-	reachable, how := r.reachable(api, api.HTTPAPI.DisableExecuteAPIEndpoint)
+	reachable, how := r.reachable(api, api.HTTPAPI().DisableExecuteAPIEndpoint)
 	if !reachable {
 		r.note(n.ID, NoteUnreachable, ViaRouteAuth, "the default execute-api endpoint is disabled and no custom domain maps to the API")
 		return
@@ -163,7 +163,7 @@ func (r *resolver) httpRoute(n *Node) {
 	if auth != "NONE" {
 		via, authorizer = ViaRouteAuthorizer, nonEmpty(strings.TrimSpace(auth+" "+m.AuthorizerID), auth)
 	}
-	deployed := r.deployed(api.ID, api.HTTPAPI.StagesKnown, KindHTTPAPIStage)
+	deployed := r.deployed(api.ID, api.HTTPAPI().StagesKnown, KindHTTPAPIStage)
 	if deployed == False {
 		r.note(n.ID, NoteNotDeployed, via,
 			"route %s has authorization %s, but the API has no stage, so no URL serves it; it becomes reachable on the first deployment", m.RouteKey, auth)

@@ -30,7 +30,7 @@ import (
 // distribution in is judged from its policy: an origin it refuses is a
 // routes-to edge of certainty False (paths do not follow it) and a note.
 func (r *resolver) distribution(n *Node) {
-	d := n.Distribution
+	d := n.Distribution()
 	if d == nil {
 		return
 	}
@@ -141,7 +141,7 @@ func (r *resolver) distributionWAF(n *Node, d *Distribution) (string, Evidence) 
 		return acls[0].condition(), acls[0].evidence() // CloudFront takes one web ACL
 	}
 	if d.WebACLID != "" {
-		if acl, ok := r.node(d.WebACLID); ok && acl.WebACL != nil {
+		if acl, ok := r.node(d.WebACLID); ok && acl.WebACL() != nil {
 			w := webACLOf(acl)
 			return w.condition(), w.evidence()
 		}
@@ -158,7 +158,7 @@ type aclView struct {
 	w  *WebACL
 }
 
-func webACLOf(n *Node) aclView { return aclView{n.ID, n.WebACL} }
+func webACLOf(n *Node) aclView { return aclView{n.ID, n.WebACL()} }
 
 func (a aclView) condition() string {
 	switch {
@@ -188,7 +188,7 @@ func (r *resolver) webACLs(id string) []aclView {
 		if e.Kind != EdgeFilters {
 			continue
 		}
-		if acl, ok := r.node(e.From); ok && acl.WebACL != nil {
+		if acl, ok := r.node(e.From); ok && acl.WebACL() != nil {
 			out = append(out, webACLOf(acl))
 		}
 	}
@@ -204,12 +204,12 @@ func (r *resolver) knownPrincipals() map[string]string {
 	if r.known == nil {
 		r.known = map[string]string{}
 		for _, n := range r.byKind[KindOriginAccessIdentity] {
-			if n.OAI == nil || n.Account == "" {
+			if n.OAI() == nil || n.Account == "" {
 				continue
 			}
-			r.known[OAIPrincipal(n.OAI.ID)] = n.Account
-			if n.OAI.S3CanonicalUser != "" {
-				r.known[n.OAI.S3CanonicalUser] = n.Account
+			r.known[OAIPrincipal(n.OAI().ID)] = n.Account
+			if n.OAI().S3CanonicalUser != "" {
+				r.known[n.OAI().S3CanonicalUser] = n.Account
 			}
 		}
 	}

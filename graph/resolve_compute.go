@@ -14,7 +14,7 @@ import (
 // callers. Statements that only allow lambda:InvokeFunctionUrl matter for
 // the function URL (see functionURL), not for the Invoke API.
 func (r *resolver) lambdaFunction(n *Node) {
-	fn := n.Function
+	fn := n.Function()
 	if fn == nil {
 		return
 	}
@@ -50,7 +50,7 @@ func onlyURLInvoke(actions []string) bool {
 // own policy. Since October 2025 new URLs also need lambda:InvokeFunction;
 // trustmap does not require it, which can only over-state exposure.
 func (r *resolver) functionURL(n *Node) {
-	u := n.FunctionURL
+	u := n.FunctionURL()
 	if u == nil {
 		return
 	}
@@ -60,10 +60,10 @@ func (r *resolver) functionURL(n *Node) {
 	if u.Qualifier == "" {
 		// Not an alias URL: the function's own policy applies.
 		fnNode, ok := r.node(fnID)
-		if !ok || fnNode.Function == nil {
+		if !ok || fnNode.Function() == nil {
 			return
 		}
-		pol = fnNode.Function.Policy
+		pol = fnNode.Function().Policy
 		owner = fnNode
 	}
 	res, ok := r.judgePolicy(owner, pol, "lambda", ViaFunctionURL)
@@ -110,7 +110,7 @@ func (r *resolver) functionURL(n *Node) {
 // requests when a policy grants "*" (SQS Developer Guide, basic examples:
 // "grant all users"), so "anyone" is the internet.
 func (r *resolver) sqsQueue(n *Node) {
-	q := n.Queue
+	q := n.Queue()
 	if q == nil {
 		return
 	}
@@ -125,7 +125,7 @@ func (r *resolver) sqsQueue(n *Node) {
 // a role always needs credentials (or a federated token), so "anyone" is
 // any AWS account (or any holder of a token from the provider).
 func (r *resolver) roleTrust(n *Node) {
-	role := n.Role
+	role := n.Role()
 	if role == nil {
 		return
 	}

@@ -12,7 +12,7 @@ import (
 // instance's software gets the role's temporary credentials from the
 // instance metadata service).
 func (r *resolver) ec2Instance(n *Node) {
-	inst := n.Instance
+	inst := n.Instance()
 	if inst == nil {
 		return
 	}
@@ -51,7 +51,7 @@ func (r *resolver) ec2Instance(n *Node) {
 // without a role gives no credentials), unless the account's roles were
 // not collected at all, which leaves the role unknown (a note).
 func (r *resolver) instanceRole(n *Node) {
-	inst := n.Instance
+	inst := n.Instance()
 	if inst.InstanceProfile == "" {
 		return
 	}
@@ -80,10 +80,10 @@ func (r *resolver) profileRoles() map[string]string {
 	if r.profiles == nil {
 		r.profiles = map[string]string{}
 		for _, n := range r.byKind[KindIAMRole] {
-			if n.Role == nil {
+			if n.Role() == nil {
 				continue
 			}
-			for _, p := range n.Role.InstanceProfiles {
+			for _, p := range n.Role().InstanceProfiles {
 				r.profiles[p] = n.ID
 			}
 		}

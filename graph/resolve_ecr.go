@@ -23,7 +23,7 @@ import (
 // ecrRepository derives the access edges of a repository: its own policy,
 // and the registry policy's grants whose Resource covers it.
 func (r *resolver) ecrRepository(n *Node) {
-	repo := n.Repository
+	repo := n.Repository()
 	if repo == nil {
 		return
 	}
@@ -31,7 +31,7 @@ func (r *resolver) ecrRepository(n *Node) {
 		r.grantEdges(n, res, ViaRepositoryPolicy, repo.Policy.Source, false, True, nil)
 	}
 	reg, ok := r.node(RegistryID(n.Region, n.Account))
-	if !ok || reg.Registry == nil || reg.Registry.Policy.State != True {
+	if !ok || reg.Registry() == nil || reg.Registry().Policy.State != True {
 		return
 	}
 	res, ok := r.registryResult(reg)
@@ -53,7 +53,7 @@ func (r *resolver) ecrRepository(n *Node) {
 		}
 		from := r.principal(gr.Principal, gr.PrincipalKind, n.Account, false)
 		for kind, acts := range EdgeKindsFor(actions, nil) {
-			e := grantEdge(from, n.ID, kind, ViaRegistryPolicy, acts, gr, reg.Registry.Policy.Source, True)
+			e := grantEdge(from, n.ID, kind, ViaRegistryPolicy, acts, gr, reg.Registry().Policy.Source, True)
 			e.Evidence[0].Detail = "the registry policy of " + n.Region + " lets it put images into this repository"
 			r.edge(e)
 		}
@@ -68,14 +68,14 @@ var registryIntoRepository = []string{"ecr:ReplicateImage", "ecr:BatchImportUpst
 // registry itself: what it lets others do there (create repositories,
 // replicate into them), whatever repositories exist today.
 func (r *resolver) ecrRegistry(n *Node) {
-	if n.Registry == nil {
+	if n.Registry() == nil {
 		return
 	}
 	res, ok := r.registryResult(n)
-	if !ok || n.Registry.Policy.State != True {
+	if !ok || n.Registry().Policy.State != True {
 		return
 	}
-	r.grantEdges(n, res, ViaRegistryPolicy, n.Registry.Policy.Source, false, True, nil)
+	r.grantEdges(n, res, ViaRegistryPolicy, n.Registry().Policy.Source, false, True, nil)
 }
 
 // registryResult judges a registry policy once per Resolve (every
@@ -87,7 +87,7 @@ func (r *resolver) registryResult(reg *Node) (policy.Result, bool) {
 	if j, ok := r.registries[reg.ID]; ok {
 		return j.res, j.ok
 	}
-	res, ok := r.judgePolicy(reg, reg.Registry.Policy, "ecr", ViaRegistryPolicy)
+	res, ok := r.judgePolicy(reg, reg.Registry().Policy, "ecr", ViaRegistryPolicy)
 	r.registries[reg.ID] = registryJudged{res, ok}
 	return res, ok
 }
@@ -121,7 +121,7 @@ func actionGranted(gr policy.Grant, action string) bool {
 // version (versions are immutable), so a layer is never a way to inject
 // code: its exposure is disclosure of the code it holds.
 func (r *resolver) lambdaLayer(n *Node) {
-	l := n.Layer
+	l := n.Layer()
 	if l == nil {
 		return
 	}

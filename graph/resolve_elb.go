@@ -24,15 +24,15 @@ import (
 // authorizer; a listener that only redirects or answers fixed responses
 // leads nowhere and gets a note instead.
 func (r *resolver) elbListener(n *Node) {
-	l := n.Listener
+	l := n.Listener()
 	if l == nil {
 		return
 	}
 	lbNode, ok := r.node(l.LoadBalancer)
-	if !ok || lbNode.LoadBalancer == nil {
+	if !ok || lbNode.LoadBalancer() == nil {
 		return
 	}
-	lb := lbNode.LoadBalancer
+	lb := lbNode.LoadBalancer()
 	if !lb.InternetFacing() || lb.Type == "gateway" || lb.State == "failed" {
 		return
 	}
@@ -151,7 +151,7 @@ func tlsDetail(l *Listener) string {
 // draws instance, Lambda and load balancer targets itself: their ids name
 // the node).
 func (r *resolver) targetGroup(n *Node) {
-	tg := n.TargetGroup
+	tg := n.TargetGroup()
 	if tg == nil || tg.TargetType != "ip" {
 		return
 	}
@@ -171,12 +171,12 @@ func (r *resolver) instanceByIP(account, region, vpc, ip string) (string, bool) 
 	if r.byIP == nil {
 		r.byIP = map[string]string{}
 		for _, n := range r.byKind[KindEC2Instance] {
-			if n.Instance == nil {
+			if n.Instance() == nil {
 				continue
 			}
-			for _, nic := range n.Instance.Interfaces {
+			for _, nic := range n.Instance().Interfaces {
 				for _, a := range nic.PrivateIPs {
-					r.byIP[n.Account+"|"+n.Region+"|"+n.Instance.VPCID+"|"+a] = n.ID
+					r.byIP[n.Account+"|"+n.Region+"|"+n.Instance().VPCID+"|"+a] = n.ID
 				}
 			}
 		}

@@ -16,7 +16,7 @@ import (
 // API server authenticates every caller (IAM access entries, the aws-auth
 // ConfigMap, OIDC); who holds such credentials is out of scope.
 func (r *resolver) eksCluster(n *Node) {
-	c := n.EKS
+	c := n.EKS()
 	if c == nil || !c.PublicAccess {
 		return
 	}
@@ -70,7 +70,7 @@ func (r *resolver) eksCluster(n *Node) {
 // Guide, "Fine-grained access control in Amazon OpenSearch Service"): the
 // entry point is behind that authorizer.
 func (r *resolver) searchDomain(n *Node) {
-	d := n.Search
+	d := n.Search()
 	if d == nil || d.Deleted {
 		return
 	}

@@ -7,7 +7,7 @@ package graph
 // the organization's accounts (EventBridge User Guide, "Permissions for
 // Amazon EventBridge event buses").
 func (r *resolver) eventBus(n *Node) {
-	b := n.Bus
+	b := n.Bus()
 	if b == nil {
 		return
 	}
@@ -23,7 +23,7 @@ func (r *resolver) eventBus(n *Node) {
 
 // eventRuleUnread notes a rule whose targets could not be listed.
 func (r *resolver) eventRuleUnread(n *Node) {
-	if n.Rule != nil && n.Rule.TargetsKnown == Unknown {
+	if n.Rule() != nil && n.Rule().TargetsKnown == Unknown {
 		r.note(n.ID, NoteUnknownExposure, ViaEventBridgeTarget,
 			"the rule's targets could not be listed (events:ListTargetsByRule); where matching events go is unknown")
 	}

@@ -354,8 +354,8 @@ func (r *resolver) identityDocs(n *Node) (docs []*policy.Policy, names []string,
 		names = append(names, name)
 	}
 	managed := func(arn string) string {
-		if m, ok := r.node(arn); ok && m.Policy != nil {
-			return m.Policy.Document
+		if m, ok := r.node(arn); ok && m.Policy() != nil {
+			return m.Policy().Document
 		}
 		return ""
 	}
@@ -373,16 +373,16 @@ func (r *resolver) identityDocs(n *Node) (docs []*policy.Policy, names []string,
 		}
 	}
 	switch {
-	case n.Role != nil:
-		addSet(n.Role.InlinePolicies, n.Role.AttachedPolicies)
-		if b := managed(n.Role.Boundary); b != "" {
+	case n.Role() != nil:
+		addSet(n.Role().InlinePolicies, n.Role().AttachedPolicies)
+		if b := managed(n.Role().Boundary); b != "" {
 			boundary, _ = r.parse(b)
 		}
-	case n.User != nil:
-		addSet(n.User.InlinePolicies, n.User.AttachedPolicies)
-		for _, g := range n.User.Groups {
-			if gn, ok := r.groupByName(n.Account, g); ok && gn.Group != nil {
-				addSet(gn.Group.InlinePolicies, gn.Group.AttachedPolicies)
+	case n.User() != nil:
+		addSet(n.User().InlinePolicies, n.User().AttachedPolicies)
+		for _, g := range n.User().Groups {
+			if gn, ok := r.groupByName(n.Account, g); ok && gn.Group() != nil {
+				addSet(gn.Group().InlinePolicies, gn.Group().AttachedPolicies)
 			}
 		}
 	}
@@ -423,8 +423,8 @@ func (r *resolver) assumeGrants(role *Node) []policy.Grant {
 		return gs
 	}
 	var out []policy.Grant
-	if role.Role != nil && role.Role.TrustPolicy.State == True {
-		if p, err := policy.Parse([]byte(role.Role.TrustPolicy.Text)); err == nil {
+	if role.Role() != nil && role.Role().TrustPolicy.State == True {
+		if p, err := policy.Parse([]byte(role.Role().TrustPolicy.Text)); err == nil {
 			res := policy.Analyze(p, r.policyContext(policy.ResourceTypeRoleTrust, role.Account))
 			for _, g := range res.Grants {
 				if slices.ContainsFunc(g.Actions, func(a string) bool { return policy.ActionMatches(a, "sts:AssumeRole") }) {

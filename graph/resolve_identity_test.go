@@ -71,15 +71,15 @@ func identityEdges(s *Snapshot, brute bool) []Edge {
 
 func TestIdentityCandidatesGiveEveryEdge(t *testing.T) {
 	wide := func(id, text string) Node {
-		return Node{ID: id, Kind: KindIAMRole, Account: owner, Role: &IAMRole{PoliciesKnown: True, InlinePolicies: map[string]string{"p": text},
+		return Node{ID: id, Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{PoliciesKnown: True, InlinePolicies: map[string]string{"p": text},
 			TrustPolicy: doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:root"},"Action":"sts:AssumeRole"}]}`)}}
 	}
 	bucket := func(name string) Node {
-		return Node{ID: "arn:aws:s3:::" + name, Kind: KindS3Bucket, Account: owner, Bucket: &S3Bucket{Policy: Absent("x")}}
+		return Node{ID: "arn:aws:s3:::" + name, Kind: KindS3Bucket, Account: owner, Attrs: &S3Bucket{Policy: Absent("x")}}
 	}
 	tricky := snapshotOf(
 		bucket("a"), bucket("a-b"), bucket("a.b"), bucket("ab"), bucket("b"), bucket("logs-1"), bucket("logs-2"),
-		Node{ID: "arn:aws:sqs:us-east-1:" + owner + ":q", Kind: KindSQSQueue, Account: owner, Queue: &SQSQueue{Policy: Absent("x")}},
+		Node{ID: "arn:aws:sqs:us-east-1:" + owner + ":q", Kind: KindSQSQueue, Account: owner, Attrs: &SQSQueue{Policy: Absent("x")}},
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/exact", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/prefix", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a*"}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/qmark", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::logs-?"}}`),
@@ -89,11 +89,11 @@ func TestIdentityCandidatesGiveEveryEdge(t *testing.T) {
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/notaction", owner), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::ab*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/assume", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::`+owner+`:role/e*"}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/admin", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`),
-		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k1", Kind: KindKMSKey, Account: owner, Key: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
+		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k1", Kind: KindKMSKey, Account: owner, Attrs: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
 			Policy: doc(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:root"},"Action":"kms:*","Resource":"*"}]}`)}},
-		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k2", Kind: KindKMSKey, Account: owner, Key: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
+		Node{ID: "arn:aws:kms:us-east-1:" + owner + ":key/k2", Kind: KindKMSKey, Account: owner, Attrs: &KMSKey{State: "Enabled", DescribeKnown: True, GrantsKnown: True,
 			Policy: doc(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + owner + `:role/keys"},"Action":"kms:*","Resource":"*"}]}`)}},
-		Node{ID: "arn:aws:sns:us-east-1:" + owner + ":t", Kind: KindSNSTopic, Account: owner, Topic: &SNSTopic{Policy: Absent("x")}},
+		Node{ID: "arn:aws:sns:us-east-1:" + owner + ":t", Kind: KindSNSTopic, Account: owner, Attrs: &SNSTopic{Policy: Absent("x")}},
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/keys", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["kms:Decrypt","sns:Publish"],"Resource":["arn:aws:kms:*:`+owner+`:key/*","arn:aws:sns:us-east-1:`+owner+`:t"]}}`),
 		wide(fmt.Sprintf("arn:aws:iam::%s:role/conditional", owner), `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:*:`+owner+`:q","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}`),
 	)

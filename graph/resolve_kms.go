@@ -37,7 +37,7 @@ import (
 // none. A key that is not Enabled cannot be used by anyone: its grants and
 // policy are noted, and no edge drawn.
 func (r *resolver) kmsKey(n *Node) {
-	k := n.Key
+	k := n.Key()
 	if k == nil {
 		return
 	}
@@ -77,14 +77,14 @@ func (r *resolver) ownKeyGrants(n *Node, res policy.Result) {
 			continue // the root delegation: the identity policies decide
 		}
 		for kind, actions := range EdgeKindsFor(gr.Actions, gr.NotActions) {
-			r.edge(grantEdge(from, n.ID, kind, ViaKeyPolicy, actions, gr, n.Key.Policy.Source, True))
+			r.edge(grantEdge(from, n.ID, kind, ViaKeyPolicy, actions, gr, n.Key().Policy.Source, True))
 		}
 	}
 }
 
 // kmsGrants draws an edge for each grant of the key.
 func (r *resolver) kmsGrants(n *Node) {
-	for _, g := range n.Key.Grants {
+	for _, g := range n.Key().Grants {
 		if g.Grantee == "" || isServicePrincipal(g.Grantee) {
 			continue
 		}
@@ -138,10 +138,10 @@ func isServicePrincipal(p string) bool {
 // "Default key policy": without the root statement, IAM policies give no
 // access). Unknown when the key policy could not be read.
 func (r *resolver) keyAdmits(key, caller *Node, action string) Tri {
-	if key.Key == nil {
+	if key.Key() == nil {
 		return Unknown
 	}
-	if key.Key.Usable() == False {
+	if key.Key().Usable() == False {
 		return False
 	}
 	gs, known := r.keyGrants(key)
@@ -172,10 +172,10 @@ func (r *resolver) keyGrants(key *Node) ([]policy.Grant, bool) {
 	if gs, ok := r.keyPolicies[key]; ok {
 		return gs, true
 	}
-	if key.Key.Policy.State != True {
+	if key.Key().Policy.State != True {
 		return nil, false
 	}
-	p, err := r.parse(key.Key.Policy.Text)
+	p, err := r.parse(key.Key().Policy.Text)
 	if err != nil {
 		return nil, false
 	}

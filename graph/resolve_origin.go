@@ -68,7 +68,7 @@ func (r *resolver) originEdge(n *Node, d *Distribution, o Origin, methods, patte
 		}
 		ev := Evidence{Source: "cloudfront:ListDistributions", Detail: detail}
 		bn, ok := r.node(e.To)
-		if !ok || bn.Bucket == nil {
+		if !ok || bn.Bucket() == nil {
 			e.Certainty = Unknown
 			ev.Detail += "; the bucket is not in the scan"
 			e.Evidence = []Evidence{ev}
@@ -110,7 +110,7 @@ func (r *resolver) originEdge(n *Node, d *Distribution, o Origin, methods, patte
 // bucketAdmits says whether a bucket lets a distribution read objects
 // through an origin, from the bucket's policy and Block Public Access.
 func (r *resolver) bucketAdmits(bucket, dist *Node, o Origin, via Via, website bool) (Tri, Evidence) {
-	bk := bucket.Bucket
+	bk := bucket.Bucket()
 	ev := Evidence{Source: nonEmpty(bk.Policy.Source, "s3:GetBucketPolicy")}
 	object := bucket.ID + "/" + strings.Trim(o.OriginPath, "/")
 	if !strings.HasSuffix(object, "/") {
@@ -155,14 +155,14 @@ func (r *resolver) bucketAdmits(bucket, dist *Node, o Origin, via Via, website b
 		}
 		return decided(doc.Decide(policy.Request{Action: "s3:GetObject", Resource: object, Context: map[string][]string{
 			"aws:PrincipalServiceName": {"cloudfront.amazonaws.com"},
-			"aws:SourceArn":            {DistributionARN(dist.Account, dist.Distribution.DistributionID)},
+			"aws:SourceArn":            {DistributionARN(dist.Account, dist.Distribution().DistributionID)},
 			"aws:SourceAccount":        {dist.Account},
 		}}), "s3:GetObject to cloudfront.amazonaws.com for this distribution")
 	case ViaOriginAccessIdentity:
 		if doc != nil {
 			canonical := ""
-			if oai, ok := r.node(OAIARN(dist.Account, o.OAI)); ok && oai.OAI != nil {
-				canonical = oai.OAI.S3CanonicalUser
+			if oai, ok := r.node(OAIARN(dist.Account, o.OAI)); ok && oai.OAI() != nil {
+				canonical = oai.OAI().S3CanonicalUser
 			}
 			res := policy.Analyze(doc, r.policyContext("s3", bucket.Account))
 			for _, g := range res.Grants {
@@ -201,7 +201,7 @@ func (r *resolver) bucketAdmits(bucket, dist *Node, o Origin, via Via, website b
 // verdict is public and RestrictPublicBuckets does not cut it, or its ACL
 // grants a public group and IgnorePublicAcls does not ignore it.
 func (r *resolver) bucketPublic(bucket *Node) bool {
-	bk := bucket.Bucket
+	bk := bucket.Bucket()
 	block := EffectiveBlock(bk.BlockPublic, r.accountBlock(bucket.Account))
 	if bk.Policy.State == True && block.RestrictPublicBuckets != True {
 		if p, err := policy.Parse([]byte(bk.Policy.Text)); err == nil && policy.Analyze(p, r.policyContext("s3", bucket.Account)).Verdict == policy.Public {

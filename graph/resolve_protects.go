@@ -25,13 +25,13 @@ type keyRef struct {
 // decryption in AWS Secrets Manager").
 func (n *Node) encryptionKey() (keyRef, bool) {
 	switch {
-	case n.Queue != nil && n.Queue.KMSKeyID != "":
-		return keyRef{n.Queue.KMSKeyID, "sqs:GetQueueAttributes KmsMasterKeyId"}, true
-	case n.Topic != nil && n.Topic.KMSKeyID != "":
-		return keyRef{n.Topic.KMSKeyID, "sns:GetTopicAttributes KmsMasterKeyId"}, true
-	case n.Secret != nil && n.Secret.KMSKeyID != "":
-		return keyRef{n.Secret.KMSKeyID, "secretsmanager:ListSecrets KmsKeyId"}, true
-	case n.Secret != nil:
+	case n.Queue() != nil && n.Queue().KMSKeyID != "":
+		return keyRef{n.Queue().KMSKeyID, "sqs:GetQueueAttributes KmsMasterKeyId"}, true
+	case n.Topic() != nil && n.Topic().KMSKeyID != "":
+		return keyRef{n.Topic().KMSKeyID, "sns:GetTopicAttributes KmsMasterKeyId"}, true
+	case n.Secret() != nil && n.Secret().KMSKeyID != "":
+		return keyRef{n.Secret().KMSKeyID, "secretsmanager:ListSecrets KmsKeyId"}, true
+	case n.Secret() != nil:
 		return keyRef{"alias/aws/secretsmanager", "secretsmanager:ListSecrets (no KmsKeyId: the AWS managed key)"}, true
 	}
 	return keyRef{}, false
@@ -45,10 +45,10 @@ type keyIndex struct {
 func (r *resolver) keyIndex() *keyIndex {
 	idx := &keyIndex{aliases: map[string]string{}}
 	for _, k := range r.byKind[KindKMSKey] {
-		if k.Key == nil {
+		if k.Key() == nil {
 			continue
 		}
-		for _, a := range k.Key.Aliases {
+		for _, a := range k.Key().Aliases {
 			idx.aliases[k.Account+"|"+k.Region+"|"+a] = k.ID
 		}
 	}

@@ -50,7 +50,7 @@ func AdmittedSourcesOn(owner string, groups []*SecurityGroup, protocol string, p
 // who can log in. Route tables (an internet gateway on the subnets) are
 // not judged.
 func (r *resolver) database(n *Node) {
-	db := n.Database
+	db := n.Database()
 	if db == nil || db.PubliclyAccessible != True {
 		return
 	}
@@ -145,7 +145,7 @@ func privateBits(a netip.Addr) int {
 // User Guide, "Sharing a DB snapshot"; API Reference,
 // ModifyDBSnapshotAttribute). Restoring reads every row the snapshot holds.
 func (r *resolver) dbSnapshot(n *Node) {
-	s := n.Snapshot
+	s := n.Snapshot()
 	if s == nil {
 		return
 	}

@@ -46,7 +46,7 @@ func EffectiveBlock(bucket, account PublicAccessBlock) PublicAccessBlock {
 //
 // Source: S3 User Guide, "Blocking public access to your Amazon S3 storage".
 func (r *resolver) s3Bucket(n *Node) {
-	bk := n.Bucket
+	bk := n.Bucket()
 	if bk == nil {
 		return
 	}

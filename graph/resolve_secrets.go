@@ -6,7 +6,7 @@ package graph
 // encrypts the secret (the protects edge to it); attack paths say whether
 // the reader has that too (Graph.KeyAccess).
 func (r *resolver) secret(n *Node) {
-	s := n.Secret
+	s := n.Secret()
 	if s == nil {
 		return
 	}

@@ -19,7 +19,7 @@ const (
 
 func topic(policyText string) Node {
 	return Node{ID: topicARN, Kind: KindSNSTopic, Account: owner, Region: "us-east-1",
-		Topic: &SNSTopic{Policy: doc(policyText), AttributesKnown: True, SubscriptionsKnown: True}}
+		Attrs: &SNSTopic{Policy: doc(policyText), AttributesKnown: True, SubscriptionsKnown: True}}
 }
 
 func bus(policyText string) Node {
@@ -27,11 +27,11 @@ func bus(policyText string) Node {
 	if policyText != "" {
 		d = doc(policyText)
 	}
-	return Node{ID: busARN, Kind: KindEventBus, Account: owner, Region: "us-east-1", Bus: &EventBus{Policy: d, RulesKnown: True}}
+	return Node{ID: busARN, Kind: KindEventBus, Account: owner, Region: "us-east-1", Attrs: &EventBus{Policy: d, RulesKnown: True}}
 }
 
 func key(policyText string, grants ...KMSGrant) Node {
-	return Node{ID: keyARN, Kind: KindKMSKey, Account: owner, Region: "us-east-1", Key: &KMSKey{
+	return Node{ID: keyARN, Kind: KindKMSKey, Account: owner, Region: "us-east-1", Attrs: &KMSKey{
 		Policy: doc(policyText), Manager: "CUSTOMER", State: "Enabled", DescribeKnown: True, GrantsKnown: True, Grants: grants,
 		Aliases: []string{"alias/orders"}}}
 }
@@ -41,7 +41,7 @@ func secretNode(policyText, kmsKey string) Node {
 	if policyText != "" {
 		d = doc(policyText)
 	}
-	return Node{ID: secretARN, Kind: KindSecret, Account: owner, Region: "us-east-1", Secret: &Secret{Policy: d, KMSKeyID: kmsKey}}
+	return Node{ID: secretARN, Kind: KindSecret, Account: owner, Region: "us-east-1", Attrs: &Secret{Policy: d, KMSKeyID: kmsKey}}
 }
 
 // KMS Developer Guide, "Default key policy": the root statement.
@@ -94,7 +94,7 @@ func TestResolveJudgesTopicsBusesKeysAndSecrets(t *testing.T) {
 		{"KMS: a key pending deletion is usable by nobody, whatever its policy",
 			[]Node{func() Node {
 				k := key(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`)
-				k.Key.State = "PendingDeletion"
+				k.Key().State = "PendingDeletion"
 				return k
 			}()}, nil},
 		{"Secrets Manager User Guide, Permissions for users in a different account: the other account's role reads the secret",
@@ -116,14 +116,14 @@ func TestResolveJudgesTopicsBusesKeysAndSecrets(t *testing.T) {
 
 func TestAnUnreadablePolicyOrListingIsANoteNotNoWayIn(t *testing.T) {
 	k := key(defaultKeyPolicy)
-	k.Key.Policy = Hidden("kms:GetKeyPolicy")
-	k.Key.GrantsKnown = Unknown
+	k.Key().Policy = Hidden("kms:GetKeyPolicy")
+	k.Key().GrantsKnown = Unknown
 	tp := topic(defaultTopicPolicy)
-	tp.Topic.SubscriptionsKnown = Unknown
+	tp.Topic().SubscriptionsKnown = Unknown
 	b := bus("")
-	b.Bus.RulesKnown = Unknown
+	b.Bus().RulesKnown = Unknown
 	s := secretNode("", "")
-	s.Secret.Policy = Hidden("secretsmanager:GetResourcePolicy")
+	s.Secret().Policy = Hidden("secretsmanager:GetResourcePolicy")
 	g := Resolve(snapshotOf(k, tp, b, s))
 	var got []string
 	for _, n := range g.Notes {
@@ -142,18 +142,18 @@ func TestAnUnreadablePolicyOrListingIsANoteNotNoWayIn(t *testing.T) {
 }
 
 func TestEachStoreIsLinkedToTheKeyThatEncryptsIt(t *testing.T) {
-	queue := Node{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Region: "us-east-1", Queue: &SQSQueue{KMSKeyID: "alias/orders"}}
-	sseSQS := Node{ID: "arn:aws:sqs:us-east-1:123456789012:plain", Kind: KindSQSQueue, Account: owner, Region: "us-east-1", Queue: &SQSQueue{SSEManaged: True}}
+	queue := Node{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Region: "us-east-1", Attrs: &SQSQueue{KMSKeyID: "alias/orders"}}
+	sseSQS := Node{ID: "arn:aws:sqs:us-east-1:123456789012:plain", Kind: KindSQSQueue, Account: owner, Region: "us-east-1", Attrs: &SQSQueue{SSEManaged: True}}
 	tp := topic(defaultTopicPolicy)
-	tp.Topic.KMSKeyID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	tp.Topic().KMSKeyID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 	managed := Node{ID: "arn:aws:kms:us-east-1:123456789012:key/9abc", Kind: KindKMSKey, Account: owner, Region: "us-east-1",
-		Key: &KMSKey{Manager: "AWS", State: "Enabled", DescribeKnown: True, Aliases: []string{"alias/aws/secretsmanager"}}}
+		Attrs: &KMSKey{Manager: "AWS", State: "Enabled", DescribeKnown: True, Aliases: []string{"alias/aws/secretsmanager"}}}
 	other := Node{ID: "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-XyZ123", Kind: KindSecret, Account: owner, Region: "us-east-1",
-		Secret: &Secret{KMSKeyID: "arn:aws:kms:us-east-1:123456789012:alias/orders"}}
+		Attrs: &Secret{KMSKeyID: "arn:aws:kms:us-east-1:123456789012:alias/orders"}}
 	foreign := Node{ID: "arn:aws:sqs:us-east-1:123456789012:foreign", Kind: KindSQSQueue, Account: owner, Region: "us-east-1",
-		Queue: &SQSQueue{KMSKeyID: "arn:aws:kms:us-east-1:111122223333:key/ffff"}}
+		Attrs: &SQSQueue{KMSKeyID: "arn:aws:kms:us-east-1:111122223333:key/ffff"}}
 	unknownAlias := Node{ID: "arn:aws:sqs:us-east-1:123456789012:aws-managed", Kind: KindSQSQueue, Account: owner, Region: "us-east-1",
-		Queue: &SQSQueue{KMSKeyID: "alias/aws/sqs"}}
+		Attrs: &SQSQueue{KMSKeyID: "alias/aws/sqs"}}
 	g := Resolve(snapshotOf(key(defaultKeyPolicy), managed, queue, sseSQS, tp, secretNode("", ""), other, foreign, unknownAlias))
 	var got []string
 	for _, e := range g.Edges {
@@ -178,14 +178,14 @@ func TestEachStoreIsLinkedToTheKeyThatEncryptsIt(t *testing.T) {
 // to the account (KMS Developer Guide, "Default key policy": "Allows access
 // to the AWS account and enables IAM policies").
 func TestAnIdentityPolicyReachesAKeyOnlyWhereTheKeyPolicyDelegates(t *testing.T) {
-	role := Node{ID: appRole, Kind: KindIAMRole, Account: owner, Role: &IAMRole{PoliciesKnown: True,
+	role := Node{ID: appRole, Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{PoliciesKnown: True,
 		TrustPolicy:    doc(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
 		InlinePolicies: map[string]string{"kms": `{"Statement":[{"Effect":"Allow","Action":["kms:Decrypt","sns:Publish","events:PutEvents","secretsmanager:GetSecretValue"],"Resource":"*"}]}`}}}
 	noRoot := key(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"kms:*","Resource":"*"}]}`)
 	noRoot.ID = "arn:aws:kms:us-east-1:123456789012:key/no-root"
 	unreadable := key(defaultKeyPolicy)
 	unreadable.ID = "arn:aws:kms:us-east-1:123456789012:key/unreadable"
-	unreadable.Key.Policy = Hidden("kms:GetKeyPolicy")
+	unreadable.Key().Policy = Hidden("kms:GetKeyPolicy")
 	g := Resolve(snapshotOf(role, key(defaultKeyPolicy), noRoot, unreadable, topic(defaultTopicPolicy), bus(""), secretNode("", "")))
 	var got []string
 	for _, e := range g.Edges {
@@ -209,7 +209,7 @@ func TestAnIdentityPolicyReachesAKeyOnlyWhereTheKeyPolicyDelegates(t *testing.T)
 func TestKeyAccessSaysWhetherThePrincipalCanDecrypt(t *testing.T) {
 	const partnerRole = "arn:aws:iam::111122223333:role/reader"
 	withKMS := func(id, actions string) Node {
-		return Node{ID: id, Kind: KindIAMRole, Account: owner, Role: &IAMRole{PoliciesKnown: True,
+		return Node{ID: id, Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{PoliciesKnown: True,
 			InlinePolicies: map[string]string{"p": `{"Statement":[{"Effect":"Allow","Action":` + actions + `,"Resource":"*"}]}`}}}
 	}
 	sec := secretNode(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"`+partnerRole+`"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`, "alias/orders")
@@ -240,7 +240,7 @@ func TestKeyAccessSaysWhetherThePrincipalCanDecrypt(t *testing.T) {
 		{"an anonymous caller never can",
 			key(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`), InternetID, "kms:Decrypt", False, ""},
 		{"an unreadable key policy leaves it unknown",
-			func() Node { k := key(defaultKeyPolicy); k.Key.Policy = Hidden("kms:GetKeyPolicy"); return k }(), partnerRole, "kms:Decrypt", Unknown, "could not be read"},
+			func() Node { k := key(defaultKeyPolicy); k.Key().Policy = Hidden("kms:GetKeyPolicy"); return k }(), partnerRole, "kms:Decrypt", Unknown, "could not be read"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ package graph
 // edge is drawn. sns:Subscribe and sns:Receive are receiving: whoever may
 // subscribe gets every message published (EdgeKindOf).
 func (r *resolver) snsTopic(n *Node) {
-	t := n.Topic
+	t := n.Topic()
 	if t == nil {
 		return
 	}

@@ -42,7 +42,7 @@ func fn(policyText string) Node {
 	if policyText != "" {
 		d = doc(policyText)
 	}
-	return Node{ID: fnARN, Kind: KindLambdaFunction, Account: owner, Region: "us-east-1", Function: &LambdaFunction{Policy: d}}
+	return Node{ID: fnARN, Kind: KindLambdaFunction, Account: owner, Region: "us-east-1", Attrs: &LambdaFunction{Policy: d}}
 }
 
 func restAPI(types []string, policyText string, disabled bool) Node {
@@ -51,12 +51,12 @@ func restAPI(types []string, policyText string, disabled bool) Node {
 		d = doc(policyText)
 	}
 	return Node{ID: apiARN, Kind: KindRestAPI, Account: owner, Region: "us-east-1",
-		RestAPI: &RestAPI{APIID: "a1", EndpointTypes: types, Policy: d, DisableExecuteAPIEndpoint: disabled}}
+		Attrs: &RestAPI{APIID: "a1", EndpointTypes: types, Policy: d, DisableExecuteAPIEndpoint: disabled}}
 }
 
 func method(auth string) Node {
 	return Node{ID: methodARN, Kind: KindRestAPIMethod, Account: owner, Region: "us-east-1",
-		Method: &APIMethod{APIID: "a1", Path: "/orders", HTTPMethod: "GET", AuthorizationType: auth}}
+		Attrs: &APIMethod{APIID: "a1", Path: "/orders", HTTPMethod: "GET", AuthorizationType: auth}}
 }
 
 func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
@@ -79,13 +79,13 @@ func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
 			[]Node{fn(partnerInvokes)}, nil,
 			[]string{"account:111122223333 -can-invoke/lambda-permission/cross-account-> " + fnARN}},
 		{"a function URL with AuthType NONE whose policy grants InvokeFunctionUrl to * is public from the internet",
-			[]Node{fn(publicURL), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "NONE"}}}, nil,
+			[]Node{fn(publicURL), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, Attrs: &FunctionURL{AuthType: "NONE"}}}, nil,
 			[]string{"internet -can-invoke/function-url/public-> " + fnARN + "#url"}},
 		{"a function URL with AuthType NONE and no public grant answers 403 to everyone",
-			[]Node{fn(""), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "NONE"}}}, nil,
+			[]Node{fn(""), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, Attrs: &FunctionURL{AuthType: "NONE"}}}, nil,
 			nil},
 		{"a function URL with AWS_IAM is open to whom the policy grants InvokeFunctionUrl, and the Invoke API is not",
-			[]Node{fn(urlPolicy), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, FunctionURL: &FunctionURL{AuthType: "AWS_IAM"}}}, nil,
+			[]Node{fn(urlPolicy), {ID: fnARN + "#url", Kind: KindLambdaFunctionURL, Account: owner, Attrs: &FunctionURL{AuthType: "AWS_IAM"}}}, nil,
 			[]string{"aws:any-account -can-invoke/function-url/public-> " + fnARN + "#url"}},
 		{"a REGIONAL REST method with no authorizer and no policy is public",
 			[]Node{restAPI([]string{"REGIONAL"}, "", false), method("NONE")}, nil,
@@ -111,17 +111,17 @@ func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
 			[]Edge{{From: "arn:aws:apigateway:us-east-1::/domainnames/api.example.com", To: apiARN, Kind: EdgeRoutesTo}},
 			[]string{"internet -can-invoke/method-auth/public-> " + methodARN}},
 		{"an HTTP API route with no authorizer is public, with JWT authenticated, with IAM internal",
-			[]Node{{ID: httpARN, Kind: KindHTTPAPI, Account: owner, HTTPAPI: &HTTPAPI{APIID: "h1"}},
-				{ID: routeARN, Kind: KindHTTPAPIRoute, Account: owner, Method: &APIMethod{APIID: "h1", RouteKey: "GET /a", AuthorizationType: "NONE"}},
-				{ID: routeARN + "2", Kind: KindHTTPAPIRoute, Account: owner, Method: &APIMethod{APIID: "h1", RouteKey: "GET /b", AuthorizationType: "JWT"}},
-				{ID: routeARN + "3", Kind: KindHTTPAPIRoute, Account: owner, Method: &APIMethod{APIID: "h1", RouteKey: "GET /c", AuthorizationType: "AWS_IAM"}}}, nil,
+			[]Node{{ID: httpARN, Kind: KindHTTPAPI, Account: owner, Attrs: &HTTPAPI{APIID: "h1"}},
+				{ID: routeARN, Kind: KindHTTPAPIRoute, Account: owner, Attrs: &APIMethod{APIID: "h1", RouteKey: "GET /a", AuthorizationType: "NONE"}},
+				{ID: routeARN + "2", Kind: KindHTTPAPIRoute, Account: owner, Attrs: &APIMethod{APIID: "h1", RouteKey: "GET /b", AuthorizationType: "JWT"}},
+				{ID: routeARN + "3", Kind: KindHTTPAPIRoute, Account: owner, Attrs: &APIMethod{APIID: "h1", RouteKey: "GET /c", AuthorizationType: "AWS_IAM"}}}, nil,
 			[]string{"internet -can-invoke/route-auth/public-> " + routeARN, "internet -can-invoke/route-authorizer/public-> " + routeARN + "2"}},
 		{"a role trusting another account can be assumed from it",
-			[]Node{{ID: "arn:aws:iam::123456789012:role/r", Kind: KindIAMRole, Account: owner, Role: &IAMRole{TrustPolicy: doc(
+			[]Node{{ID: "arn:aws:iam::123456789012:role/r", Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{TrustPolicy: doc(
 				`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}`)}}}, nil,
 			[]string{"account:111122223333 -can-assume/trust-policy/cross-account-> arn:aws:iam::123456789012:role/r"}},
 		{"an SQS queue open to * is public to the internet",
-			[]Node{{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Queue: &SQSQueue{Policy: doc(
+			[]Node{{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Attrs: &SQSQueue{Policy: doc(
 				`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}`)}}}, nil,
 			[]string{"internet -can-send/queue-policy/public-> arn:aws:sqs:us-east-1:123456789012:q"}},
 	}
@@ -138,13 +138,13 @@ func TestResolveDrawsAccessEdgesForEachWayIn(t *testing.T) {
 }
 
 func TestIdentityPoliciesGiveRoleToResourceEdges(t *testing.T) {
-	role := Node{ID: "arn:aws:iam::123456789012:role/app", Kind: KindIAMRole, Account: owner, Role: &IAMRole{
+	role := Node{ID: "arn:aws:iam::123456789012:role/app", Kind: KindIAMRole, Account: owner, Attrs: &IAMRole{
 		TrustPolicy:    doc(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
 		InlinePolicies: map[string]string{"rw": `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::ledger/*"},{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::ledger/locked/*"},{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`},
 	}}
-	bucket := Node{ID: "arn:aws:s3:::ledger", Kind: KindS3Bucket, Account: owner, Bucket: &S3Bucket{}}
-	other := Node{ID: "arn:aws:s3:::other", Kind: KindS3Bucket, Account: owner, Bucket: &S3Bucket{}}
-	queue := Node{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Queue: &SQSQueue{}}
+	bucket := Node{ID: "arn:aws:s3:::ledger", Kind: KindS3Bucket, Account: owner, Attrs: &S3Bucket{}}
+	other := Node{ID: "arn:aws:s3:::other", Kind: KindS3Bucket, Account: owner, Attrs: &S3Bucket{}}
+	queue := Node{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner, Attrs: &SQSQueue{}}
 	g := Resolve(snapshotOf(role, bucket, other, queue))
 	var got []string
 	for _, e := range g.Edges {
@@ -165,7 +165,7 @@ func TestIdentityPoliciesGiveRoleToResourceEdges(t *testing.T) {
 
 func TestAPolicyThatCannotBeParsedIsANoteNotASilentInternal(t *testing.T) {
 	g := Resolve(snapshotOf(Node{ID: "arn:aws:sqs:us-east-1:123456789012:q", Kind: KindSQSQueue, Account: owner,
-		Queue: &SQSQueue{Policy: doc(`{"Statement":[{"Effect":"Allow",`)}}))
+		Attrs: &SQSQueue{Policy: doc(`{"Statement":[{"Effect":"Allow",`)}}))
 	if len(access(g)) != 0 {
 		t.Errorf("edges from an unparseable policy: %v", access(g))
 	}

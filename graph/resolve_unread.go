@@ -9,7 +9,7 @@ package graph
 
 // restAPIUnread notes a REST API whose resources and methods are unknown.
 func (r *resolver) restAPIUnread(n *Node) {
-	if n.RestAPI != nil && n.RestAPI.ResourcesKnown == Unknown {
+	if n.RestAPI() != nil && n.RestAPI().ResourcesKnown == Unknown {
 		r.note(n.ID, "unknown-exposure", "method-auth",
 			"the API's resources and methods could not be read (apigateway:GetResources); which methods anyone can call, and how, is unknown")
 	}
@@ -17,7 +17,7 @@ func (r *resolver) restAPIUnread(n *Node) {
 
 // httpAPIUnread notes an HTTP or WebSocket API whose routes are unknown.
 func (r *resolver) httpAPIUnread(n *Node) {
-	if n.HTTPAPI != nil && n.HTTPAPI.RoutesKnown == Unknown {
+	if n.HTTPAPI() != nil && n.HTTPAPI().RoutesKnown == Unknown {
 		r.note(n.ID, "unknown-exposure", "route-auth",
 			"the API's routes could not be read (apigateway:GetRoutes); which routes anyone can call, and how, is unknown")
 	}
@@ -25,7 +25,7 @@ func (r *resolver) httpAPIUnread(n *Node) {
 
 // functionURLsUnread notes a function whose URLs could not be listed.
 func (r *resolver) functionURLsUnread(n *Node) {
-	if n.Function != nil && n.Function.URLKnown == Unknown {
+	if n.Function() != nil && n.Function().URLKnown == Unknown {
 		r.note(n.ID, "unknown-exposure", "function-url",
 			"the function's URLs could not be listed (lambda:ListFunctionUrlConfigs); whether it has a URL anyone can call is unknown")
 	}

@@ -53,12 +53,12 @@ func (g *Graph) BoundToVPC(e *Edge, from *Node) (Tri, string) {
 	open.Statements = append(slices.Clone(p.Statements), policy.Statement{Index: len(p.Statements), Effect: policy.Allow,
 		Principal: &policy.Principals{Wildcard: true}, Action: []string{"*"}, Resource: []string{"*"}})
 	ctx := map[string][]string{"aws:PrincipalArn": {e.From}}
-	if from != nil && from.Instance != nil {
+	if from != nil && from.Instance() != nil {
 		ctx["ec2:SourceInstanceARN"] = []string{from.ID}
-		if from.Instance.VPCID != "" {
-			ctx["aws:ec2InstanceSourceVPC"] = []string{from.Instance.VPCID}
+		if from.Instance().VPCID != "" {
+			ctx["aws:ec2InstanceSourceVPC"] = []string{from.Instance().VPCID}
 		}
-		if nics := from.Instance.Interfaces; len(nics) > 0 && len(nics[0].PrivateIPs) > 0 {
+		if nics := from.Instance().Interfaces; len(nics) > 0 && len(nics[0].PrivateIPs) > 0 {
 			ctx["aws:ec2InstanceSourcePrivateIPv4"] = nics[0].PrivateIPs[:1]
 		}
 	}
@@ -106,12 +106,12 @@ func networkCondition(c string) bool {
 // called; a State False Doc when it has none.
 func resourcePolicy(n *Node) (Doc, string) {
 	switch {
-	case n.Bucket != nil:
-		return n.Bucket.Policy, "bucket policy"
-	case n.Queue != nil:
-		return n.Queue.Policy, "queue policy"
-	case n.Function != nil:
-		return n.Function.Policy, "function policy"
+	case n.Bucket() != nil:
+		return n.Bucket().Policy, "bucket policy"
+	case n.Queue() != nil:
+		return n.Queue().Policy, "queue policy"
+	case n.Function() != nil:
+		return n.Function().Policy, "function policy"
 	}
 	return Doc{State: False}, ""
 }

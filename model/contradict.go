@@ -289,7 +289,7 @@ func (d *Drift) stagesOf(id string) (api *resource, stages []*resource) {
 		return nil, nil
 	}
 	for _, c := range api.Children {
-		if r := d.inv.byID[c]; r != nil && r.Node != nil && r.Node.Stage != nil {
+		if r := d.inv.byID[c]; r != nil && r.Node != nil && r.Node.Stage() != nil {
 			stages = append(stages, r)
 		}
 	}
@@ -319,7 +319,7 @@ func checkWAF(d *Drift, id string) (graph.Tri, string) {
 		}
 		var bare []string
 		for _, s := range stages {
-			if s.Node.Stage.WebACLARN == "" {
+			if s.Node.Stage().WebACLARN == "" {
 				bare = append(bare, s.Name)
 			}
 		}
@@ -363,7 +363,7 @@ func checkAccessLogs(d *Drift, id string) (graph.Tri, string) {
 	}
 	var bare []string
 	for _, s := range stages {
-		if !s.Node.Stage.AccessLogging {
+		if !s.Node.Stage().AccessLogging {
 			bare = append(bare, s.Name)
 		}
 	}
@@ -378,8 +378,8 @@ func checkEncryption(d *Drift, id string) (graph.Tri, string) {
 	switch {
 	case x == nil || x.Node == nil:
 		return graph.Unknown, "the scan holds no settings for it"
-	case x.Node.Queue != nil:
-		q := x.Node.Queue
+	case x.Node.Queue() != nil:
+		q := x.Node.Queue()
 		if q.AttributesKnown != graph.True {
 			return graph.Unknown, "sqs:GetQueueAttributes could not be read"
 		}
@@ -387,7 +387,7 @@ func checkEncryption(d *Drift, id string) (graph.Tri, string) {
 			return graph.False, fmt.Sprintf("sqs:GetQueueAttributes: %s has SqsManagedSseEnabled false and no KmsMasterKeyId", x.Name)
 		}
 		return graph.True, ""
-	case x.Node.Bucket != nil:
+	case x.Node.Bucket() != nil:
 		return graph.True, "" // every bucket encrypts new objects (SSE-S3 by default since January 2023)
 	}
 	return graph.Unknown, "trustmap checks encryption at rest on queues and buckets only"

@@ -198,18 +198,18 @@ func (d *Drift) accessEvidence(id string) []string {
 			}
 		}
 		switch {
-		case n.Bucket != nil:
-			doc("bucket policy", n.Bucket.Policy)
-		case n.Function != nil:
-			doc("resource policy", n.Function.Policy)
-		case n.Queue != nil:
-			doc("queue policy", n.Queue.Policy)
-		case n.RestAPI != nil:
-			doc("resource policy", n.RestAPI.Policy)
-		case n.Role != nil:
-			doc("trust policy", n.Role.TrustPolicy)
-		case n.Method != nil:
-			out = append(out, fmt.Sprintf("apigateway: %s authorization %s", x.Name, n.Method.AuthorizationType))
+		case n.Bucket() != nil:
+			doc("bucket policy", n.Bucket().Policy)
+		case n.Function() != nil:
+			doc("resource policy", n.Function().Policy)
+		case n.Queue() != nil:
+			doc("queue policy", n.Queue().Policy)
+		case n.RestAPI() != nil:
+			doc("resource policy", n.RestAPI().Policy)
+		case n.Role() != nil:
+			doc("trust policy", n.Role().TrustPolicy)
+		case n.Method() != nil:
+			out = append(out, fmt.Sprintf("apigateway: %s authorization %s", x.Name, n.Method().AuthorizationType))
 		}
 	}
 	if len(out) == 0 {

@@ -101,8 +101,8 @@ func newInventory(s *Scan) *inventory {
 			n := &g.Nodes[i]
 			switch n.Kind {
 			case graph.KindAccount:
-				if n.AccountInfo != nil && n.AccountInfo.Alias != "" {
-					inv.alias[n.Account] = n.AccountInfo.Alias
+				if n.AccountInfo() != nil && n.AccountInfo().Alias != "" {
+					inv.alias[n.Account] = n.AccountInfo().Alias
 				}
 				continue
 			case graph.KindIAMPolicy, graph.KindAccessKey:

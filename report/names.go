@@ -202,8 +202,8 @@ func ZoneName(z graph.Zone, label string, g *graph.Graph) string {
 		return "AWS service " + key
 	case "account":
 		if g != nil {
-			if n, ok := g.Node(graph.AccountID(key)); ok && n.AccountInfo != nil && n.AccountInfo.Alias != "" {
-				return "Account " + key + " (" + n.AccountInfo.Alias + ")"
+			if n, ok := g.Node(graph.AccountID(key)); ok && n.AccountInfo() != nil && n.AccountInfo().Alias != "" {
+				return "Account " + key + " (" + n.AccountInfo().Alias + ")"
 			}
 		}
 		return "Account " + key

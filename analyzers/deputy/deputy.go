@@ -94,10 +94,10 @@ func run(pass *analyzers.Pass) (any, error) {
 // far as the scan could read it.
 func inOrg(g *graph.Graph, acct, outside string) bool {
 	n, ok := g.Node(graph.AccountID(acct))
-	if !ok || n.AccountInfo == nil {
+	if !ok || n.AccountInfo() == nil {
 		return false
 	}
-	for _, a := range n.AccountInfo.OrgAccountIDs {
+	for _, a := range n.AccountInfo().OrgAccountIDs {
 		if a == outside {
 			return true
 		}

@@ -58,7 +58,7 @@ func mitigations(ep results.EntryPoint, path *results.AttackPath, g *graph.Graph
 		out = append(out, fmt.Sprintf("remove the layer version permissions of %s that no consumer needs (RemoveLayerVersionPermission): whoever may use a layer can download its code", name))
 	case graph.ViaAccessPointPolicy, graph.ViaMRAPPolicy:
 		m := fmt.Sprintf("remove the grant from the policy of %s, or stop the bucket policy delegating to access points (s3:DataAccessPointAccount)", name)
-		if n, ok := g.Node(ep.ResourceARN); ok && n.AccessPoint != nil && n.AccessPoint.NetworkOrigin != "VPC" {
+		if n, ok := g.Node(ep.ResourceARN); ok && n.AccessPoint() != nil && n.AccessPoint().NetworkOrigin != "VPC" {
 			m += "; for use inside the account, create access points with a VPC network origin"
 		}
 		out = append(out, m)
@@ -104,7 +104,7 @@ func computeOf(path *results.AttackPath) string {
 // computeNoun names what runs as a role, for a mitigation: "the function"
 // or "the instance", by the attributes the node carries.
 func computeNoun(g *graph.Graph, id string) string {
-	if n, ok := g.Node(id); ok && n.Instance != nil {
+	if n, ok := g.Node(id); ok && n.Instance() != nil {
 		return "the instance"
 	}
 	return "the function"

@@ -94,10 +94,10 @@ func ssrf(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) (sub,
 }
 
 func imdsDetail(n *graph.Node) string {
-	if n.Instance == nil || n.Instance.IMDS.Known != graph.True {
+	if n.Instance() == nil || n.Instance().IMDS.Known != graph.True {
 		return "the instance metadata settings were not read (DescribeInstances gave no MetadataOptions)"
 	}
-	o := n.Instance.IMDS
+	o := n.Instance().IMDS
 	return fmt.Sprintf("MetadataOptions: HttpTokens %s, HttpEndpoint %s, hop limit %d (ec2:DescribeInstances)", o.HTTPTokens, nonEmpty(o.HTTPEndpoint, "enabled"), o.HopLimit)
 }
 

@@ -26,20 +26,20 @@ func TestSSRFThreatReferences(t *testing.T) {
 	)
 	snap := &graph.Snapshot{SchemaVersion: graph.SchemaVersion, Accounts: []string{"123456789012"}, Nodes: []graph.Node{
 		{ID: lb, Kind: graph.KindLoadBalancer, Name: "alb", Account: "123456789012", Region: "us-east-1",
-			LoadBalancer: &graph.LoadBalancer{Name: "alb", Type: "network", Scheme: "internet-facing", State: "active", VPCID: "vpc-1", Subnets: []string{"subnet-1"}}},
+			Attrs: &graph.LoadBalancer{Name: "alb", Type: "network", Scheme: "internet-facing", State: "active", VPCID: "vpc-1", Subnets: []string{"subnet-1"}}},
 		{ID: listener, Kind: graph.KindListener, Name: "alb TCP:443", Account: "123456789012", Region: "us-east-1",
-			Listener: &graph.Listener{LoadBalancer: lb, Port: 443, Protocol: "TCP", RulesKnown: graph.True, Rules: []graph.ListenerRule{{Priority: "default", Action: "forward", TargetGroups: []string{tg}}}}},
+			Attrs: &graph.Listener{LoadBalancer: lb, Port: 443, Protocol: "TCP", RulesKnown: graph.True, Rules: []graph.ListenerRule{{Priority: "default", Action: "forward", TargetGroups: []string{tg}}}}},
 		{ID: graph.SubnetARN("us-east-1", "123456789012", "subnet-1"), Kind: graph.KindSubnet, Account: "123456789012", Region: "us-east-1",
-			Subnet: &graph.Subnet{SubnetID: "subnet-1", RoutesKnown: graph.True, InternetRoutes: []string{"0.0.0.0/0"}, ACLKnown: graph.True,
+			Attrs: &graph.Subnet{SubnetID: "subnet-1", RoutesKnown: graph.True, InternetRoutes: []string{"0.0.0.0/0"}, ACLKnown: graph.True,
 				Inbound: []graph.ACLRule{{Number: 100, Protocol: "-1", Allow: true, CIDR: "0.0.0.0/0"}}}},
-		{ID: tg, Kind: graph.KindTargetGroup, Name: "tg", Account: "123456789012", Region: "us-east-1", TargetGroup: &graph.TargetGroup{Name: "tg", TargetType: "instance"}},
-		{ID: inst, Kind: graph.KindEC2Instance, Name: "web", Account: "123456789012", Region: "us-east-1", Instance: &graph.EC2Instance{
+		{ID: tg, Kind: graph.KindTargetGroup, Name: "tg", Account: "123456789012", Region: "us-east-1", Attrs: &graph.TargetGroup{Name: "tg", TargetType: "instance"}},
+		{ID: inst, Kind: graph.KindEC2Instance, Name: "web", Account: "123456789012", Region: "us-east-1", Attrs: &graph.EC2Instance{
 			InstanceID: "i-1", State: "running", VPCID: "vpc-1", InstanceProfile: "arn:aws:iam::123456789012:instance-profile/web",
 			IMDS: graph.IMDSOptions{Known: graph.True, HTTPTokens: "optional", HTTPEndpoint: "enabled", HopLimit: 1}}},
-		{ID: role, Kind: graph.KindIAMRole, Name: "web", Account: "123456789012", Role: &graph.IAMRole{PoliciesKnown: graph.True,
+		{ID: role, Kind: graph.KindIAMRole, Name: "web", Account: "123456789012", Attrs: &graph.IAMRole{PoliciesKnown: graph.True,
 			InstanceProfiles: []string{"arn:aws:iam::123456789012:instance-profile/web"}, TrustPolicy: graph.Absent("iam"),
 			InlinePolicies: map[string]string{"read": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}`}}},
-		{ID: bucket, Kind: graph.KindS3Bucket, Name: "data", Account: "123456789012", Bucket: &graph.S3Bucket{Policy: graph.Absent("s3")}},
+		{ID: bucket, Kind: graph.KindS3Bucket, Name: "data", Account: "123456789012", Attrs: &graph.S3Bucket{Policy: graph.Absent("s3")}},
 	}, Edges: []graph.Edge{
 		{From: lb, To: listener, Kind: graph.EdgeRoutesTo, Via: graph.ViaLoadBalancerListener, Certainty: graph.True},
 		{From: listener, To: tg, Kind: graph.EdgeRoutesTo, Via: graph.ViaListenerRule, Certainty: graph.True},

@@ -300,7 +300,7 @@ func reachedFrom(g *graph.Graph, fn string) string {
 // templateIMDS reports a launch template whose default or latest version
 // launches instances that answer IMDSv1.
 func templateIMDS(pass *analyzers.Pass, n *graph.Node) {
-	lt := n.LaunchTemplate
+	lt := n.LaunchTemplate()
 	if lt == nil {
 		return
 	}
@@ -359,7 +359,7 @@ func templateIMDS(pass *analyzers.Pass, n *graph.Node) {
 }
 
 func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {
-	k := n.AccessKey
+	k := n.AccessKey()
 	if k == nil || k.Status != "Active" {
 		return
 	}
@@ -381,11 +381,11 @@ func longLived(pass *analyzers.Pass, n *graph.Node, now time.Time) {
 }
 
 func secretEnv(pass *analyzers.Pass, fn *graph.Node) {
-	if fn.Function == nil {
+	if fn.Function() == nil {
 		return
 	}
 	var names []string
-	for _, v := range fn.Function.EnvVarNames {
+	for _, v := range fn.Function().EnvVarNames {
 		if secretName.MatchString(v) {
 			names = append(names, v)
 		}

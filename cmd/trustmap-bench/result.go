@@ -120,7 +120,7 @@ var kindService = func() map[graph.Kind]string {
 func serviceOfNode(n *graph.Node, classic map[string]bool) string {
 	switch {
 	case n.Kind == graph.KindLoadBalancer && classic[n.ID],
-		n.Kind == graph.KindListener && n.Listener != nil && classic[n.Listener.LoadBalancer]:
+		n.Kind == graph.KindListener && n.Listener() != nil && classic[n.Listener().LoadBalancer]:
 		return "elb"
 	}
 	return kindService[n.Kind]

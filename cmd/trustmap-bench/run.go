@@ -346,7 +346,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	// Resources, and calls per resource by service.
 	classic := map[string]bool{}
 	for i := range snap.Nodes {
-		if lb := snap.Nodes[i].LoadBalancer; lb != nil && lb.Type == "classic" {
+		if lb := snap.Nodes[i].LoadBalancer(); lb != nil && lb.Type == "classic" {
 			classic[snap.Nodes[i].ID] = true
 		}
 	}

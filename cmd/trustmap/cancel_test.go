@@ -100,7 +100,7 @@ func TestAScanStoppedMidWayWritesAnIncompleteReportWithWhatItCollected(t *testin
 					continue
 				}
 				switch {
-				case n.Bucket.Policy.State != graph.Unknown:
+				case n.Bucket().Policy.State != graph.Unknown:
 					read++
 				case !stoppedOn[n.Name]:
 					t.Errorf("bucket %s: policy unknown and no gap says the read was stopped", n.Name)
@@ -152,7 +152,7 @@ func TestACollectStoppedByItsTimeoutWritesAnIncompleteSnapshot(t *testing.T) {
 	}
 	read := 0
 	for _, n := range snap.Nodes {
-		if n.Kind == graph.KindS3Bucket && n.Bucket.Policy.State != graph.Unknown {
+		if n.Kind == graph.KindS3Bucket && n.Bucket().Policy.State != graph.Unknown {
 			read++
 		}
 	}

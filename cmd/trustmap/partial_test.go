@@ -72,11 +72,11 @@ func TestAPartialPermissionsScanNamesEveryDeniedCallAndClaimsNothingItCouldNotRe
 		arn  string
 		fact func(graph.Node) graph.Tri
 	}{
-		{"arn:aws:s3:::pp-confidential", func(n graph.Node) graph.Tri { return n.Bucket.Policy.State }},
-		{"arn:aws:s3:::pp-vault", func(n graph.Node) graph.Tri { return n.Bucket.Policy.State }},
-		{"arn:aws:lambda:us-east-1:123456789012:function:pp-webhook", func(n graph.Node) graph.Tri { return n.Function.Policy.State }},
-		{"arn:aws:lambda:us-east-1:123456789012:function:pp-worker", func(n graph.Node) graph.Tri { return n.Function.Policy.State }},
-		{"arn:aws:apigateway:us-east-1::/restapis/pp0hidden1", func(n graph.Node) graph.Tri { return n.RestAPI.ResourcesKnown }},
+		{"arn:aws:s3:::pp-confidential", func(n graph.Node) graph.Tri { return n.Bucket().Policy.State }},
+		{"arn:aws:s3:::pp-vault", func(n graph.Node) graph.Tri { return n.Bucket().Policy.State }},
+		{"arn:aws:lambda:us-east-1:123456789012:function:pp-webhook", func(n graph.Node) graph.Tri { return n.Function().Policy.State }},
+		{"arn:aws:lambda:us-east-1:123456789012:function:pp-worker", func(n graph.Node) graph.Tri { return n.Function().Policy.State }},
+		{"arn:aws:apigateway:us-east-1::/restapis/pp0hidden1", func(n graph.Node) graph.Tri { return n.RestAPI().ResourcesKnown }},
 	}
 	nodes := map[string]graph.Node{}
 	for _, n := range snap.Nodes {

@@ -129,7 +129,7 @@ func listingFailed(n graph.Node, gaps []graph.Gap) bool {
 	case graph.KindMultiRegionAccessPoint:
 		return has("s3control", "ListMultiRegionAccessPoints", "")
 	case graph.KindLambdaLayer:
-		return has("lambda", "ListLayers", "") || has("lambda", "ListLayerVersions", n.Layer.Layer)
+		return has("lambda", "ListLayers", "") || has("lambda", "ListLayerVersions", n.Layer().Layer)
 	case graph.KindIAMUser:
 		if strings.HasSuffix(n.ID, ":root") { // only the credential report's <root_account> row names it
 			return has("iam", "GetCredentialReport", "")
@@ -173,7 +173,7 @@ func listingFailed(n graph.Node, gaps []graph.Gap) bool {
 		}
 		return has("elbv2", "DescribeLoadBalancers", "")
 	case graph.KindListener:
-		lb, _, _ := strings.Cut(n.Listener.LoadBalancer, "#")
+		lb, _, _ := strings.Cut(n.Listener().LoadBalancer, "#")
 		if classicLB(lb) {
 			return has("elb", "DescribeLoadBalancers", "")
 		}

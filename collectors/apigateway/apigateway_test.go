@@ -117,10 +117,10 @@ func TestMethodsCarryTheirAuthorizationAndIntegration(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			n := scan.Node(t, methodID(tc.verb))
-			if n.Kind != graph.KindRestAPIMethod || n.Method == nil {
+			if n.Kind != graph.KindRestAPIMethod || n.Method() == nil {
 				t.Fatalf("node = %+v, want a RestAPIMethod", n)
 			}
-			if diff := cmp.Diff(tc.want, *n.Method); diff != "" {
+			if diff := cmp.Diff(tc.want, *n.Method()); diff != "" {
 				t.Errorf("method (-want +got):\n%s", diff)
 			}
 		})
@@ -145,7 +145,7 @@ func TestMethodsCarryTheirAuthorizationAndIntegration(t *testing.T) {
 
 	t.Run("the API holds its authorizers with the Lambda ARN parsed", func(t *testing.T) {
 		n := scan.Node(t, api(apiID))
-		ra := n.RestAPI
+		ra := n.RestAPI()
 		want := []graph.Authorizer{
 			{ID: "cog123", Name: "cognito", Type: "COGNITO_USER_POOLS", ProviderARNs: []string{pool}, IdentitySource: []string{"method.request.header.Authorization"}},
 			{ID: "tok123", Name: "token-auth", Type: "TOKEN", URI: lambdaURI(fnAuth), Function: fnAuth, IdentitySource: []string{"method.request.header.Authorization"}},
@@ -168,18 +168,18 @@ func TestMethodsCarryTheirAuthorizationAndIntegration(t *testing.T) {
 	t.Run("stages carry their web ACL and access logging", func(t *testing.T) {
 		prod := scan.Node(t, apigateway.StageARN(region, apiID, "prod"))
 		want := graph.APIStage{APIID: apiID, StageName: "prod", WebACLARN: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/acl/1111", AccessLogging: true}
-		if diff := cmp.Diff(want, *prod.Stage); diff != "" {
+		if diff := cmp.Diff(want, *prod.Stage()); diff != "" {
 			t.Errorf("prod stage (-want +got):\n%s", diff)
 		}
 		dev := scan.Node(t, apigateway.StageARN(region, apiID, "dev"))
-		if diff := cmp.Diff(graph.APIStage{APIID: apiID, StageName: "dev"}, *dev.Stage); diff != "" {
+		if diff := cmp.Diff(graph.APIStage{APIID: apiID, StageName: "dev"}, *dev.Stage()); diff != "" {
 			t.Errorf("dev stage (-want +got):\n%s", diff)
 		}
 	})
 
 	t.Run("the custom domain routes to the API with both base paths", func(t *testing.T) {
 		d := scan.Node(t, apigateway.DomainARN(region, "api.example.com"))
-		if d.Kind != graph.KindDomainName || d.Domain.MappingsKnown != graph.True {
+		if d.Kind != graph.KindDomainName || d.Domain().MappingsKnown != graph.True {
 			t.Fatalf("domain = %+v", d)
 		}
 		var got []string
@@ -197,7 +197,7 @@ func TestMethodsCarryTheirAuthorizationAndIntegration(t *testing.T) {
 
 func TestTheTwiceEscapedPolicyIsStoredAsValidJSON(t *testing.T) {
 	scan := collectortest.Run(t, fixture(ordersAPI, ""), collectortest.Options{Regions: []string{region}}, apigateway.New())
-	doc := scan.Node(t, api(apiID)).RestAPI.Policy
+	doc := scan.Node(t, api(apiID)).RestAPI().Policy
 	if doc.State != graph.True {
 		t.Fatalf("policy state = %v, want true", doc.State)
 	}
@@ -240,7 +240,7 @@ func TestEveryPageIsReadOnce(t *testing.T) {
 	for _, n := range scan.Snapshot.Nodes {
 		count[n.Kind]++
 	}
-	big := scan.Node(t, api("big0000001")).RestAPI
+	big := scan.Node(t, api("big0000001")).RestAPI()
 	calls := scan.Server.Stats().Calls
 	got := map[string]int64{
 		"apis": int64(count[graph.KindRestAPI]), "methods": int64(count[graph.KindRestAPIMethod]), "authorizers": int64(len(big.Authorizers)),
@@ -294,10 +294,10 @@ func TestFailedReadsBecomeGapsAndUnknownFacts(t *testing.T) {
 			if diff := cmp.Diff(wantGaps, scan.Snapshot.Coverage, ignoreGapError); diff != "" {
 				t.Errorf("gaps (-want +got):\n%s", diff)
 			}
-			if got := tc.wantKnown(scan.Node(t, api("denied0001")).RestAPI); got != graph.Unknown {
+			if got := tc.wantKnown(scan.Node(t, api("denied0001")).RestAPI()); got != graph.Unknown {
 				t.Errorf("denied API: known = %v, want unknown", got)
 			}
-			fine := scan.Node(t, api("fine000001")).RestAPI
+			fine := scan.Node(t, api("fine000001")).RestAPI()
 			if got := tc.wantKnown(fine); got != graph.True {
 				t.Errorf("other API: known = %v, want true", got)
 			}
@@ -318,7 +318,7 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if got := scan.Node(t, api(apiID)).RestAPI.ResourcesKnown; got != graph.True {
+	if got := scan.Node(t, api(apiID)).RestAPI().ResourcesKnown; got != graph.True {
 		t.Errorf("resources known = %v, want true after the throttled calls were retried", got)
 	}
 }
@@ -333,7 +333,7 @@ func TestAMethodWithoutAnEmbeddedIntegrationIsLookedUp(t *testing.T) {
 	t.Run("within the budget GetIntegration confirms there is none", func(t *testing.T) {
 		scan := collectortest.Run(t, fixture(section, ""), collectortest.Options{Regions: []string{region}}, apigateway.New())
 		for _, verb := range []string{"GET", "POST"} {
-			m := scan.Node(t, apigateway.MethodARN(region, "noint00001", "rr", verb)).Method
+			m := scan.Node(t, apigateway.MethodARN(region, "noint00001", "rr", verb)).Method()
 			if m.IntegrationKnown != graph.True || m.IntegrationType != "" {
 				t.Errorf("%s: integration known %v type %q, want known and none", verb, m.IntegrationKnown, m.IntegrationType)
 			}
@@ -348,7 +348,7 @@ func TestAMethodWithoutAnEmbeddedIntegrationIsLookedUp(t *testing.T) {
 		scan := collectortest.Run(t, fixture(section, ""), collectortest.Options{Regions: []string{region}}, c)
 		unknown := 0
 		for _, verb := range []string{"GET", "POST"} {
-			if scan.Node(t, apigateway.MethodARN(region, "noint00001", "rr", verb)).Method.IntegrationKnown == graph.Unknown {
+			if scan.Node(t, apigateway.MethodARN(region, "noint00001", "rr", verb)).Method().IntegrationKnown == graph.Unknown {
 				unknown++
 			}
 		}

@@ -92,7 +92,7 @@ func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Bu
 				Evidence: []graph.Evidence{{Source: "apigateway:GetBasePathMappings", Detail: detail}}})
 		}
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDomainName, Name: name, Account: t.Account, Region: t.Region, Domain: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDomainName, Name: name, Account: t.Account, Region: t.Region, Attrs: attrs})
 	for _, e := range edges {
 		b.AddEdge(e)
 	}

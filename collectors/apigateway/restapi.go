@@ -53,10 +53,10 @@ func (c *Collector) restAPI(ctx context.Context, t collectors.Target, b *graph.B
 	c.lookupIntegrations(r, methods, budget)
 
 	// GetRestApis and GetStages return the tags: reading them costs no call.
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindRestAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, RestAPI: attrs, Tags: graph.TagMap(a.Tags)})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindRestAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, Attrs: attrs, Tags: graph.TagMap(a.Tags)})
 	for _, s := range stages {
 		sid := StageARN(t.Region, id, s.StageName)
-		b.AddNode(graph.Node{ID: sid, Kind: graph.KindRestAPIStage, Name: s.StageName, Account: t.Account, Region: t.Region, Stage: s, Tags: stageTags[s.StageName]})
+		b.AddNode(graph.Node{ID: sid, Kind: graph.KindRestAPIStage, Name: s.StageName, Account: t.Account, Region: t.Region, Attrs: s, Tags: stageTags[s.StageName]})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigateway:GetStages", Detail: "stage " + s.StageName}}})
 	}
@@ -237,7 +237,7 @@ func addMethod(t collectors.Target, b *graph.Builder, apiARN string, m *method, 
 		m.attrs.IntegrationURI = aws.ToString(it.Uri)
 	}
 	name := m.attrs.HTTPMethod + " " + m.attrs.Path
-	b.AddNode(graph.Node{ID: m.id, Kind: graph.KindRestAPIMethod, Name: name, Account: t.Account, Region: t.Region, Method: m.attrs})
+	b.AddNode(graph.Node{ID: m.id, Kind: graph.KindRestAPIMethod, Name: name, Account: t.Account, Region: t.Region, Attrs: m.attrs})
 	b.AddEdge(graph.Edge{From: apiARN, To: m.id, Kind: graph.EdgeContains, Certainty: graph.True,
 		Evidence: []graph.Evidence{{Source: "apigateway:GetResources", Detail: name}}})
 	if it := m.integration; it != nil {

@@ -90,7 +90,7 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 		byID[ga.ID] = ga
 	}
 	// GetApis and GetStages return the tags: reading them costs no call.
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindHTTPAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, HTTPAPI: attrs, Tags: graph.TagMap(a.Tags)})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindHTTPAPI, Name: aws.ToString(a.Name), Account: t.Account, Region: t.Region, Attrs: attrs, Tags: graph.TagMap(a.Tags)})
 
 	vars := apigateway.Stages{}
 	for _, s := range stages {
@@ -101,7 +101,7 @@ func (c *Collector) api(ctx context.Context, t collectors.Target, b *graph.Build
 			st.AccessLogging = true
 		}
 		sid := StageARN(arn, name)
-		b.AddNode(graph.Node{ID: sid, Kind: graph.KindHTTPAPIStage, Name: name, Account: t.Account, Region: t.Region, Stage: st, Tags: graph.TagMap(s.Tags)})
+		b.AddNode(graph.Node{ID: sid, Kind: graph.KindHTTPAPIStage, Name: name, Account: t.Account, Region: t.Region, Attrs: st, Tags: graph.TagMap(s.Tags)})
 		b.AddEdge(graph.Edge{From: arn, To: sid, Kind: graph.EdgeContains, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetStages", Detail: "stage " + name}}})
 	}
@@ -150,7 +150,7 @@ func addRoute(t collectors.Target, b *graph.Builder, apiARN string, r types.Rout
 			m.IntegrationType, m.IntegrationURI = string(found.IntegrationType), aws.ToString(found.IntegrationUri)
 		}
 	}
-	b.AddNode(graph.Node{ID: id, Kind: graph.KindHTTPAPIRoute, Name: key, Account: t.Account, Region: t.Region, Method: m})
+	b.AddNode(graph.Node{ID: id, Kind: graph.KindHTTPAPIRoute, Name: key, Account: t.Account, Region: t.Region, Attrs: m})
 	b.AddEdge(graph.Edge{From: apiARN, To: id, Kind: graph.EdgeContains, Certainty: graph.True,
 		Evidence: []graph.Evidence{{Source: "apigatewayv2:GetRoutes", Detail: "route " + key}}})
 

@@ -86,10 +86,10 @@ func TestRoutesCarryTheirAuthorizationAndIntegration(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			n := scan.Node(t, route(tc.route))
-			if n.Kind != graph.KindHTTPAPIRoute || n.Method == nil {
+			if n.Kind != graph.KindHTTPAPIRoute || n.Method() == nil {
 				t.Fatalf("node = %+v, want an HTTPAPIRoute", n)
 			}
-			if diff := cmp.Diff(tc.want, *n.Method); diff != "" {
+			if diff := cmp.Diff(tc.want, *n.Method()); diff != "" {
 				t.Errorf("route (-want +got):\n%s", diff)
 			}
 		})
@@ -120,7 +120,7 @@ func TestRoutesCarryTheirAuthorizationAndIntegration(t *testing.T) {
 	})
 
 	t.Run("the API holds its authorizers", func(t *testing.T) {
-		h := scan.Node(t, apiARN(apiID)).HTTPAPI
+		h := scan.Node(t, apiARN(apiID)).HTTPAPI()
 		want := []graph.Authorizer{
 			{ID: "aujwt", Name: "cognito", Type: "JWT", IdentitySource: []string{"$request.header.Authorization"}, JWTIssuer: issuer, JWTAudience: []string{"example-client"}},
 			{ID: "aulambda", Name: "lambda-auth", Type: "REQUEST", IdentitySource: []string{"$request.header.Authorization"},
@@ -134,7 +134,7 @@ func TestRoutesCarryTheirAuthorizationAndIntegration(t *testing.T) {
 		if h.ProtocolType != "HTTP" || h.RoutesKnown != graph.True || h.StagesKnown != graph.True || h.AuthorizersKnown != graph.True {
 			t.Errorf("api = %+v, want HTTP with routes, stages and authorizers known", h)
 		}
-		st := scan.Node(t, apigatewayv2.StageARN(apiARN(apiID), "$default")).Stage
+		st := scan.Node(t, apigatewayv2.StageARN(apiARN(apiID), "$default")).Stage()
 		if diff := cmp.Diff(graph.APIStage{APIID: apiID, StageName: "$default", AutoDeploy: true}, *st); diff != "" {
 			t.Errorf("stage (-want +got):\n%s", diff)
 		}
@@ -210,10 +210,10 @@ func TestFailedReadsBecomeGapsAndUnknownFacts(t *testing.T) {
 			if len(gaps) != 1 || gaps[0].Status != graph.GapDenied || gaps[0].Resource != apiID || len(scan.Snapshot.Coverage) != 1 {
 				t.Fatalf("coverage = %+v, want one denied %s gap naming %s", scan.Snapshot.Coverage, tc.api, apiID)
 			}
-			h := scan.Node(t, apiARN(apiID)).HTTPAPI
+			h := scan.Node(t, apiARN(apiID)).HTTPAPI()
 			var m *graph.APIMethod
 			if tc.api != "GetRoutes" {
-				m = scan.Node(t, route("rnone01")).Method
+				m = scan.Node(t, route("rnone01")).Method()
 			}
 			if got := tc.known(h, m); got != graph.Unknown {
 				t.Errorf("known = %v, want unknown", got)
@@ -232,7 +232,7 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if got := scan.Node(t, apiARN(apiID)).HTTPAPI.RoutesKnown; got != graph.True {
+	if got := scan.Node(t, apiARN(apiID)).HTTPAPI().RoutesKnown; got != graph.True {
 		t.Errorf("routes known = %v, want true", got)
 	}
 }

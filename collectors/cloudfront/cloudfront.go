@@ -152,7 +152,7 @@ func (c *Collector) originAccessIdentities(ctx context.Context, t collectors.Tar
 		for _, o := range page.CloudFrontOriginAccessIdentityList.Items {
 			id := aws.ToString(o.Id)
 			b.AddNode(graph.Node{ID: graph.OAIARN(t.Account, id), Kind: graph.KindOriginAccessIdentity, Name: id, Account: t.Account,
-				OAI: &graph.OriginAccessIdentity{ID: id, S3CanonicalUser: aws.ToString(o.S3CanonicalUserId), Comment: aws.ToString(o.Comment)}})
+				Attrs: &graph.OriginAccessIdentity{ID: id, S3CanonicalUser: aws.ToString(o.S3CanonicalUserId), Comment: aws.ToString(o.Comment)}})
 		}
 	}
 }

@@ -192,10 +192,10 @@ func canonical(t *testing.T, sections string) string {
   origin_access_identities:
     - {name: legacy-oai, id: E2QWRUHAPOMQZL}`, ""), collectortest.Options{}, cloudfront.New())
 	n := scan.Node(t, graph.OAIARN("123456789012", "E2QWRUHAPOMQZL"))
-	if n.OAI == nil || len(n.OAI.S3CanonicalUser) < 64 {
-		t.Fatalf("OAI node %+v has no S3 canonical user id", n.OAI)
+	if n.OAI() == nil || len(n.OAI().S3CanonicalUser) < 64 {
+		t.Fatalf("OAI node %+v has no S3 canonical user id", n.OAI())
 	}
-	return strings.ReplaceAll(sections, "CANONICAL", n.OAI.S3CanonicalUser)
+	return strings.ReplaceAll(sections, "CANONICAL", n.OAI().S3CanonicalUser)
 }
 
 // edgeLines renders the resolved graph's structural edges of the given
@@ -324,8 +324,8 @@ func TestOriginCustomHeaderValuesAreNeverStored(t *testing.T) {
 	if strings.Contains(buf.String(), "not-a-real-secret") {
 		t.Error("the snapshot holds an origin custom header's value")
 	}
-	if n := scan.Node(t, dist+"E1CUSTOMORIGIN1"); len(n.Distribution.Origins) != 1 || cmp.Diff([]string{"X-Origin-Verify"}, n.Distribution.Origins[0].CustomHeaders) != "" {
-		t.Errorf("origin %+v: want the header's name kept", n.Distribution.Origins)
+	if n := scan.Node(t, dist+"E1CUSTOMORIGIN1"); len(n.Distribution().Origins) != 1 || cmp.Diff([]string{"X-Origin-Verify"}, n.Distribution().Origins[0].CustomHeaders) != "" {
+		t.Errorf("origin %+v: want the header's name kept", n.Distribution().Origins)
 	}
 }
 
@@ -351,8 +351,8 @@ func TestListingsOverSeveralPagesSeeEverythingOnce(t *testing.T) {
 			seen[node.Kind] = map[string]int{}
 		}
 		seen[node.Kind][node.ID]++
-		if node.Distribution != nil && node.Distribution.Origins[0].OACSigning != "always" {
-			t.Errorf("%s: origin OAC signing %q, want always (read from the second page of OACs too)", node.ID, node.Distribution.Origins[0].OACSigning)
+		if node.Distribution() != nil && node.Distribution().Origins[0].OACSigning != "always" {
+			t.Errorf("%s: origin OAC signing %q, want always (read from the second page of OACs too)", node.ID, node.Distribution().Origins[0].OACSigning)
 		}
 	}
 	if len(seen[graph.KindDistribution]) != n || len(seen[graph.KindOriginAccessIdentity]) != 105 {
@@ -386,7 +386,7 @@ func TestADeniedListingIsACoverageGapNotAnEmptyAccount(t *testing.T) {
 		fx := fixture(oacDistribution, `faults:
   - {service: cloudfront, api: ListOriginAccessControls, error: AccessDenied}`)
 		scan := collectortest.Run(t, fx, collectortest.Options{}, cloudfront.New())
-		o := scan.Node(t, dist+"EDFDVBD6EXAMPLE").Distribution.Origins[0]
+		o := scan.Node(t, dist+"EDFDVBD6EXAMPLE").Distribution().Origins[0]
 		if o.OAC != "E1OACASSETS0001" || o.OACSigning != "" {
 			t.Errorf("origin %+v: want the OAC id kept and its signing unknown", o)
 		}

@@ -70,7 +70,7 @@ func addDistribution(t collectors.Target, b *graph.Builder, s types.Distribution
 	if len(d.Aliases) > 0 {
 		name = d.Aliases[0]
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDistribution, Name: name, Account: t.Account, Distribution: d})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDistribution, Name: name, Account: t.Account, Attrs: d})
 
 	if strings.HasPrefix(d.WebACLID, "arn:") {
 		b.AddEdge(graph.Edge{From: d.WebACLID, To: arn, Kind: graph.EdgeFilters, Via: graph.ViaWebACL, Certainty: graph.True,

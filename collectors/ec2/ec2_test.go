@@ -136,7 +136,7 @@ func TestInstanceSubnetAndTemplateFactsAreKeptAsAWSReportsThem(t *testing.T) {
 	if scan.Err != nil {
 		t.Fatalf("scan: %v", scan.Err)
 	}
-	web := node(t, scan.Snapshot, graph.KindEC2Instance, "web-1").Instance
+	web := node(t, scan.Snapshot, graph.KindEC2Instance, "web-1").Instance()
 	nic := web.Interfaces[0]
 	got := struct {
 		State, Profile, Tokens, Endpoint, PublicIP string
@@ -150,21 +150,21 @@ func TestInstanceSubnetAndTemplateFactsAreKeptAsAWSReportsThem(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("web-1 (-want +got):\n%s", diff)
 	}
-	if b := node(t, scan.Snapshot, graph.KindEC2Instance, "bastion-1").Instance.Interfaces[0]; b.PublicIP != "198.51.100.20" || !b.ElasticIP {
+	if b := node(t, scan.Snapshot, graph.KindEC2Instance, "bastion-1").Instance().Interfaces[0]; b.PublicIP != "198.51.100.20" || !b.ElasticIP {
 		t.Errorf("bastion-1 interface %+v, want its Elastic IP 198.51.100.20", b)
 	}
-	if s := node(t, scan.Snapshot, graph.KindEC2Instance, "old-app").Instance.State; s != "stopped" {
+	if s := node(t, scan.Snapshot, graph.KindEC2Instance, "old-app").Instance().State; s != "stopped" {
 		t.Errorf("old-app state %q", s)
 	}
-	pub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet
+	pub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet()
 	if pub.RoutesKnown != graph.True || !slices.Equal(pub.InternetRoutes, []string{"0.0.0.0/0", "::/0"}) || pub.ACLKnown != graph.True ||
 		pub.Inbound[0].Number != 90 || pub.Inbound[0].Allow || pub.Inbound[len(pub.Inbound)-1].Number != 32768 {
 		t.Errorf("public-a = %+v, want both internet routes and the ACL from rule 90 to the * rules", pub)
 	}
-	if iso := node(t, scan.Snapshot, graph.KindSubnet, "isolated").Subnet; iso.RoutesKnown != graph.True || len(iso.InternetRoutes) != 0 {
+	if iso := node(t, scan.Snapshot, graph.KindSubnet, "isolated").Subnet(); iso.RoutesKnown != graph.True || len(iso.InternetRoutes) != 0 {
 		t.Errorf("isolated = %+v, want the main route table's local routes only", iso)
 	}
-	lt := node(t, scan.Snapshot, graph.KindLaunchTemplate, "web-lt").LaunchTemplate
+	lt := node(t, scan.Snapshot, graph.KindLaunchTemplate, "web-lt").LaunchTemplate()
 	wantLT := []graph.LaunchTemplateVersion{
 		{Number: 1, Default: true, IMDS: graph.IMDSOptions{Known: graph.True, HTTPTokens: "optional", HTTPEndpoint: "enabled"}, InstanceProfile: "web-profile"},
 		{Number: 2, Latest: true, IMDS: graph.IMDSOptions{Known: graph.True, HTTPTokens: "required", HopLimit: 2}, InstanceProfile: "web-profile"},
@@ -254,7 +254,7 @@ func TestVPCPeering_ReferencePeerSecurityGroupsIsCrossAccount(t *testing.T) {
 	if got := connects(g, node(t, scan.Snapshot, graph.KindEC2Instance, "old-app").ID); len(got) != 0 {
 		t.Errorf("a stopped instance is reached by %v", got)
 	}
-	pl := node(t, scan.Snapshot, graph.KindPrefixList, "corp-offices").PrefixList
+	pl := node(t, scan.Snapshot, graph.KindPrefixList, "corp-offices").PrefixList()
 	if pl.EntriesKnown != graph.True || !slices.Equal(pl.Entries, []string{"198.51.100.128/25", "203.0.113.0/24"}) {
 		t.Errorf("corp-offices = %+v, want its two entries", pl)
 	}
@@ -321,7 +321,7 @@ func TestDeniedListingsAreGapsAndLeaveTheirFactsUnknown(t *testing.T) {
 			t.Errorf("%s gaps = %+v, want one denied ec2 gap in us-east-1", api, gaps)
 		}
 	}
-	if sub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet; sub.ACLKnown != graph.Unknown || sub.RoutesKnown != graph.True {
+	if sub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet(); sub.ACLKnown != graph.Unknown || sub.RoutesKnown != graph.True {
 		t.Errorf("public-a = %+v, want its ACL unknown and its routes known", sub)
 	}
 	g := graph.Resolve(scan.Snapshot)
@@ -358,7 +358,7 @@ func TestThrottledOutIsAThrottledGap(t *testing.T) {
 	if len(gaps) != 1 || gaps[0].Status != graph.GapThrottled {
 		t.Fatalf("gaps = %+v, want one throttled gap", gaps)
 	}
-	if sub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet; sub.RoutesKnown != graph.Unknown {
+	if sub := node(t, scan.Snapshot, graph.KindSubnet, "public-a").Subnet(); sub.RoutesKnown != graph.Unknown {
 		t.Errorf("routes known = %v, want unknown", sub.RoutesKnown)
 	}
 }

@@ -32,7 +32,7 @@ func (k *task) securityGroups(ctx context.Context) {
 				attrs.Ingress = append(attrs.Ingress, k.rules(perm)...)
 			}
 			k.b.AddNode(graph.Node{ID: graph.SecurityGroupARN(k.t.Region, k.t.Account, id), Kind: graph.KindSecurityGroup,
-				Name: nameTag(sg.Tags, attrs.Name), Account: k.t.Account, Region: k.t.Region, SecurityGroup: attrs})
+				Name: nameTag(sg.Tags, attrs.Name), Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 		}
 	}
 }
@@ -121,7 +121,7 @@ func (k *task) prefixListEntries(ctx context.Context, lists map[string]prefixLis
 				attrs.Entries, attrs.EntriesKnown = k.entries(ctx, id)
 			}
 			k.b.AddNode(graph.Node{ID: graph.PrefixListARN(k.t.Region, k.t.Account, id), Kind: graph.KindPrefixList,
-				Name: pl.name, Account: k.t.Account, Region: k.t.Region, PrefixList: attrs})
+				Name: pl.name, Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 			return nil
 		})
 	}

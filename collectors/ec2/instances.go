@@ -30,7 +30,7 @@ func (k *task) instances(ctx context.Context) {
 				}
 				id := aws.ToString(in.InstanceId)
 				k.b.AddNode(graph.Node{ID: graph.InstanceARN(k.t.Region, k.t.Account, id), Kind: graph.KindEC2Instance,
-					Name: nameTag(in.Tags, id), Account: k.t.Account, Region: k.t.Region, Instance: instance(in)})
+					Name: nameTag(in.Tags, id), Account: k.t.Account, Region: k.t.Region, Attrs: instance(in)})
 			}
 		}
 	}
@@ -152,6 +152,6 @@ func (k *task) templates(ctx context.Context) {
 		slices.SortFunc(t.versions, func(a, b graph.LaunchTemplateVersion) int { return a.Number - b.Number })
 		t.versions[len(t.versions)-1].Latest = true
 		k.b.AddNode(graph.Node{ID: graph.LaunchTemplateARN(k.t.Region, k.t.Account, id), Kind: graph.KindLaunchTemplate, Name: t.name,
-			Account: k.t.Account, Region: k.t.Region, LaunchTemplate: &graph.LaunchTemplate{TemplateID: id, Versions: t.versions}})
+			Account: k.t.Account, Region: k.t.Region, Attrs: &graph.LaunchTemplate{TemplateID: id, Versions: t.versions}})
 	}
 }

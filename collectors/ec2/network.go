@@ -58,7 +58,7 @@ func (k *task) network(ctx context.Context) {
 			}
 		}
 		k.b.AddNode(graph.Node{ID: graph.SubnetARN(k.t.Region, k.t.Account, id), Kind: graph.KindSubnet, Name: nameTag(s.Tags, id),
-			Account: k.t.Account, Region: k.t.Region, Subnet: attrs})
+			Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 	}
 }
 

@@ -120,7 +120,7 @@ func (c *Collector) registry(ctx context.Context, t collectors.Target, b *graph.
 	}
 	b.AddNode(graph.Node{
 		ID: graph.RegistryID(t.Region, t.Account), Kind: graph.KindECRRegistry, Name: "ECR registry " + t.Region,
-		Account: t.Account, Region: t.Region, Registry: &graph.ECRRegistry{Policy: doc},
+		Account: t.Account, Region: t.Region, Attrs: &graph.ECRRegistry{Policy: doc},
 	})
 }
 
@@ -159,5 +159,5 @@ func (c *Collector) repository(ctx context.Context, t collectors.Target, b *grap
 	if arn == "" {
 		arn = graph.RepositoryARN(t.Region, t.Account, name)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindECRRepository, Name: name, Account: t.Account, Region: t.Region, Repository: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindECRRepository, Name: name, Account: t.Account, Region: t.Region, Attrs: attrs})
 }

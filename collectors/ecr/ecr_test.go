@@ -158,8 +158,8 @@ func TestRepositoriesOverSeveralPagesAreEachReadOnce(t *testing.T) {
 	for _, node := range scan.Snapshot.Nodes {
 		if node.Kind == graph.KindECRRepository {
 			seen++
-			if node.Repository.Policy.State != graph.False || node.Region != "us-east-1" {
-				t.Errorf("%s: policy %v region %s, want none read and us-east-1", node.ID, node.Repository.Policy.State, node.Region)
+			if node.Repository().Policy.State != graph.False || node.Region != "us-east-1" {
+				t.Errorf("%s: policy %v region %s, want none read and us-east-1", node.ID, node.Repository().Policy.State, node.Region)
 			}
 		}
 	}
@@ -186,14 +186,14 @@ func TestARepositoryCarriesItsSettingsAndTheRegistryNodeExistsOnlyWithAPolicy(t 
 	scan := collectortest.Run(t, fx, collectortest.Options{Regions: []string{"us-east-1", "eu-west-1"}}, ecr.New())
 	n := scan.Node(t, repoARN+"app/web")
 	want := &graph.ECRRepository{
-		URI: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app/web", CreatedAt: n.Repository.CreatedAt, TagMutability: "IMMUTABLE", ScanOnPush: true,
+		URI: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app/web", CreatedAt: n.Repository().CreatedAt, TagMutability: "IMMUTABLE", ScanOnPush: true,
 		EncryptionType: "KMS", KMSKey: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 		Policy: graph.Absent("ecr:GetRepositoryPolicy"),
 	}
-	if diff := cmp.Diff(want, n.Repository); diff != "" {
+	if diff := cmp.Diff(want, n.Repository()); diff != "" {
 		t.Errorf("repository (-want +got):\n%s", diff)
 	}
-	if n.Repository.CreatedAt.IsZero() {
+	if n.Repository().CreatedAt.IsZero() {
 		t.Error("creation time not read")
 	}
 	for _, node := range scan.Snapshot.Nodes {
@@ -214,15 +214,15 @@ func TestDeniedPolicyReadsAreGapsAndLeaveThePolicyUnknown(t *testing.T) {
 	if scan.Err != nil {
 		t.Fatalf("scan: %v (denials are gaps)", scan.Err)
 	}
-	if got := scan.Node(t, repoARN+"secret").Repository.Policy.State; got != graph.Unknown {
+	if got := scan.Node(t, repoARN+"secret").Repository().Policy.State; got != graph.Unknown {
 		t.Errorf("denied policy = %v, want unknown (not 'no policy')", got)
 	}
-	if got := scan.Node(t, repoARN+"open").Repository.Policy.State; got != graph.False {
+	if got := scan.Node(t, repoARN+"open").Repository().Policy.State; got != graph.False {
 		t.Errorf("other repository's policy = %v, want none", got)
 	}
 	reg := scan.Node(t, graph.RegistryID("us-east-1", "123456789012"))
-	if reg.Registry.Policy.State != graph.Unknown {
-		t.Errorf("registry policy = %v, want unknown", reg.Registry.Policy.State)
+	if reg.Registry().Policy.State != graph.Unknown {
+		t.Errorf("registry policy = %v, want unknown", reg.Registry().Policy.State)
 	}
 	for api, res := range map[string]string{"GetRepositoryPolicy": "secret", "GetRegistryPolicy": ""} {
 		gaps := scan.Gaps(api)
@@ -258,7 +258,7 @@ func TestThrottledCallsAreRetriedAndThrottledOutIsAGap(t *testing.T) {
 		if got := scan.Stats.Retries.Load(); got != 3 {
 			t.Errorf("retries = %d, want 3", got)
 		}
-		if got := scan.Node(t, repoARN+"busy").Repository.Policy.State; got != graph.True {
+		if got := scan.Node(t, repoARN+"busy").Repository().Policy.State; got != graph.True {
 			t.Errorf("policy = %v, want read after the retries", got)
 		}
 	})
@@ -269,7 +269,7 @@ func TestThrottledCallsAreRetriedAndThrottledOutIsAGap(t *testing.T) {
 		if len(gaps) != 1 || gaps[0].Status != graph.GapThrottled {
 			t.Fatalf("gaps = %+v, want one throttled gap", gaps)
 		}
-		if got := scan.Node(t, repoARN+"busy").Repository.Policy.State; got != graph.Unknown {
+		if got := scan.Node(t, repoARN+"busy").Repository().Policy.State; got != graph.Unknown {
 			t.Errorf("policy = %v, want unknown", got)
 		}
 	})

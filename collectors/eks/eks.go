@@ -114,5 +114,5 @@ func (c *Collector) cluster(ctx context.Context, t collectors.Target, b *graph.B
 	}
 	// No edge to the cluster role: the EKS service uses it for the control
 	// plane; reaching the API server does not hand it out.
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindEKSCluster, Name: name, Account: t.Account, Region: t.Region, EKS: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindEKSCluster, Name: name, Account: t.Account, Region: t.Region, Attrs: attrs})
 }

@@ -60,7 +60,7 @@ func TestClusterAPIServerEndpoint(t *testing.T) {
 	if !strings.Contains(strings.Join(office.Evidence.Conditions, "; "), "only from 203.0.113.0/24, 198.51.100.7/32") {
 		t.Errorf("office conditions %q do not name the CIDRs", office.Evidence.Conditions)
 	}
-	if p := scan.Node(t, cluster+"private").EKS; p.PublicAccess || !p.PrivateAccess {
+	if p := scan.Node(t, cluster+"private").EKS(); p.PublicAccess || !p.PrivateAccess {
 		t.Errorf("private cluster %+v", p)
 	}
 }

@@ -96,7 +96,7 @@ func add(t collectors.Target, b *graph.Builder, lb types.LoadBalancerDescription
 		attrs.Instances = append(attrs.Instances, aws.ToString(in.InstanceId))
 	}
 	slices.Sort(attrs.Instances)
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLoadBalancer, Name: name, Account: t.Account, Region: t.Region, LoadBalancer: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLoadBalancer, Name: name, Account: t.Account, Region: t.Region, Attrs: attrs})
 	for _, d := range lb.ListenerDescriptions {
 		l := d.Listener
 		if l == nil {
@@ -110,7 +110,7 @@ func add(t collectors.Target, b *graph.Builder, lb types.LoadBalancerDescription
 			la.Certificates = []string{c}
 		}
 		b.AddNode(graph.Node{ID: lid, Kind: graph.KindListener, Name: fmt.Sprintf("%s %s:%d", name, proto, l.LoadBalancerPort),
-			Account: t.Account, Region: t.Region, Listener: la})
+			Account: t.Account, Region: t.Region, Attrs: la})
 		b.AddEdge(graph.Edge{From: arn, To: lid, Kind: graph.EdgeRoutesTo, Via: graph.ViaLoadBalancerListener, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "elasticloadbalancing:DescribeLoadBalancers", Detail: fmt.Sprintf("listener %s:%d", proto, l.LoadBalancerPort)}}})
 		for _, id := range attrs.Instances {

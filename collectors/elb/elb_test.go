@@ -92,7 +92,7 @@ func TestClassicLoadBalancers_InternetFacingIsAWayInInternalIsNot(t *testing.T) 
 		t.Errorf("routes = %v, want %v", routes, want)
 	}
 	pub, _ := g.Node(graph.ClassicLoadBalancerARN("us-east-1", "123456789012", "public-clb"))
-	if lb := pub.LoadBalancer; lb.Type != "classic" || lb.Scheme != "internet-facing" || !strings.HasPrefix(lb.DNSName, "public-clb-") {
+	if lb := pub.LoadBalancer(); lb.Type != "classic" || lb.Scheme != "internet-facing" || !strings.HasPrefix(lb.DNSName, "public-clb-") {
 		t.Errorf("public-clb = %+v", lb)
 	}
 }
@@ -126,7 +126,7 @@ func TestNetworkFixtureLegacyELB(t *testing.T) {
 	}
 	scan := collectortest.Run(t, string(data), usEast1, elb.New())
 	n := scan.Node(t, graph.ClassicLoadBalancerARN("us-east-1", "123456789012", "legacy-elb"))
-	if len(n.LoadBalancer.Instances) != 1 || len(n.LoadBalancer.SecurityGroups) != 1 {
-		t.Errorf("legacy-elb = %+v", n.LoadBalancer)
+	if len(n.LoadBalancer().Instances) != 1 || len(n.LoadBalancer().SecurityGroups) != 1 {
+		t.Errorf("legacy-elb = %+v", n.LoadBalancer())
 	}
 }

@@ -119,12 +119,12 @@ func TestLoadBalancerListenerRuleAndTargetFacts(t *testing.T) {
 		t.Fatalf("scan: %v", scan.Err)
 	}
 	alb := node(t, scan.Snapshot, graph.KindLoadBalancer, "public-alb")
-	lb := alb.LoadBalancer
+	lb := alb.LoadBalancer()
 	if lb.Type != "application" || lb.Scheme != "internet-facing" || !strings.HasPrefix(lb.DNSName, "public-alb-") || len(lb.Subnets) != 2 ||
 		len(lb.SecurityGroups) != 1 || lb.State != "active" || lb.ListenersKnown != graph.True {
 		t.Errorf("public-alb = %+v", lb)
 	}
-	https := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:443").Listener
+	https := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:443").Listener()
 	if https.SSLPolicy != "ELBSecurityPolicy-TLS-1-0-2015-04" || len(https.Certificates) != 1 || https.LoadBalancer != alb.ID {
 		t.Errorf("HTTPS:443 = %+v", https)
 	}
@@ -135,15 +135,15 @@ func TestLoadBalancerListenerRuleAndTargetFacts(t *testing.T) {
 	if want := []string{"10 [path-pattern /health] fixed-response 0", "default [] forward 1"}; !slices.Equal(rules, want) {
 		t.Errorf("rules = %v, want %v", rules, want)
 	}
-	portal := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:8443").Listener.Rules
+	portal := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:8443").Listener().Rules
 	if len(portal) != 1 || portal[0].Authenticate != "authenticate-oidc https://idp.example.com" || portal[0].OnUnauthenticated != "authenticate" || !portal[0].Authenticates() {
 		t.Errorf("HTTPS:8443 rules = %+v, want the OIDC authentication in front of the forward", portal)
 	}
-	redirect := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTP:80").Listener.Rules
+	redirect := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTP:80").Listener().Rules
 	if len(redirect) != 1 || redirect[0].Action != "redirect" || redirect[0].Redirect != "HTTPS:443" {
 		t.Errorf("HTTP:80 rules = %+v", redirect)
 	}
-	tg := node(t, scan.Snapshot, graph.KindTargetGroup, "web-tg").TargetGroup
+	tg := node(t, scan.Snapshot, graph.KindTargetGroup, "web-tg").TargetGroup()
 	var health []string
 	for _, x := range tg.Targets {
 		health = append(health, x.Health+"/"+x.Reason)
@@ -227,14 +227,14 @@ func TestDeniedReadsAreGapsAndLeaveTheirFactsUnknown(t *testing.T) {
 	if gaps := scan.Gaps("DescribeRules"); len(gaps) != 4 || gaps[0].Status != graph.GapDenied || gaps[0].Service != "elbv2" {
 		t.Errorf("DescribeRules gaps = %+v, want one denied gap per ALB HTTP(S) listener", gaps)
 	}
-	https := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:443").Listener
+	https := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:443").Listener()
 	if https.RulesKnown != graph.Unknown || len(https.Rules) != 1 || https.Rules[0].Priority != "default" {
 		t.Errorf("HTTPS:443 = %+v, want rules unknown and the default action kept", https)
 	}
-	if tg := node(t, scan.Snapshot, graph.KindTargetGroup, "web-tg").TargetGroup; tg.TargetsKnown != graph.Unknown || len(tg.Targets) != 0 {
+	if tg := node(t, scan.Snapshot, graph.KindTargetGroup, "web-tg").TargetGroup(); tg.TargetsKnown != graph.Unknown || len(tg.Targets) != 0 {
 		t.Errorf("web-tg = %+v, want its targets unknown", tg)
 	}
-	if tg := node(t, scan.Snapshot, graph.KindTargetGroup, "internal-tg").TargetGroup; tg.TargetsKnown != graph.Unknown {
+	if tg := node(t, scan.Snapshot, graph.KindTargetGroup, "internal-tg").TargetGroup(); tg.TargetsKnown != graph.Unknown {
 		t.Errorf("internal-tg targets known = %v", tg.TargetsKnown)
 	}
 }

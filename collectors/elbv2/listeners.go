@@ -40,7 +40,7 @@ func (k *task) loadBalancer(ctx context.Context, lb types.LoadBalancer) {
 	if !ok {
 		attrs.ListenersKnown = graph.Unknown
 	}
-	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindLoadBalancer, Name: attrs.Name, Account: k.t.Account, Region: k.t.Region, LoadBalancer: attrs})
+	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindLoadBalancer, Name: attrs.Name, Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 	for _, l := range listeners {
 		k.listener(ctx, attrs, l)
 	}
@@ -82,7 +82,7 @@ func (k *task) listener(ctx context.Context, lb *graph.LoadBalancer, l types.Lis
 		}
 	}
 	name := fmt.Sprintf("%s %s:%d", lb.Name, attrs.Protocol, attrs.Port)
-	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindListener, Name: name, Account: k.t.Account, Region: k.t.Region, Listener: attrs})
+	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindListener, Name: name, Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 	k.b.AddEdge(graph.Edge{From: lbARN, To: arn, Kind: graph.EdgeRoutesTo, Via: graph.ViaLoadBalancerListener, Certainty: graph.True,
 		Evidence: []graph.Evidence{{Source: "elasticloadbalancing:DescribeListeners", Detail: fmt.Sprintf("listener %s:%d", attrs.Protocol, attrs.Port)}}})
 	for _, r := range attrs.Rules {

@@ -32,7 +32,7 @@ func (k *task) targetGroup(ctx context.Context, tg types.TargetGroup) {
 	if len(tg.LoadBalancerArns) > 0 {
 		attrs.Targets, attrs.TargetsKnown = k.health(ctx, arn)
 	}
-	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindTargetGroup, Name: attrs.Name, Account: k.t.Account, Region: k.t.Region, TargetGroup: attrs})
+	k.b.AddNode(graph.Node{ID: arn, Kind: graph.KindTargetGroup, Name: attrs.Name, Account: k.t.Account, Region: k.t.Region, Attrs: attrs})
 	for _, t := range attrs.Targets {
 		to := k.targetID(attrs.TargetType, t.ID)
 		if to == "" {

@@ -46,7 +46,7 @@ func (c *Collector) bus(ctx context.Context, t collectors.Target, b *graph.Build
 			break
 		}
 	}
-	b.AddNode(graph.Node{ID: busARN, Kind: graph.KindEventBus, Name: busName, Account: accountOf(busARN, t), Region: t.Region, Bus: attrs})
+	b.AddNode(graph.Node{ID: busARN, Kind: graph.KindEventBus, Name: busName, Account: accountOf(busARN, t), Region: t.Region, Attrs: attrs})
 }
 
 // ruleNode adds a rule and the edge from its bus: a disabled rule matches
@@ -57,7 +57,7 @@ func (c *Collector) ruleNode(t collectors.Target, b *graph.Builder, busARN strin
 		Bus: busARN, State: string(r.State), EventPattern: aws.ToString(r.EventPattern),
 		ScheduleExpression: aws.ToString(r.ScheduleExpression), ManagedBy: aws.ToString(r.ManagedBy),
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindEventRule, Name: aws.ToString(r.Name), Account: accountOf(arn, t), Region: t.Region, Rule: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindEventRule, Name: aws.ToString(r.Name), Account: accountOf(arn, t), Region: t.Region, Attrs: attrs})
 	detail := "rule " + aws.ToString(r.Name) + " " + string(r.State)
 	if attrs.ScheduleExpression != "" {
 		detail += ", schedule " + attrs.ScheduleExpression
@@ -98,10 +98,10 @@ func (c *Collector) targets(ctx context.Context, t collectors.Target, b *graph.B
 		}
 	}
 	b.UpdateNode(arn, graph.KindEventRule, func(n *graph.Node) {
-		if n.Rule == nil {
-			n.Rule = &graph.EventRule{}
+		if n.Rule() == nil {
+			n.Attrs = &graph.EventRule{}
 		}
-		n.Rule.Targets, n.Rule.TargetsKnown = out, known
+		n.Rule().Targets, n.Rule().TargetsKnown = out, known
 	})
 	for _, et := range out {
 		target(t, b, arn, et)

@@ -25,7 +25,7 @@ func (c *Collector) apiDestinations(ctx context.Context, t collectors.Target, b 
 			arn := aws.ToString(d.ApiDestinationArn)
 			endpoint := collectors.EndpointURL(aws.ToString(d.InvocationEndpoint))
 			b.AddNode(graph.Node{ID: arn, Kind: graph.KindAPIDestination, Name: aws.ToString(d.Name), Account: accountOf(arn, t), Region: t.Region,
-				APIDest: &graph.APIDestination{Endpoint: endpoint, HTTPMethod: string(d.HttpMethod), Connection: aws.ToString(d.ConnectionArn), State: string(d.ApiDestinationState)}})
+				Attrs: &graph.APIDestination{Endpoint: endpoint, HTTPMethod: string(d.HttpMethod), Connection: aws.ToString(d.ConnectionArn), State: string(d.ApiDestinationState)}})
 			b.UpdateNode(endpoint, graph.KindExternalEndpoint, func(n *graph.Node) {
 				if n.Name == "" {
 					n.Name = hostOf(endpoint)

@@ -114,21 +114,21 @@ func TestBusesRulesTargetsAndDestinationsBecomeNodesAndEdges(t *testing.T) {
 		t.Fatalf("scan: %v", scan.Err)
 	}
 	buses := nodesOf(scan.Snapshot, graph.KindEventBus)
-	if p := buses["partner"].Bus; p == nil || p.Policy != graph.Present(policy, "events:ListEventBuses") || p.RulesKnown != graph.True {
+	if p := buses["partner"].Bus(); p == nil || p.Policy != graph.Present(policy, "events:ListEventBuses") || p.RulesKnown != graph.True {
 		t.Errorf("partner bus = %+v", p)
 	}
-	if d := buses["default"].Bus; d == nil || d.Policy.State != graph.False {
+	if d := buses["default"].Bus(); d == nil || d.Policy.State != graph.False {
 		t.Errorf("default bus = %+v, want it listed with no policy", d)
 	}
 	orders := nodesOf(scan.Snapshot, graph.KindEventRule)["orders"]
-	if r := orders.Rule; r == nil || r.Bus != arnPrefix+"event-bus/partner" || r.State != "ENABLED" || r.TargetsKnown != graph.True || len(r.Targets) != 3 ||
+	if r := orders.Rule(); r == nil || r.Bus != arnPrefix+"event-bus/partner" || r.State != "ENABLED" || r.TargetsKnown != graph.True || len(r.Targets) != 3 ||
 		r.Targets[1].DeadLetter != "arn:aws:sqs:us-east-1:123456789012:events-dlq" {
 		t.Errorf("orders rule = %+v", r)
 	}
 	if sm := nodesOf(scan.Snapshot, graph.KindStateMachine)["fulfil"]; sm.ID != "arn:aws:states:us-east-1:123456789012:stateMachine:fulfil" || sm.Account != "123456789012" {
 		t.Errorf("state machine = %+v, want a node from the target's ARN", sm)
 	}
-	if d := nodesOf(scan.Snapshot, graph.KindAPIDestination)["hook"].APIDest; d == nil || d.Endpoint != "https://hooks.partner.example/…" || d.HTTPMethod != "POST" {
+	if d := nodesOf(scan.Snapshot, graph.KindAPIDestination)["hook"].APIDest(); d == nil || d.Endpoint != "https://hooks.partner.example/…" || d.HTTPMethod != "POST" {
 		t.Errorf("API destination = %+v", d)
 	}
 	want := []string{
@@ -161,13 +161,13 @@ func TestFailedListingsAreGapsAndTheirFactsStayUnknown(t *testing.T) {
 	}{
 		{"a denied ListRules leaves the bus's rules unknown", "{service: events, api: ListRules, resource: default, error: AccessDenied}", 0, "events ListRules default denied",
 			func(t *testing.T, s *graph.Snapshot) {
-				if b := nodesOf(s, graph.KindEventBus)["default"].Bus; b == nil || b.RulesKnown != graph.Unknown {
+				if b := nodesOf(s, graph.KindEventBus)["default"].Bus(); b == nil || b.RulesKnown != graph.Unknown {
 					t.Errorf("default bus = %+v, want its rules unknown", b)
 				}
 			}},
 		{"a denied ListTargetsByRule leaves the rule's targets unknown", "{service: events, api: ListTargetsByRule, resource: nightly, error: AccessDenied}", 0, "events ListTargetsByRule nightly denied",
 			func(t *testing.T, s *graph.Snapshot) {
-				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule; r == nil || r.TargetsKnown != graph.Unknown || r.State != "ENABLED" {
+				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule(); r == nil || r.TargetsKnown != graph.Unknown || r.State != "ENABLED" {
 					t.Errorf("nightly = %+v, want the rule with its targets unknown", r)
 				}
 			}},
@@ -179,13 +179,13 @@ func TestFailedListingsAreGapsAndTheirFactsStayUnknown(t *testing.T) {
 			}},
 		{"a throttled listing is retried and succeeds without a gap", "{service: events, api: ListTargetsByRule, resource: nightly, error: Throttling, count: 2}", 0, "",
 			func(t *testing.T, s *graph.Snapshot) {
-				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule; r == nil || r.TargetsKnown != graph.True || len(r.Targets) != 1 {
+				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule(); r == nil || r.TargetsKnown != graph.True || len(r.Targets) != 1 {
 					t.Errorf("nightly = %+v, want its target read after the retries", r)
 				}
 			}},
 		{"a listing throttled out is a throttled gap", "{service: events, api: ListTargetsByRule, resource: nightly, error: Throttling}", 2, "events ListTargetsByRule nightly throttled",
 			func(t *testing.T, s *graph.Snapshot) {
-				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule; r == nil || r.TargetsKnown != graph.Unknown {
+				if r := nodesOf(s, graph.KindEventRule)["nightly"].Rule(); r == nil || r.TargetsKnown != graph.Unknown {
 					t.Errorf("nightly = %+v, want its targets unknown", r)
 				}
 			}},

@@ -98,12 +98,12 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 			if r.RoleLastUsed != nil {
 				role.LastUsed = utc(r.RoleLastUsed.LastUsedDate)
 			}
-			b.AddNode(graph.Node{ID: aws.ToString(r.Arn), Kind: graph.KindIAMRole, Name: aws.ToString(r.RoleName), Account: t.Account, Role: role, Tags: tagMap(r.Tags)})
+			b.AddNode(graph.Node{ID: aws.ToString(r.Arn), Kind: graph.KindIAMRole, Name: aws.ToString(r.RoleName), Account: t.Account, Attrs: role, Tags: tagMap(r.Tags)})
 		}
 		for _, g := range page.GroupDetailList {
 			name, arn := aws.ToString(g.GroupName), aws.ToString(g.Arn)
 			d.groups[name] = arn
-			b.AddNode(graph.Node{ID: arn, Kind: graph.KindIAMGroup, Name: name, Account: t.Account, Group: &graph.IAMGroup{
+			b.AddNode(graph.Node{ID: arn, Kind: graph.KindIAMGroup, Name: name, Account: t.Account, Attrs: &graph.IAMGroup{
 				InlinePolicies: inline(g.GroupPolicyList), AttachedPolicies: attached(g.AttachedManagedPolicies, nil),
 			}})
 		}
@@ -122,7 +122,7 @@ func (c *Collector) details(ctx context.Context, t collectors.Target, b *graph.B
 					break
 				}
 			}
-			b.AddNode(graph.Node{ID: aws.ToString(mp.Arn), Kind: graph.KindIAMPolicy, Name: aws.ToString(mp.PolicyName), Account: t.Account, Policy: pol})
+			b.AddNode(graph.Node{ID: aws.ToString(mp.Arn), Kind: graph.KindIAMPolicy, Name: aws.ToString(mp.PolicyName), Account: t.Account, Attrs: pol})
 		}
 	}
 	for a := range managed {
@@ -155,7 +155,7 @@ func (c *Collector) managedPolicies(ctx context.Context, t collectors.Target, b 
 				}
 				return nil
 			}
-			b.AddNode(graph.Node{ID: arn, Kind: graph.KindIAMPolicy, Name: aws.ToString(p.Policy.PolicyName), Policy: &graph.IAMPolicy{
+			b.AddNode(graph.Node{ID: arn, Kind: graph.KindIAMPolicy, Name: aws.ToString(p.Policy.PolicyName), Attrs: &graph.IAMPolicy{
 				DefaultVersion: version, Document: decode(aws.ToString(v.PolicyVersion.Document)), AWSManaged: true,
 			}})
 			return nil

@@ -105,7 +105,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		return err
 	}
 	for _, u := range d.users {
-		b.AddNode(graph.Node{ID: u.arn, Kind: graph.KindIAMUser, Name: u.name, Account: t.Account, User: u.attrs, Tags: u.tags})
+		b.AddNode(graph.Node{ID: u.arn, Kind: graph.KindIAMUser, Name: u.name, Account: t.Account, Attrs: u.attrs, Tags: u.tags})
 		for _, grp := range u.attrs.Groups {
 			to, ok := d.groups[grp]
 			if !ok {

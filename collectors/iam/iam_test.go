@@ -108,7 +108,7 @@ func TestRolesUsersGroupsAndPolicies(t *testing.T) {
 	}
 	t.Run("a role's trust and inline policies are URL-decoded", func(t *testing.T) {
 		n := scan.Node(t, "arn:aws:iam::123456789012:role/ci/deployer")
-		r := n.Role
+		r := n.Role()
 		if n.Kind != graph.KindIAMRole || r.TrustPolicy.State != graph.True {
 			t.Fatalf("role = %+v", n)
 		}
@@ -124,14 +124,14 @@ func TestRolesUsersGroupsAndPolicies(t *testing.T) {
 		}
 	})
 	t.Run("a customer-managed policy holds its default version's document", func(t *testing.T) {
-		p := scan.Node(t, "arn:aws:iam::123456789012:policy/send").Policy
+		p := scan.Node(t, "arn:aws:iam::123456789012:policy/send").Policy()
 		if p.DefaultVersion != "v1" || p.AWSManaged {
 			t.Errorf("policy = %+v", p)
 		}
 		jsonEqual(t, "document", localPolicy, p.Document)
 	})
 	t.Run("an AWS-managed policy attached three times is read once", func(t *testing.T) {
-		p := scan.Node(t, "arn:aws:iam::aws:policy/ReadOnlyAccess").Policy
+		p := scan.Node(t, "arn:aws:iam::aws:policy/ReadOnlyAccess").Policy()
 		if !p.AWSManaged || p.DefaultVersion == "" || !json.Valid([]byte(p.Document)) {
 			t.Errorf("policy = %+v, want an AWS-managed policy with a valid document", p)
 		}
@@ -150,7 +150,7 @@ func TestRolesUsersGroupsAndPolicies(t *testing.T) {
 		if diff := cmp.Diff([]string{arn("user", "ci") + " -> " + arn("group", "admins")}, got); diff != "" {
 			t.Errorf("member-of edges (-want +got):\n%s", diff)
 		}
-		if g := scan.Node(t, arn("group", "admins")); g.Kind != graph.KindIAMGroup || g.Group == nil {
+		if g := scan.Node(t, arn("group", "admins")); g.Kind != graph.KindIAMGroup || g.Group() == nil {
 			t.Errorf("group = %+v", g)
 		}
 	})
@@ -170,20 +170,20 @@ func TestTheCredentialReportGivesPasswordsMFAAndKeys(t *testing.T) {
 		{"a user without MFA or password", arn("user", "ci"),
 			[]graph.Tri{graph.False, graph.False, graph.True, graph.True},
 			func(n graph.Node) any {
-				return []graph.Tri{n.User.MFAActive, n.User.PasswordEnabled, n.User.KeysKnown, n.User.PoliciesKnown}
+				return []graph.Tri{n.User().MFAActive, n.User().PasswordEnabled, n.User().KeysKnown, n.User().PoliciesKnown}
 			}},
 		{"a user with MFA and a password", arn("user", "alice"),
 			[]graph.Tri{graph.True, graph.True, graph.True, graph.True},
 			func(n graph.Node) any {
-				return []graph.Tri{n.User.MFAActive, n.User.PasswordEnabled, n.User.KeysKnown, n.User.PoliciesKnown}
+				return []graph.Tri{n.User().MFAActive, n.User().PasswordEnabled, n.User().KeysKnown, n.User().PoliciesKnown}
 			}},
 		{"an old active key, last used years ago", arn("user", "ci") + "/access-key/1",
 			graph.AccessKey{User: "ci", Status: "Active", CreatedAt: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC),
 				LastUsed: time.Date(2020, 2, 2, 0, 0, 0, 0, time.UTC), LastUsedService: "s3", LastUsedKnown: graph.True},
-			func(n graph.Node) any { return *n.AccessKey }},
+			func(n graph.Node) any { return *n.AccessKey() }},
 		{"an inactive key that was never used", arn("user", "ci") + "/access-key/2",
 			graph.AccessKey{User: "ci", Status: "Inactive", CreatedAt: time.Date(2024, 3, 3, 0, 0, 0, 0, time.UTC), LastUsedKnown: graph.True},
-			func(n graph.Node) any { return *n.AccessKey }},
+			func(n graph.Node) any { return *n.AccessKey() }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +208,7 @@ func TestTheCredentialReportGivesPasswordsMFAAndKeys(t *testing.T) {
 	t.Run("the root account's row becomes a root user node", func(t *testing.T) {
 		root := scan.Node(t, "arn:aws:iam::123456789012:root")
 		want := graph.IAMUser{MFAActive: graph.False, PasswordEnabled: graph.Unknown, KeysKnown: graph.True}
-		if diff := cmp.Diff(want, *root.User); diff != "" || root.Kind != graph.KindIAMUser {
+		if diff := cmp.Diff(want, *root.User()); diff != "" || root.Kind != graph.KindIAMUser {
 			t.Errorf("root %s (-want +got):\n%s", root.Kind, diff)
 		}
 	})
@@ -231,7 +231,7 @@ func TestADeniedReportFallsBackToPerUserReads(t *testing.T) {
 			t.Errorf("%s gaps = %+v, want one denied gap", api, gaps)
 		}
 	}
-	ci := scan.Node(t, arn("user", "ci")).User
+	ci := scan.Node(t, arn("user", "ci")).User()
 	if ci.KeysKnown != graph.True || ci.MFAActive != graph.Unknown || ci.PasswordEnabled != graph.Unknown {
 		t.Errorf("user = %+v, want keys known, MFA and password unknown", ci)
 	}
@@ -242,11 +242,11 @@ func TestADeniedReportFallsBackToPerUserReads(t *testing.T) {
 	}{
 		{"the older key takes slot 1 and carries a masked id", 1, graph.Node{
 			ID: arn("user", "ci") + "/access-key/1", Kind: graph.KindAccessKey, Name: "AKIA…AAAA", Account: account,
-			AccessKey: &graph.AccessKey{User: "ci", Status: "Active", CreatedAt: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC),
+			Attrs: &graph.AccessKey{User: "ci", Status: "Active", CreatedAt: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC),
 				LastUsed: time.Date(2020, 2, 2, 0, 0, 0, 0, time.UTC), LastUsedService: "s3", LastUsedKnown: graph.True}}},
 		{"the never-used key takes slot 2", 2, graph.Node{
 			ID: arn("user", "ci") + "/access-key/2", Kind: graph.KindAccessKey, Name: "AKIA…BBBB", Account: account,
-			AccessKey: &graph.AccessKey{User: "ci", Status: "Inactive", CreatedAt: time.Date(2024, 3, 3, 0, 0, 0, 0, time.UTC), LastUsedKnown: graph.True}}},
+			Attrs: &graph.AccessKey{User: "ci", Status: "Inactive", CreatedAt: time.Date(2024, 3, 3, 0, 0, 0, 0, time.UTC), LastUsedKnown: graph.True}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -271,7 +271,7 @@ func TestFailedReadsBecomeGapsAndUnknownFacts(t *testing.T) {
 				t.Errorf("node %s came from nowhere", n.ID)
 			}
 		}
-		u := scan.Node(t, arn("user", "ci")).User
+		u := scan.Node(t, arn("user", "ci")).User()
 		if u.PoliciesKnown != graph.Unknown || u.KeysKnown != graph.True {
 			t.Errorf("user = %+v, want policies unknown, keys known from the report", u)
 		}
@@ -295,7 +295,7 @@ func TestFailedReadsBecomeGapsAndUnknownFacts(t *testing.T) {
   - {service: iam, api: GetCredentialReport, error: AccessDenied}
   - {service: iam, api: GetAccessKeyLastUsed, error: AccessDenied}`
 		scan := collectortest.Run(t, fixture(people, extra), collectortest.Options{}, collector())
-		k := scan.Node(t, arn("user", "ci")+"/access-key/1").AccessKey
+		k := scan.Node(t, arn("user", "ci")+"/access-key/1").AccessKey()
 		if k.LastUsedKnown != graph.Unknown {
 			t.Errorf("last used known = %v, want unknown", k.LastUsedKnown)
 		}
@@ -316,7 +316,7 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if r := scan.Node(t, "arn:aws:iam::123456789012:role/ci/deployer").Role; r.PoliciesKnown != graph.True {
+	if r := scan.Node(t, "arn:aws:iam::123456789012:role/ci/deployer").Role(); r.PoliciesKnown != graph.True {
 		t.Errorf("role policies known = %v, want true", r.PoliciesKnown)
 	}
 }

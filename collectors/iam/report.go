@@ -244,7 +244,7 @@ func applyRow(t collectors.Target, b *graph.Builder, u *user, row reportRow) {
 
 func addKey(t collectors.Target, b *graph.Builder, u *user, slot int, name string, k *graph.AccessKey, source string) {
 	id := KeyARN(u.arn, slot)
-	b.AddNode(graph.Node{ID: id, Kind: graph.KindAccessKey, Name: name, Account: t.Account, AccessKey: k})
+	b.AddNode(graph.Node{ID: id, Kind: graph.KindAccessKey, Name: name, Account: t.Account, Attrs: k})
 	b.AddEdge(graph.Edge{From: u.arn, To: id, Kind: graph.EdgeHasKey, Certainty: graph.True,
 		Evidence: []graph.Evidence{{Source: source, Detail: fmt.Sprintf("access key slot %d, %s", slot, k.Status)}}})
 }

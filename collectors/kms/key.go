@@ -42,7 +42,7 @@ func (c *Collector) key(ctx context.Context, t collectors.Target, b *graph.Build
 	if acct == "" {
 		acct = t.Account
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindKMSKey, Name: id, Account: acct, Region: t.Region, Key: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindKMSKey, Name: id, Account: acct, Region: t.Region, Attrs: attrs})
 	return true
 }
 

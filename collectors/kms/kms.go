@@ -133,10 +133,10 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, b *graph.B
 		if as := byKey[keyID(arn)]; len(as) > 0 {
 			slices.Sort(as)
 			b.UpdateNode(arn, graph.KindKMSKey, func(n *graph.Node) {
-				if n.Key == nil {
-					n.Key = &graph.KMSKey{}
+				if n.Key() == nil {
+					n.Attrs = &graph.KMSKey{}
 				}
-				n.Key.Aliases = as
+				n.Key().Aliases = as
 				n.Name = aliasName(as) // people know a key by its alias
 			})
 		}

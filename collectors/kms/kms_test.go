@@ -69,10 +69,10 @@ func TestKeysAliasesAndGrantsBeyondOnePageAreListedOverSeveralPages(t *testing.T
 	if len(ks) != n+1 {
 		t.Fatalf("keys = %d, want %d", len(ks), n+1)
 	}
-	if k := ks[keyID].Key; len(k.Grants) != grants || k.GrantsKnown != graph.True {
+	if k := ks[keyID].Key(); len(k.Grants) != grants || k.GrantsKnown != graph.True {
 		t.Errorf("grants of %s = %d (known %v), want %d", keyID, len(k.Grants), k.GrantsKnown, grants)
 	}
-	if a := ks[uuid(129)].Key.Aliases; !slices.Equal(a, []string{"alias/a129"}) {
+	if a := ks[uuid(129)].Key().Aliases; !slices.Equal(a, []string{"alias/a129"}) {
 		t.Errorf("aliases of the 130th key = %v, want the alias from ListAliases' second page", a)
 	}
 	calls := scan.Server.Stats().Calls
@@ -108,23 +108,23 @@ func TestKeyMetadataPolicyGrantsAndAliasesAreRead(t *testing.T) {
 		t.Errorf("key node %s in %s/%s", k.ID, k.Account, k.Region)
 	}
 	want := &graph.KMSKey{
-		Policy: k.Key.Policy, Manager: "CUSTOMER", State: "Enabled", Usage: "ENCRYPT_DECRYPT", Spec: "SYMMETRIC_DEFAULT", DescribeKnown: graph.True,
+		Policy: k.Key().Policy, Manager: "CUSTOMER", State: "Enabled", Usage: "ENCRYPT_DECRYPT", Spec: "SYMMETRIC_DEFAULT", DescribeKnown: graph.True,
 		Aliases: []string{"alias/orders"}, GrantsKnown: graph.True,
 		Grants: []graph.KMSGrant{{ID: strings.Repeat("a", 64), Name: "partner-decrypt", Grantee: "arn:aws:iam::111122223333:role/reader",
 			Retiring: "arn:aws:iam::123456789012:role/key-admin", Issuing: "arn:aws:iam::123456789012:root", Operations: []string{"Decrypt", "DescribeKey"},
 			Constraints: []string{"kms:EncryptionContext:Department = orders (subset)"}}},
 	}
-	if diff := cmp.Diff(want, k.Key); diff != "" {
+	if diff := cmp.Diff(want, k.Key()); diff != "" {
 		t.Errorf("key (-want +got):\n%s", diff)
 	}
-	if k.Key.Policy.State != graph.True || !strings.Contains(k.Key.Policy.Text, "Enable IAM User Permissions") {
-		t.Errorf("policy = %+v, want KMS's default key policy", k.Key.Policy)
+	if k.Key().Policy.State != graph.True || !strings.Contains(k.Key().Policy.Text, "Enable IAM User Permissions") {
+		t.Errorf("policy = %+v, want KMS's default key policy", k.Key().Policy)
 	}
-	if m := ks["9abcabcd-12ab-34cd-56ef-1234567890ab"]; m.Name != "aws/secretsmanager" || m.Key.Manager != "AWS" || !slices.Contains(m.Key.Aliases, "alias/aws/secretsmanager") ||
-		!strings.Contains(m.Key.Policy.Text, "kms:ViaService") {
+	if m := ks["9abcabcd-12ab-34cd-56ef-1234567890ab"]; m.Name != "aws/secretsmanager" || m.Key().Manager != "AWS" || !slices.Contains(m.Key().Aliases, "alias/aws/secretsmanager") ||
+		!strings.Contains(m.Key().Policy.Text, "kms:ViaService") {
 		t.Errorf("AWS managed key = %+v", m)
 	}
-	if d := ks["5678abcd-12ab-34cd-56ef-1234567890ab"].Key; d.State != "PendingDeletion" || d.Usable() != graph.False {
+	if d := ks["5678abcd-12ab-34cd-56ef-1234567890ab"].Key(); d.State != "PendingDeletion" || d.Usable() != graph.False {
 		t.Errorf("pending key = %+v, want not usable", d)
 	}
 	for _, n := range scan.Snapshot.Nodes {
@@ -185,10 +185,10 @@ func TestReadsTheKeyPolicyDeniesAreGapsNotAbsence(t *testing.T) {
 				t.Fatalf("scan: %v", scan.Err)
 			}
 			ks := keys(scan.Snapshot)
-			if o := ks[uuid(7)].Key; o == nil || o.Policy.State != graph.True || o.GrantsKnown != graph.True {
+			if o := ks[uuid(7)].Key(); o == nil || o.Policy.State != graph.True || o.GrantsKnown != graph.True {
 				t.Errorf("other key = %+v, want it read", o)
 			}
-			tc.check(t, ks[keyID].Key)
+			tc.check(t, ks[keyID].Key())
 			var gaps []string
 			for _, g := range scan.Snapshot.Coverage {
 				gaps = append(gaps, fmt.Sprintf("%s %s %s %s", g.Service, g.API, g.Resource, g.Status))

@@ -110,9 +110,9 @@ func TestLayersAndVersionsOverSeveralPagesAreEachReadOnce(t *testing.T) {
 	seen := map[string]int{}
 	for _, n := range scan.Snapshot.Nodes {
 		if n.Kind == graph.KindLambdaLayer {
-			seen[n.Layer.Layer]++
-			if n.Layer.Policy.State != graph.False {
-				t.Errorf("%s: policy %v, want none", n.ID, n.Layer.Policy.State)
+			seen[n.Layer().Layer]++
+			if n.Layer().Policy.State != graph.False {
+				t.Errorf("%s: policy %v, want none", n.ID, n.Layer().Policy.State)
 			}
 		}
 	}
@@ -166,11 +166,11 @@ func TestLayersAndImagesBecomeProvidesCodeEdges(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("provides-code edges (-want +got):\n%s", diff)
 	}
-	img := scan.Node(t, fnARN+"worker").Function.Image
+	img := scan.Node(t, fnARN+"worker").Function().Image
 	if img == nil || img.Known != graph.True || img.URI != "123456789012.dkr.ecr.us-east-1.amazonaws.com/app/worker:prod" || !strings.Contains(img.ResolvedURI, "@sha256:") {
 		t.Errorf("image = %+v, want the URI and the digest Lambda resolved", img)
 	}
-	if scan.Node(t, fnARN+"api").Function.Image != nil {
+	if scan.Node(t, fnARN+"api").Function().Image != nil {
 		t.Error("a .zip function has an image")
 	}
 	if n := scan.Server.Stats().Calls["lambda:GetFunction"]; n != 2 {
@@ -190,10 +190,10 @@ func TestDeniedLayerAndImageReadsAreGapsAndUnknownFacts(t *testing.T) {
 	if scan.Err != nil {
 		t.Fatalf("scan: %v (denials are gaps)", scan.Err)
 	}
-	if got := scan.Node(t, layerARN+"utils:1").Layer.Policy.State; got != graph.Unknown {
+	if got := scan.Node(t, layerARN+"utils:1").Layer().Policy.State; got != graph.Unknown {
 		t.Errorf("layer policy = %v, want unknown", got)
 	}
-	if img := scan.Node(t, fnARN+"worker").Function.Image; img == nil || img.Known != graph.Unknown {
+	if img := scan.Node(t, fnARN+"worker").Function().Image; img == nil || img.Known != graph.Unknown {
 		t.Errorf("image = %+v, want unknown", img)
 	}
 	for api, res := range map[string]string{"GetLayerVersionPolicy": "utils:1", "GetFunction": "worker"} {
@@ -221,7 +221,7 @@ func TestThrottledLayerCallsAreRetried(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 3 {
 		t.Errorf("retries = %d, want 3", got)
 	}
-	if got := scan.Node(t, layerARN+"utils:1").Layer.Policy.State; got != graph.False {
+	if got := scan.Node(t, layerARN+"utils:1").Layer().Policy.State; got != graph.False {
 		t.Errorf("policy = %v, want read (none)", got)
 	}
 }

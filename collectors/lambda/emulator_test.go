@@ -40,13 +40,13 @@ type urlFacts struct {
 func urlFactsOf(s *graph.Snapshot) map[string]urlFacts {
 	out := map[string]urlFacts{}
 	for name, n := range functions(s) {
-		out[name] = urlFacts{URLKnown: n.Function.URLKnown}
+		out[name] = urlFacts{URLKnown: n.Function().URLKnown}
 	}
 	for _, n := range s.Nodes {
 		if n.Kind == graph.KindLambdaFunctionURL {
 			name := strings.TrimSuffix(n.Name, " URL")
 			f := out[name]
-			f.URLs = append(f.URLs, n.FunctionURL.AuthType)
+			f.URLs = append(f.URLs, n.FunctionURL().AuthType)
 			out[name] = f
 		}
 	}
@@ -73,8 +73,8 @@ func TestFunctionURLsAreReadOneByOneWhereTheListCallIsMissingOrDenied(t *testing
 				t.Errorf("URLs per function (-want +got):\n%s", diff)
 			}
 			u := scan.Node(t, fnARN+"open-url#url")
-			if u.FunctionURL.AuthType != "NONE" || u.FunctionURL.URL == "" {
-				t.Errorf("open-url's URL = %+v", u.FunctionURL)
+			if u.FunctionURL().AuthType != "NONE" || u.FunctionURL().URL == "" {
+				t.Errorf("open-url's URL = %+v", u.FunctionURL())
 			}
 			for _, e := range scan.Snapshot.Edges {
 				if e.Via == "function-url" && (len(e.Evidence) != 1 || e.Evidence[0].Source != "lambda:GetFunctionUrlConfig") {

@@ -174,7 +174,7 @@ func aliasURL(t *testing.T, listErr error) {
 	got := map[string]graph.FunctionURL{}
 	for _, n := range snap.Nodes {
 		if n.Kind == graph.KindLambdaFunctionURL {
-			got[n.ID] = *n.FunctionURL
+			got[n.ID] = *n.FunctionURL()
 		}
 	}
 	want := map[string]graph.FunctionURL{

@@ -224,7 +224,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 	<-done
 	attrs.Image = <-image
 
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaFunction, Name: name, Account: t.Account, Region: t.Region, Function: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaFunction, Name: name, Account: t.Account, Region: t.Region, Attrs: attrs})
 	codeEdges(b, arn, fn, attrs.Image)
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
@@ -239,7 +239,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 			label += ":" + u.Qualifier
 			u.Policy = r.policy(ctx, name, u.Qualifier)
 		}
-		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, FunctionURL: u})
+		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, Attrs: u})
 		b.AddEdge(graph.Edge{
 			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: source, Detail: "AuthType " + u.AuthType}},

@@ -63,9 +63,9 @@ func TestFunctionsOverSeveralPagesAreEachReadOnce(t *testing.T) {
 		t.Errorf("functions = %d, want %d", len(fns), n)
 	}
 	for name, node := range fns {
-		if node.ID != fnARN+name || node.Function.Policy.State != graph.False || node.Function.URLKnown != graph.True {
+		if node.ID != fnARN+name || node.Function().Policy.State != graph.False || node.Function().URLKnown != graph.True {
 			t.Errorf("%s: id %s, policy %v, url known %v; want unqualified ARN, no policy, URL lookup done",
-				name, node.ID, node.Function.Policy.State, node.Function.URLKnown)
+				name, node.ID, node.Function().Policy.State, node.Function().URLKnown)
 		}
 	}
 	calls := scan.Server.Stats().Calls
@@ -111,12 +111,12 @@ func TestFunctionAttributesURLsAndRoleBecomeNodesAndEdges(t *testing.T) {
 	wantFn := &graph.LambdaFunction{
 		Runtime: "nodejs20.x", Handler: "index.handler", Role: roleARN,
 		Policy: graph.Absent("lambda:GetPolicy"), URLKnown: graph.True,
-		LastModified: "2024-01-07T10:00:00.000+0000", PackageType: pub.Function.PackageType,
+		LastModified: "2024-01-07T10:00:00.000+0000", PackageType: pub.Function().PackageType,
 	}
-	if diff := cmp.Diff(wantFn, pub.Function); diff != "" {
+	if diff := cmp.Diff(wantFn, pub.Function()); diff != "" {
 		t.Errorf("function public-url (-want +got):\n%s", diff)
 	}
-	if got := scan.Node(t, fnARN+"with-policy").Function.Policy; got != graph.Present(invokePolicy, "lambda:GetPolicy") {
+	if got := scan.Node(t, fnARN+"with-policy").Function().Policy; got != graph.Present(invokePolicy, "lambda:GetPolicy") {
 		t.Errorf("with-policy policy = %+v, want the document verbatim", got)
 	}
 
@@ -125,16 +125,16 @@ func TestFunctionAttributesURLsAndRoleBecomeNodesAndEdges(t *testing.T) {
 		t.Errorf("URL node = %+v, want a LambdaFunctionURL in us-east-1 of 123456789012", url)
 	}
 	wantURL := &graph.FunctionURL{
-		URL: url.FunctionURL.URL, AuthType: "NONE", InvokeMode: "RESPONSE_STREAM",
+		URL: url.FunctionURL().URL, AuthType: "NONE", InvokeMode: "RESPONSE_STREAM",
 		CORSAllowOrigins: []string{"https://example.com", "*"}, CORSAllowCreds: true,
 	}
-	if diff := cmp.Diff(wantURL, url.FunctionURL); diff != "" {
+	if diff := cmp.Diff(wantURL, url.FunctionURL()); diff != "" {
 		t.Errorf("function URL (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(url.FunctionURL.URL, "https://") {
-		t.Errorf("function URL = %q, want the https URL AWS returns", url.FunctionURL.URL)
+	if !strings.HasPrefix(url.FunctionURL().URL, "https://") {
+		t.Errorf("function URL = %q, want the https URL AWS returns", url.FunctionURL().URL)
 	}
-	if got := scan.Node(t, fnARN+"iam-url#url").FunctionURL.AuthType; got != "AWS_IAM" {
+	if got := scan.Node(t, fnARN+"iam-url#url").FunctionURL().AuthType; got != "AWS_IAM" {
 		t.Errorf("iam-url auth type = %q, want AWS_IAM", got)
 	}
 
@@ -169,7 +169,7 @@ func TestEnvironmentVariableValuesNeverReachTheSnapshot(t *testing.T) {
 	if scan.Err != nil {
 		t.Fatalf("scan: %v", scan.Err)
 	}
-	if diff := cmp.Diff([]string{"DB_PASSWORD", "STRIPE_KEY", "TABLE"}, scan.Node(t, fnARN+"leaky").Function.EnvVarNames); diff != "" {
+	if diff := cmp.Diff([]string{"DB_PASSWORD", "STRIPE_KEY", "TABLE"}, scan.Node(t, fnARN+"leaky").Function().EnvVarNames); diff != "" {
 		t.Errorf("env var names, sorted (-want +got):\n%s", diff)
 	}
 	var buf bytes.Buffer
@@ -198,7 +198,7 @@ func TestDeniedGetPolicyLeavesOnlyThatFunctionsPolicyUnknown(t *testing.T) {
 	type facts struct{ Policy, URLKnown graph.Tri }
 	got := map[string]facts{}
 	for name, n := range functions(scan.Snapshot) {
-		got[name] = facts{n.Function.Policy.State, n.Function.URLKnown}
+		got[name] = facts{n.Function().Policy.State, n.Function().URLKnown}
 	}
 	// plain's URLs are known all the same: read with GetFunctionUrlConfig
 	// when the list call was denied.
@@ -236,7 +236,7 @@ func TestThrottledCallsAreRetriedAndLeaveNoGap(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if got := scan.Node(t, fnARN+"with-policy").Function.Policy.State; got != graph.True {
+	if got := scan.Node(t, fnARN+"with-policy").Function().Policy.State; got != graph.True {
 		t.Errorf("policy state = %v, want true once the retries succeeded", got)
 	}
 }
@@ -251,7 +251,7 @@ func TestThrottledOutBecomesAThrottledGap(t *testing.T) {
 	if len(gaps) != 1 || gaps[0].Status != graph.GapThrottled || gaps[0].Resource != "busy" {
 		t.Fatalf("gaps = %+v, want one throttled gap for busy", gaps)
 	}
-	if got := scan.Node(t, fnARN+"busy").Function.Policy.State; got != graph.Unknown {
+	if got := scan.Node(t, fnARN+"busy").Function().Policy.State; got != graph.Unknown {
 		t.Errorf("policy state = %v, want unknown", got)
 	}
 }

@@ -55,7 +55,7 @@ func (c *Collector) layerVersions(ctx context.Context, t collectors.Target, b *g
 				arn = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:%d", t.Region, t.Account, name, v.Version)
 			}
 			b.AddNode(graph.Node{ID: arn, Kind: graph.KindLambdaLayer, Name: name + ":" + strconv.FormatInt(v.Version, 10),
-				Account: t.Account, Region: t.Region, Layer: attrs})
+				Account: t.Account, Region: t.Region, Attrs: attrs})
 		}
 	}
 }

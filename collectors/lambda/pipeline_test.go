@@ -45,7 +45,7 @@ func TestTheOrdersPipelineFixtureYieldsTheStructuralEdges(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
 	}
-	ai := scan.Node(t, graph.AccountID("123456789012")).AccountInfo
+	ai := scan.Node(t, graph.AccountID("123456789012")).AccountInfo()
 	if ai.OrgID != "o-a1b2c3d4e5" || ai.OrgManagementAcc != "123456789012" ||
 		!cmp.Equal(ai.OrgAccountIDs, []string{"111122223333", "123456789012"}) {
 		t.Errorf("organization = %q managed by %q with %v", ai.OrgID, ai.OrgManagementAcc, ai.OrgAccountIDs)

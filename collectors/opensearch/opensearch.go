@@ -98,7 +98,7 @@ func (c *Collector) describe(ctx context.Context, t collectors.Target, b *graph.
 		gaps.Fail(t.Region, "DescribeDomains", strings.Join(names, ","), err)
 		for _, name := range names {
 			b.AddNode(graph.Node{ID: domainARN(t, name), Kind: graph.KindSearchDomain, Name: name, Account: t.Account, Region: t.Region,
-				Search: &graph.SearchDomain{Name: name, AccessPolicy: graph.Hidden(source)}})
+				Attrs: &graph.SearchDomain{Name: name, AccessPolicy: graph.Hidden(source)}})
 		}
 		return
 	}
@@ -135,7 +135,7 @@ func addDomain(t collectors.Target, b *graph.Builder, d types.DomainStatus) {
 	if arn == "" {
 		arn = domainARN(t, name)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSearchDomain, Name: name, Account: t.Account, Region: t.Region, Search: s})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSearchDomain, Name: name, Account: t.Account, Region: t.Region, Attrs: s})
 }
 
 func domainARN(t collectors.Target, name string) string {

@@ -99,7 +99,7 @@ func TestDomainsAreDescribedFiveAtATime(t *testing.T) {
 	scan := collectortest.Run(t, fixture(sb.String(), ""), collectortest.Options{Regions: []string{"eu-west-1"}}, opensearch.New())
 	n := 0
 	for _, node := range scan.Snapshot.Nodes {
-		if node.Kind == graph.KindSearchDomain && node.Search.AccessPolicy.State == graph.False {
+		if node.Kind == graph.KindSearchDomain && node.Search().AccessPolicy.State == graph.False {
 			n++
 		}
 	}
@@ -118,8 +118,8 @@ func TestADeniedDescribeIsAGapAndAnUnknownExposure(t *testing.T) {
 		t.Fatalf("gaps = %+v", gaps)
 	}
 	n := scan.Node(t, domain+"logs")
-	if n.Search.AccessPolicy.State != graph.Unknown {
-		t.Errorf("policy state %v, want unknown (a denied read is not 'no policy')", n.Search.AccessPolicy.State)
+	if n.Search().AccessPolicy.State != graph.Unknown {
+		t.Errorf("policy state %v, want unknown (a denied read is not 'no policy')", n.Search().AccessPolicy.State)
 	}
 	r := scan.Resolve(t)
 	if len(r.EntryPoints) != 0 {

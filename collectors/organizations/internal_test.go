@@ -95,7 +95,7 @@ func TestListingAndErrorShapes(t *testing.T) {
 				t.Fatalf("collect error = %v, want error %v", err, tc.wantErr)
 			}
 			snap := b.Freeze(graph.Tool{}, time.Time{})
-			if diff := cmp.Diff(tc.want, *snap.Nodes[0].AccountInfo); diff != "" {
+			if diff := cmp.Diff(tc.want, *snap.Nodes[0].AccountInfo()); diff != "" {
 				t.Errorf("account info (-want +got):\n%s", diff)
 			}
 			var gaps []graph.GapStatus

@@ -136,10 +136,10 @@ func (c *Collector) accounts(ctx context.Context, client api) ([]string, error) 
 func set(b *graph.Builder, account string, m membership) {
 	b.UpdateNode(graph.AccountID(account), graph.KindAccount, func(n *graph.Node) {
 		n.Account = account
-		if n.AccountInfo == nil {
-			n.AccountInfo = &graph.AccountInfo{}
+		if n.AccountInfo() == nil {
+			n.Attrs = &graph.AccountInfo{}
 		}
-		ai := n.AccountInfo
+		ai := n.AccountInfo()
 		ai.OrgKnown = m.known
 		if m.known != graph.True {
 			return

@@ -110,7 +110,7 @@ func TestOrganizationMembership(t *testing.T) {
 			if scan.Err != nil {
 				t.Fatalf("scan: %v (denials are gaps, not errors)", scan.Err)
 			}
-			ai := scan.Node(t, graph.AccountID(self)).AccountInfo
+			ai := scan.Node(t, graph.AccountID(self)).AccountInfo()
 			got := orgFacts{ai.OrgKnown, ai.OrgID, ai.OrgManagementAcc, ai.OrgAccountIDs}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("organization facts (-want +got):\n%s", diff)
@@ -148,7 +148,7 @@ func TestOrganizationFactsLeaveOtherAccountFactsAlone(t *testing.T) {
 		t.Fatalf("scan: %v", scan.Err)
 	}
 	n := scan.Node(t, graph.AccountID(self))
-	ai := n.AccountInfo
+	ai := n.AccountInfo()
 	if ai.OrgID != "o-a1b2c3d4e5" || ai.OrgKnown != graph.True {
 		t.Errorf("org = %q (%v), want o-a1b2c3d4e5 (true)", ai.OrgID, ai.OrgKnown)
 	}

@@ -57,7 +57,7 @@ func addInstance(t collectors.Target, b *graph.Builder, in types.DBInstance) {
 	if arn == "" {
 		arn = graph.DBInstanceARN(t.Region, t.Account, id)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBInstance, Name: id, Account: t.Account, Region: t.Region, Database: db})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBInstance, Name: id, Account: t.Account, Region: t.Region, Attrs: db})
 }
 
 // clusters adds a node per DB cluster and a contains edge to each member.
@@ -97,7 +97,7 @@ func addCluster(t collectors.Target, b *graph.Builder, cl types.DBCluster) {
 	if arn == "" {
 		arn = graph.DBClusterARN(t.Region, t.Account, id)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBCluster, Name: id, Account: t.Account, Region: t.Region, Database: db})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBCluster, Name: id, Account: t.Account, Region: t.Region, Attrs: db})
 	for _, m := range cl.DBClusterMembers {
 		role := "reader"
 		if aws.ToBool(m.IsClusterWriter) {

@@ -58,17 +58,17 @@ func TestInstancesClustersAndSnapshotsAreRead(t *testing.T) {
 	if scan.Err != nil || len(scan.Snapshot.Coverage) != 0 {
 		t.Fatalf("scan: %v, gaps %+v", scan.Err, scan.Snapshot.Coverage)
 	}
-	rep := scan.Node(t, db+"reporting").Database
+	rep := scan.Node(t, db+"reporting").Database()
 	if rep.PubliclyAccessible != graph.True || rep.Port != 5432 || !strings.HasPrefix(rep.Endpoint, "reporting.") ||
 		cmp.Diff([]string{sgPublic}, rep.SecurityGroups) != "" || rep.VPCID != "vpc-1" {
 		t.Errorf("reporting: %+v", rep)
 	}
-	if l := scan.Node(t, db+"ledger").Database; l.PubliclyAccessible != graph.False || !l.StorageEncrypted {
+	if l := scan.Node(t, db+"ledger").Database(); l.PubliclyAccessible != graph.False || !l.StorageEncrypted {
 		t.Errorf("ledger: %+v", l)
 	}
 	// Aurora decides PubliclyAccessible per instance: the cluster does not
 	// report it, which is not "false".
-	if c := scan.Node(t, "arn:aws:rds:us-east-1:123456789012:cluster:aurora").Database; c.PubliclyAccessible != graph.Unknown {
+	if c := scan.Node(t, "arn:aws:rds:us-east-1:123456789012:cluster:aurora").Database(); c.PubliclyAccessible != graph.Unknown {
 		t.Errorf("aurora cluster PubliclyAccessible = %v, want unknown", c.PubliclyAccessible)
 	}
 	var members []string
@@ -82,8 +82,8 @@ func TestInstancesClustersAndSnapshotsAreRead(t *testing.T) {
 	}
 	var snaps []string
 	for _, n := range scan.Snapshot.Nodes {
-		if n.Snapshot != nil {
-			snaps = append(snaps, fmt.Sprintf("%s %s %s %v", n.Kind, n.Name, n.Snapshot.RestoreKnown, n.Snapshot.RestoreBy))
+		if n.Snapshot() != nil {
+			snaps = append(snaps, fmt.Sprintf("%s %s %s %v", n.Kind, n.Name, n.Snapshot().RestoreKnown, n.Snapshot().RestoreBy))
 		}
 	}
 	want := []string{ // manual ones only: automated snapshots cannot be shared
@@ -103,7 +103,7 @@ func withGroups(snap *graph.Snapshot, groups ...*graph.SecurityGroup) {
 	for _, g := range groups {
 		g.IngressKnown = graph.True
 		id := graph.SecurityGroupARN("us-east-1", "123456789012", g.GroupID)
-		snap.Nodes = append(snap.Nodes, graph.Node{ID: id, Kind: graph.KindSecurityGroup, Name: g.GroupID, Account: "123456789012", Region: "us-east-1", SecurityGroup: g})
+		snap.Nodes = append(snap.Nodes, graph.Node{ID: id, Kind: graph.KindSecurityGroup, Name: g.GroupID, Account: "123456789012", Region: "us-east-1", Attrs: g})
 	}
 	graph.SortSnapshot(snap)
 }
@@ -231,8 +231,8 @@ func TestADeniedRestoreAttributeIsAGapAndAnUnknownExposure(t *testing.T) {
   - {service: rds, api: DescribeDBSnapshotAttributes, resource: reporting-public, error: AccessDenied}
   - {service: rds, api: DescribeDBInstances, region: eu-west-1, error: AccessDenied}`), collectortest.Options{}, rds.New())
 	n := scan.Node(t, "arn:aws:rds:us-east-1:123456789012:snapshot:reporting-public")
-	if n.Snapshot.RestoreKnown != graph.Unknown || len(n.Snapshot.RestoreBy) != 0 {
-		t.Errorf("snapshot %+v: want its restore attribute unknown (a denied read is not 'not shared')", n.Snapshot)
+	if n.Snapshot().RestoreKnown != graph.Unknown || len(n.Snapshot().RestoreBy) != 0 {
+		t.Errorf("snapshot %+v: want its restore attribute unknown (a denied read is not 'not shared')", n.Snapshot())
 	}
 	if gaps := scan.Gaps("DescribeDBSnapshotAttributes"); len(gaps) != 1 || gaps[0].Status != graph.GapDenied || gaps[0].Resource != "reporting-public" {
 		t.Errorf("gaps = %+v", gaps)

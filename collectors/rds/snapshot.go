@@ -53,7 +53,7 @@ func (c *Collector) snapshots(ctx context.Context, t collectors.Target, b *graph
 				default:
 					gaps.Fail(t.Region, "DescribeDBSnapshotAttributes", id, err)
 				}
-				b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBSnapshot, Name: id, Account: t.Account, Region: t.Region, Snapshot: snap})
+				b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBSnapshot, Name: id, Account: t.Account, Region: t.Region, Attrs: snap})
 				return nil
 			})
 		}
@@ -101,7 +101,7 @@ func (c *Collector) clusterSnapshots(ctx context.Context, t collectors.Target, b
 				default:
 					gaps.Fail(t.Region, "DescribeDBClusterSnapshotAttributes", id, err)
 				}
-				b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBClusterSnapshot, Name: id, Account: t.Account, Region: t.Region, Snapshot: snap})
+				b.AddNode(graph.Node{ID: arn, Kind: graph.KindDBClusterSnapshot, Name: id, Account: t.Account, Region: t.Region, Attrs: snap})
 				return nil
 			})
 		}

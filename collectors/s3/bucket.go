@@ -63,7 +63,7 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 	wg.Wait()
 
 	arn := BucketARN(name)
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindS3Bucket, Name: name, Account: t.Account, Region: region, Bucket: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindS3Bucket, Name: name, Account: t.Account, Region: region, Attrs: attrs})
 	for _, n := range attrs.Notifications {
 		if n.Target == "" {
 			continue

@@ -35,7 +35,7 @@ func TestAnEmptyNotificationAnswerIsNoneAfterOneConfirmationAndNotRetriedPerBuck
 	scan := collectortest.Run(t, fixture(motoBuckets(n), motoFaults), collectortest.Options{Regions: []string{"us-east-1"}},
 		&s3.Collector{BucketConcurrency: 1})
 	for i := range n {
-		bk := scan.Node(t, s3.BucketARN(fmt.Sprintf("bkt-%02d", i))).Bucket
+		bk := scan.Node(t, s3.BucketARN(fmt.Sprintf("bkt-%02d", i))).Bucket()
 		if bk.NotificationsKnown != graph.True || len(bk.Notifications) != 0 {
 			t.Errorf("bkt-%02d: notifications %v known %v, want none, known", i, bk.Notifications, bk.NotificationsKnown)
 		}
@@ -56,7 +56,7 @@ func TestAPolicyStatusAnsweredWithAnotherDocumentStopsAfterThreeAndLeavesOneGap(
 	scan := collectortest.Run(t, fixture(motoBuckets(n), motoFaults), collectortest.Options{Regions: []string{"us-east-1"}},
 		&s3.Collector{BucketConcurrency: 1})
 	for i := range n {
-		bk := scan.Node(t, s3.BucketARN(fmt.Sprintf("bkt-%02d", i))).Bucket
+		bk := scan.Node(t, s3.BucketARN(fmt.Sprintf("bkt-%02d", i))).Bucket()
 		if bk.Policy.State != graph.True || bk.PolicyStatusPublic != graph.Unknown {
 			t.Errorf("bkt-%02d: policy %v, policy status %v; want the policy read and AWS's verdict unknown", i, bk.Policy.State, bk.PolicyStatusPublic)
 		}
@@ -84,7 +84,7 @@ func TestATransientPolicyStatusFailureIsStillRetried(t *testing.T) {
 	scan := collectortest.Run(t, fixture(buckets, `faults:
   - {service: s3, api: GetBucketPolicyStatus, error: InternalError, count: 2}`), collectortest.Options{Regions: []string{"us-east-1"}},
 		&s3.Collector{BucketConcurrency: 1})
-	if bk := scan.Node(t, s3.BucketARN("bkt-00")).Bucket; bk.PolicyStatusPublic != graph.True {
+	if bk := scan.Node(t, s3.BucketARN("bkt-00")).Bucket(); bk.PolicyStatusPublic != graph.True {
 		t.Errorf("policy status %v after two 500s, want IsPublic read on the third attempt", bk.PolicyStatusPublic)
 	}
 	if len(scan.Snapshot.Coverage) != 0 {

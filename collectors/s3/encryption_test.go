@@ -35,7 +35,7 @@ func TestDefaultEncryptionIsReadAndItsKMSKeyProtectsTheBucket(t *testing.T) {
 	got := map[string]graph.BucketEncryption{}
 	for _, n := range scan.Snapshot.Nodes {
 		if n.Kind == graph.KindS3Bucket {
-			got[n.Name] = n.Bucket.Encryption
+			got[n.Name] = n.Bucket().Encryption
 		}
 	}
 	want := map[string]graph.BucketEncryption{

@@ -160,10 +160,10 @@ func (c *Collector) accountBlock(ctx context.Context, t collectors.Target, b *gr
 	}
 	b.UpdateNode(graph.AccountID(t.Account), graph.KindAccount, func(n *graph.Node) {
 		n.Account = t.Account
-		if n.AccountInfo == nil {
-			n.AccountInfo = &graph.AccountInfo{}
+		if n.AccountInfo() == nil {
+			n.Attrs = &graph.AccountInfo{}
 		}
-		n.AccountInfo.S3BlockPublic = pab
+		n.AccountInfo().S3BlockPublic = pab
 	})
 }
 

@@ -235,11 +235,11 @@ func TestAccessDeniedBecomesACoverageGapAndAnUnknownFact(t *testing.T) {
   - {service: s3, api: GetBucketAcl, resource: demo-bkt, error: AccessDenied}`)
 	scan := collectortest.Run(t, fx, collectortest.Options{}, s3.New())
 	n := scan.Node(t, "arn:aws:s3:::demo-bkt")
-	if n.Bucket.Policy.State != graph.Unknown {
-		t.Errorf("policy state = %v, want unknown (a denied read is not 'no policy')", n.Bucket.Policy.State)
+	if n.Bucket().Policy.State != graph.Unknown {
+		t.Errorf("policy state = %v, want unknown (a denied read is not 'no policy')", n.Bucket().Policy.State)
 	}
-	if n.Bucket.ACL.State != graph.Unknown {
-		t.Errorf("ACL state = %v, want unknown", n.Bucket.ACL.State)
+	if n.Bucket().ACL.State != graph.Unknown {
+		t.Errorf("ACL state = %v, want unknown", n.Bucket().ACL.State)
 	}
 	for _, api := range []string{"GetBucketPolicy", "GetBucketAcl"} {
 		gaps := scan.Gaps(api)
@@ -274,8 +274,8 @@ func TestThrottledCallsAreRetriedAndSucceed(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 2 {
 		t.Errorf("retries = %d, want 2", got)
 	}
-	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket.Policy.State != graph.True {
-		t.Errorf("policy state = %v, want true after the throttled calls were retried", n.Bucket.Policy.State)
+	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket().Policy.State != graph.True {
+		t.Errorf("policy state = %v, want true after the throttled calls were retried", n.Bucket().Policy.State)
 	}
 }
 
@@ -289,8 +289,8 @@ func TestThrottledOutBecomesAThrottledGap(t *testing.T) {
 	if len(gaps) != 1 || gaps[0].Status != graph.GapThrottled {
 		t.Fatalf("gaps = %+v, want one throttled gap", gaps)
 	}
-	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket.NotificationsKnown != graph.Unknown {
-		t.Errorf("notifications known = %v, want unknown", n.Bucket.NotificationsKnown)
+	if n := scan.Node(t, "arn:aws:s3:::demo-bkt"); n.Bucket().NotificationsKnown != graph.Unknown {
+		t.Errorf("notifications known = %v, want unknown", n.Bucket().NotificationsKnown)
 	}
 }
 
@@ -373,8 +373,8 @@ func TestBucketOwnerEnforcedSkipsTheACLRead(t *testing.T) {
 	if calls := scan.Server.Stats().Calls["s3:GetBucketAcl"]; calls != 1 {
 		t.Errorf("GetBucketAcl calls = %d, want 1 (only the bucket whose ACLs are enabled)", calls)
 	}
-	if n := scan.Node(t, "arn:aws:s3:::enforced-bkt"); n.Bucket.ACL.State != graph.False {
-		t.Errorf("ACL state = %v, want false (ACLs disabled, not unknown)", n.Bucket.ACL.State)
+	if n := scan.Node(t, "arn:aws:s3:::enforced-bkt"); n.Bucket().ACL.State != graph.False {
+		t.Errorf("ACL state = %v, want false (ACLs disabled, not unknown)", n.Bucket().ACL.State)
 	}
 }
 

@@ -82,7 +82,7 @@ func (c *Collector) accessPoint(ctx context.Context, t collectors.Target, b *gra
 	if arn == "" {
 		arn = graph.AccessPointARN(region, t.Account, name)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindS3AccessPoint, Name: name, Account: t.Account, Region: region, AccessPoint: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindS3AccessPoint, Name: name, Account: t.Account, Region: region, Attrs: attrs})
 	detail := "network origin " + attrs.NetworkOrigin
 	if attrs.VPCID != "" {
 		detail += " (" + attrs.VPCID + ")"

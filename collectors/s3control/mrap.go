@@ -93,7 +93,7 @@ func (c *Collector) mrap(ctx context.Context, t collectors.Target, b *graph.Buil
 	}
 
 	arn := graph.MRAPARN(t.Account, attrs.Alias)
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindMultiRegionAccessPoint, Name: name, Account: t.Account, MRAP: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindMultiRegionAccessPoint, Name: name, Account: t.Account, Attrs: attrs})
 	for _, r := range attrs.Regions {
 		detail := "bucket in " + r.Region
 		if r.BucketAccount != t.Account {

@@ -241,13 +241,13 @@ func TestAccessPointsOverSeveralPagesAreEachReadOnceAndMRAPsComeFromUSWest2(t *t
 			t.Errorf("%s calls = %d, want %d (all: %v)", api, calls[api], w, calls)
 		}
 	}
-	ap := scan.Node(t, apARN+"with-policy").AccessPoint
+	ap := scan.Node(t, apARN+"with-policy").AccessPoint()
 	if ap.BlockPublic.Configured != graph.True || ap.BlockPublic.RestrictPublicBuckets != graph.True || ap.NetworkOrigin != "Internet" || ap.Bucket != "data" {
 		t.Errorf("access point = %+v, want S3's default Block Public Access read, Internet origin, bucket data", ap)
 	}
 	m := scan.Node(t, mrapARN)
-	if m.MRAP.Policy.State != graph.False || len(m.MRAP.Regions) != 1 || m.MRAP.Regions[0].Region != "us-east-1" {
-		t.Errorf("Multi-Region Access Point = %+v, want no policy, one bucket in us-east-1", m.MRAP)
+	if m.MRAP().Policy.State != graph.False || len(m.MRAP().Regions) != 1 || m.MRAP().Regions[0].Region != "us-east-1" {
+		t.Errorf("Multi-Region Access Point = %+v, want no policy, one bucket in us-east-1", m.MRAP())
 	}
 	var routes []string
 	for _, e := range scan.Snapshot.Edges {
@@ -278,7 +278,7 @@ func TestADeniedAccessPointPolicyIsAGapAndAnUnknownFact(t *testing.T) {
 	if scan.Err != nil {
 		t.Fatalf("scan: %v (denials are gaps)", scan.Err)
 	}
-	ap := scan.Node(t, apARN+"secret").AccessPoint
+	ap := scan.Node(t, apARN+"secret").AccessPoint()
 	if ap.Policy.State != graph.Unknown {
 		t.Errorf("policy = %v, want unknown, not 'no policy'", ap.Policy.State)
 	}
@@ -314,7 +314,7 @@ func TestThrottledAccessPointCallsAreRetried(t *testing.T) {
 	if got := scan.Stats.Retries.Load(); got != 3 {
 		t.Errorf("retries = %d, want 3", got)
 	}
-	if got := scan.Node(t, apARN+"busy").AccessPoint.Policy.State; got != graph.False {
+	if got := scan.Node(t, apARN+"busy").AccessPoint().Policy.State; got != graph.False {
 		t.Errorf("policy = %v, want read (none)", got)
 	}
 }

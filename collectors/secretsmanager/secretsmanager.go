@@ -119,7 +119,7 @@ func (c *Collector) secret(ctx context.Context, t collectors.Target, b *graph.Bu
 	if acct == "" {
 		acct = t.Account
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSecret, Name: name, Account: acct, Region: t.Region, Secret: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSecret, Name: name, Account: acct, Region: t.Region, Attrs: attrs})
 	if attrs.RotationLambda != "" {
 		detail := "RotationLambdaARN, rotation enabled"
 		if attrs.RotationEnabled != graph.True {

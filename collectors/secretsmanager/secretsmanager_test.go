@@ -95,7 +95,7 @@ func TestASecretsPolicyKeyAndRotationAreReadButNeverItsValue(t *testing.T) {
 	}
 	got := map[string]*graph.Secret{}
 	for name, n := range ss {
-		got[name] = n.Secret
+		got[name] = n.Secret()
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("secrets (-want +got; one scheduled for deletion is left out):\n%s", diff)
@@ -154,15 +154,15 @@ func TestFailedReadsAreGapsAndThePolicyStaysUnknown(t *testing.T) {
 				t.Fatalf("scan: %v", scan.Err)
 			}
 			ss := secrets(scan.Snapshot)
-			if o := ss["other"].Secret; o == nil || o.Policy.State != graph.False {
+			if o := ss["other"].Secret(); o == nil || o.Policy.State != graph.False {
 				t.Errorf("other = %+v, want it read", o)
 			}
 			db, ok := ss["db"]
 			switch {
 			case tc.want == graph.False && ok:
 				t.Errorf("db = %+v, want it dropped", db)
-			case tc.want != graph.False && (!ok || db.Secret.Policy.State != tc.want):
-				t.Errorf("db = %+v, want policy %v", db.Secret, tc.want)
+			case tc.want != graph.False && (!ok || db.Secret().Policy.State != tc.want):
+				t.Errorf("db = %+v, want policy %v", db.Secret(), tc.want)
 			}
 			var gaps []string
 			for _, g := range scan.Snapshot.Coverage {

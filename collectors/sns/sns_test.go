@@ -68,7 +68,7 @@ func TestTopicsAndSubscriptionsBeyondAHundredAreListedOverSeveralPages(t *testin
 	if len(ts) != n+1 {
 		t.Errorf("topics = %d, want %d", len(ts), n+1)
 	}
-	if b := ts["busy"].Topic; b == nil || len(b.Subscriptions) != subs || b.SubscriptionsKnown != graph.True {
+	if b := ts["busy"].Topic(); b == nil || len(b.Subscriptions) != subs || b.SubscriptionsKnown != graph.True {
 		t.Errorf("busy topic = %+v, want %d subscriptions, all listed", b, subs)
 	}
 	calls := scan.Server.Stats().Calls
@@ -104,12 +104,12 @@ func TestTopicAttributesAndTheEdgesOfItsSubscriptions(t *testing.T) {
 	if orders.ID != topicARN+"orders" || orders.Account != "123456789012" || orders.Region != "us-east-1" {
 		t.Errorf("orders node = %s in %s/%s", orders.ID, orders.Account, orders.Region)
 	}
-	o := orders.Topic
+	o := orders.Topic()
 	if o.Policy != graph.Present(policy, "sns:GetTopicAttributes") || o.KMSKeyID != "alias/orders" || o.DisplayName != "Orders" ||
 		o.AttributesKnown != graph.True || o.SubscriptionsKnown != graph.True || len(o.Subscriptions) != 4 {
 		t.Errorf("orders = %+v", o)
 	}
-	if f := ts["jobs.fifo"].Topic; !f.FIFO || !strings.Contains(f.Policy.Text, "AWS:SourceOwner") {
+	if f := ts["jobs.fifo"].Topic(); !f.FIFO || !strings.Contains(f.Policy.Text, "AWS:SourceOwner") {
 		t.Errorf("jobs.fifo = %+v, want FIFO with SNS's default policy", f)
 	}
 	want := []string{
@@ -183,10 +183,10 @@ func TestFailedReadsAreGapsAndTheirFactsStayUnknown(t *testing.T) {
 				t.Fatalf("scan: %v", scan.Err)
 			}
 			ts := topics(scan.Snapshot)
-			if a := ts["audit"].Topic; a == nil || a.Policy.State != graph.True {
+			if a := ts["audit"].Topic(); a == nil || a.Policy.State != graph.True {
 				t.Errorf("audit = %+v, want it read despite the other topic's fault", a)
 			}
-			tc.check(t, ts["orders"].Topic)
+			tc.check(t, ts["orders"].Topic())
 			var gaps []string
 			for _, g := range scan.Snapshot.Coverage {
 				gaps = append(gaps, fmt.Sprintf("%s %s %s %s", g.Service, g.API, g.Resource, g.Status))

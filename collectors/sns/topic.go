@@ -32,7 +32,7 @@ func (c *Collector) topic(ctx context.Context, t collectors.Target, b *graph.Bui
 	if acct == "" {
 		acct = t.Account
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSNSTopic, Name: name, Account: acct, Region: t.Region, Topic: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSNSTopic, Name: name, Account: acct, Region: t.Region, Attrs: attrs})
 	for _, s := range subs {
 		subscription(b, t, arn, s)
 	}

@@ -33,7 +33,7 @@ type queueFacts struct {
 func attributeFacts(s *graph.Snapshot) map[string]queueFacts {
 	out := map[string]queueFacts{}
 	for name, n := range queues(s) {
-		out[name] = queueFacts{n.Queue.Policy.State, n.Queue.DeadLetterQueue, n.Queue.SSEManaged}
+		out[name] = queueFacts{n.Queue().Policy.State, n.Queue().DeadLetterQueue, n.Queue().SSEManaged}
 	}
 	return out
 }

@@ -151,7 +151,7 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 		arn = QueueARN(t.Region, acct, name)
 	}
 
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSQSQueue, Name: name, Account: acct, Region: t.Region, Queue: attrs})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSQSQueue, Name: name, Account: acct, Region: t.Region, Attrs: attrs})
 	if attrs.DeadLetterQueue != "" {
 		b.AddEdge(graph.Edge{
 			From: arn, To: attrs.DeadLetterQueue, Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,

@@ -61,8 +61,8 @@ func TestMoreThanAThousandQueuesAreListedOverSeveralPages(t *testing.T) {
 		t.Errorf("queues = %d, want %d", len(qs), n)
 	}
 	for name, q := range qs {
-		if q.ID != qARN+name || q.Queue.AttributesKnown != graph.True || q.Queue.Policy.State != graph.False {
-			t.Errorf("%s: id %s, attributes known %v, policy %v; want its ARN, read, no policy", name, q.ID, q.Queue.AttributesKnown, q.Queue.Policy.State)
+		if q.ID != qARN+name || q.Queue().AttributesKnown != graph.True || q.Queue().Policy.State != graph.False {
+			t.Errorf("%s: id %s, attributes known %v, policy %v; want its ARN, read, no policy", name, q.ID, q.Queue().AttributesKnown, q.Queue().Policy.State)
 			break
 		}
 	}
@@ -91,24 +91,24 @@ func TestQueueAttributesAndTheDeadLetterEdge(t *testing.T) {
 	qs := queues(scan.Snapshot)
 	orders := qs["orders"]
 	want := &graph.SQSQueue{
-		URL:             orders.Queue.URL,
+		URL:             orders.Queue().URL,
 		Policy:          graph.Present(sendPolicy, "sqs:GetQueueAttributes"),
-		RedrivePolicy:   orders.Queue.RedrivePolicy,
+		RedrivePolicy:   orders.Queue().RedrivePolicy,
 		DeadLetterQueue: qARN + "orders-dlq",
 		KMSKeyID:        "alias/aws/sqs",
 		SSEManaged:      graph.False,
 		AttributesKnown: graph.True,
 	}
-	if diff := cmp.Diff(want, orders.Queue); diff != "" {
+	if diff := cmp.Diff(want, orders.Queue()); diff != "" {
 		t.Errorf("orders (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(orders.Queue.RedrivePolicy, "deadLetterTargetArn") || !strings.HasSuffix(orders.Queue.URL, "/123456789012/orders") {
-		t.Errorf("redrive policy %q, URL %q: want the attribute verbatim and the queue URL", orders.Queue.RedrivePolicy, orders.Queue.URL)
+	if !strings.Contains(orders.Queue().RedrivePolicy, "deadLetterTargetArn") || !strings.HasSuffix(orders.Queue().URL, "/123456789012/orders") {
+		t.Errorf("redrive policy %q, URL %q: want the attribute verbatim and the queue URL", orders.Queue().RedrivePolicy, orders.Queue().URL)
 	}
 	if orders.ID != qARN+"orders" || orders.Account != "123456789012" || orders.Region != "us-east-1" {
 		t.Errorf("orders node = %s in %s/%s", orders.ID, orders.Account, orders.Region)
 	}
-	if dlq := qs["orders-dlq"].Queue; dlq.SSEManaged != graph.True || dlq.Policy.State != graph.False || dlq.DeadLetterQueue != "" {
+	if dlq := qs["orders-dlq"].Queue(); dlq.SSEManaged != graph.True || dlq.Policy.State != graph.False || dlq.DeadLetterQueue != "" {
 		t.Errorf("orders-dlq = %+v, want SSE-SQS, no policy, no DLQ of its own", dlq)
 	}
 	wantEdges := []graph.Edge{{
@@ -145,7 +145,7 @@ func TestFailedAttributeReadsAndVanishedQueues(t *testing.T) {
 				t.Fatalf("scan: %v", scan.Err)
 			}
 			qs := queues(scan.Snapshot)
-			if got := qs["audit"].Queue; got == nil || got.Policy.State != graph.True {
+			if got := qs["audit"].Queue(); got == nil || got.Policy.State != graph.True {
 				t.Errorf("audit = %+v, want its policy read despite the other queue's fault", got)
 			}
 			orders, ok := qs["orders"]
@@ -173,9 +173,9 @@ func TestFailedAttributeReadsAndVanishedQueues(t *testing.T) {
 			if tc.wantGap != "" {
 				wantKnown = graph.Unknown
 			}
-			if orders.ID != qARN+"orders" || orders.Queue.AttributesKnown != wantKnown || orders.Queue.Policy.State != wantKnown {
+			if orders.ID != qARN+"orders" || orders.Queue().AttributesKnown != wantKnown || orders.Queue().Policy.State != wantKnown {
 				t.Errorf("orders: id %s, attributes known %v, policy %v; want the ARN built from its URL and %v",
-					orders.ID, orders.Queue.AttributesKnown, orders.Queue.Policy.State, wantKnown)
+					orders.ID, orders.Queue().AttributesKnown, orders.Queue().Policy.State, wantKnown)
 			}
 			if tc.fault == "error: Throttling, count: 2" {
 				if got := scan.Stats.Retries.Load(); got != 2 {

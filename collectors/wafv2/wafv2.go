@@ -168,7 +168,7 @@ func (c *Collector) webACL(ctx context.Context, t collectors.Target, b *graph.Bu
 	} else {
 		c.associations(ctx, b, client, arn, region, w, gaps)
 	}
-	b.AddNode(graph.Node{ID: arn, Kind: graph.KindWebACL, Name: name, Account: t.Account, Region: nodeRegion, WebACL: w})
+	b.AddNode(graph.Node{ID: arn, Kind: graph.KindWebACL, Name: name, Account: t.Account, Region: nodeRegion, Attrs: w})
 }
 
 // associations adds a filters edge to each Application Load Balancer the

@@ -57,9 +57,9 @@ func TestWebACLsAndTheirAssociations(t *testing.T) {
 	}
 	var got []string
 	for _, n := range scan.Snapshot.Nodes {
-		if n.WebACL != nil {
-			got = append(got, fmt.Sprintf("%s %s %s [%s] %s default=%s rules=%s", n.Name, n.WebACL.Scope, n.Region, n.WebACL.RulesKnown, n.WebACL.AssociationsKnown,
-				n.WebACL.DefaultAction, strings.Join(n.WebACL.Rules, "; ")))
+		if n.WebACL() != nil {
+			got = append(got, fmt.Sprintf("%s %s %s [%s] %s default=%s rules=%s", n.Name, n.WebACL().Scope, n.Region, n.WebACL().RulesKnown, n.WebACL().AssociationsKnown,
+				n.WebACL().DefaultAction, strings.Join(n.WebACL().Rules, "; ")))
 		}
 	}
 	slices.Sort(got)
@@ -91,7 +91,7 @@ func TestTheCloudFrontScopeIsReadOnceEvenWithoutUSEast1(t *testing.T) {
 	scan := collectortest.Run(t, fixture(acls, ""), collectortest.Options{Regions: []string{"eu-west-1"}}, wafv2.New())
 	var names []string
 	for _, n := range scan.Snapshot.Nodes {
-		if n.WebACL != nil {
+		if n.WebACL() != nil {
 			names = append(names, n.Name)
 		}
 	}
@@ -110,7 +110,7 @@ func TestListWebACLsOverSeveralPagesSeesEveryWebACLOnce(t *testing.T) {
 	scan := collectortest.Run(t, fixture(sb.String(), ""), collectortest.Options{Regions: []string{"eu-west-1"}}, wafv2.New())
 	n := 0
 	for _, node := range scan.Snapshot.Nodes {
-		if node.Kind == graph.KindWebACL && node.WebACL.Scope == "REGIONAL" {
+		if node.Kind == graph.KindWebACL && node.WebACL().Scope == "REGIONAL" {
 			n++
 		}
 	}
@@ -128,8 +128,8 @@ func TestDeniedReadsAreGapsAndLeaveTheRulesUnknown(t *testing.T) {
   - {service: wafv2, api: GetWebACL, resource: web, error: AccessDenied}
   - {service: wafv2, api: ListResourcesForWebACL, error: AccessDenied}`), collectortest.Options{Regions: []string{"us-east-1"}}, wafv2.New())
 	n := scan.Node(t, "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/web/11111111-2222-3333-4444-555555555555")
-	if n.WebACL.RulesKnown != graph.Unknown || n.WebACL.AssociationsKnown != graph.Unknown || n.WebACL.DefaultAction != "" {
-		t.Errorf("web ACL %+v: want rules and associations unknown (a denied read is not an empty web ACL)", n.WebACL)
+	if n.WebACL().RulesKnown != graph.Unknown || n.WebACL().AssociationsKnown != graph.Unknown || n.WebACL().DefaultAction != "" {
+		t.Errorf("web ACL %+v: want rules and associations unknown (a denied read is not an empty web ACL)", n.WebACL())
 	}
 	for _, api := range []string{"GetWebACL", "ListResourcesForWebACL"} {
 		if gaps := scan.Gaps(api); len(gaps) != 1 || gaps[0].Status != graph.GapDenied {

@@ -302,8 +302,8 @@ func tdPoints(ps []diagram.Point) []tdPoint {
 // as false, as Threat Dragon has no third value.
 func tdEncrypted(e *diagram.Node) *bool {
 	n := e.Graph
-	b := n != nil && (n.Queue != nil && (n.Queue.SSEManaged == graph.True || n.Queue.KMSKeyID != "") ||
-		n.Topic != nil && n.Topic.KMSKeyID != "" || n.Secret != nil)
+	b := n != nil && (n.Queue() != nil && (n.Queue().SSEManaged == graph.True || n.Queue().KMSKeyID != "") ||
+		n.Topic() != nil && n.Topic().KMSKeyID != "" || n.Secret() != nil)
 	return &b
 }
 
