@@ -17,8 +17,13 @@ import (
 // (both: thick red). Every id is quoted, so ARNs with ':' never read as
 // ports.
 func WriteDOT(w io.Writer, in report.Input) error {
-	d := Build(in, Reach)
-	r := in.Report
+	return WriteModelDOT(w, Build(in, Reach), in.Report)
+}
+
+// WriteModelDOT is WriteDOT of a model already built with the Reach scope,
+// for a caller that draws it in other forms too (report.html): a large
+// account's model is tens of MB, and one is enough.
+func WriteModelDOT(w io.Writer, d *Model, r *report.Report) error {
 	b := bufio.NewWriterSize(w, 64<<10) // streamed: a large account's DOT is tens of MB
 	b.WriteString("// trustmap data-flow diagram: outside principals, entry points and attack paths.\n")
 	b.WriteString("// Resources that nothing outside reaches are left out. Render: dot -Tsvg report.dot -o report.svg\n")

@@ -193,7 +193,7 @@ func (v *htmlView) drawDiagrams(in report.Input) error {
 	// The DOT source of a large account is tens of MB, of which the page
 	// embeds at most sourceMax: keep that much and count the rest.
 	dot := &capped{max: sourceMax + 1}
-	if err := diagram.WriteDOT(dot, in); err != nil {
+	if err := diagram.WriteModelDOT(dot, d, in.Report); err != nil {
 		return err
 	}
 	v.DOT = string(dot.kept)
