@@ -37,7 +37,10 @@ type ThreatReason struct {
 }
 
 // AttackNode is a node of an attack tree: a goal or sub-goal, and the
-// failure condition that lets it hold in this account.
+// failure condition that lets it hold in this account. The sub-threats of
+// one threat share the nodes they have in common (the entry point, its
+// authentication, the attack path's steps): a node is not changed once it
+// is in a tree.
 type AttackNode struct {
 	Goal      string        `json:"goal"`
 	Condition string        `json:"condition,omitempty"`

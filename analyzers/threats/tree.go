@@ -144,10 +144,16 @@ func label(g *graph.Graph, id string) string {
 // processes S/T/I/D/E, the caller's identity S), each with its failure
 // conditions.
 func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath, key *graph.KeyUse, name string) []sub {
+	// Every sub-threat starts with the same two failure conditions, and
+	// those that follow the attack path end with the same steps: built
+	// once and shared (the tree is not changed once built), since an
+	// account of 100,000 resources has thousands of entry points with up
+	// to six sub-threats each.
+	start := []*results.AttackNode{reach(ep, name), auth(ep)}
 	chain := func(extra ...*results.AttackNode) []*results.AttackNode {
-		out := []*results.AttackNode{reach(ep, name), auth(ep)}
-		return append(out, extra...)
+		return append(slices.Clip(start), extra...)
 	}
+	steps := follow(g, path)
 	var subs []sub
 	add := func(cat, goal string, children []*results.AttackNode) {
 		subs = append(subs, sub{category: cat, node: andNode(goal, children)})
@@ -155,15 +161,15 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 	switch {
 	case ep.HasAccess(graph.EdgeCanAssume):
 		add(Spoofing, "act as "+name+" from outside the account", chain())
-		add(ElevationPrivs, "use "+name+"'s permissions", chain(follow(g, path)...))
+		add(ElevationPrivs, "use "+name+"'s permissions", chain(steps...))
 	case elementClass(g, ep) == graph.ClassCompute:
 		if ep.Authorizer == "" && ep.Exposure == policy.Public && !ownAuth(ep) {
 			add(Spoofing, "call "+name+" as an unauthenticated client", chain())
 		}
 		add(Tampering, "send crafted input to "+name, chain())
 		if path != nil {
-			add(ElevationPrivs, "turn a call into access to "+short(path.Target), chain(follow(g, path)...))
-			add(Disclosure, "leak "+computeNoun(g, computeOf(path))+"'s credentials or data it reads", chain(follow(g, path)...))
+			add(ElevationPrivs, "turn a call into access to "+short(path.Target), chain(steps...))
+			add(Disclosure, "leak "+computeNoun(g, computeOf(path))+"'s credentials or data it reads", chain(steps...))
 			if s, ok := ssrf(g, ep, path); ok {
 				subs = append(subs, s)
 			}
@@ -188,20 +194,20 @@ func subThreats(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath,
 		}
 		if c, ok := codeOf(path); ok {
 			// What the resource holds is code that something runs.
-			add(Tampering, "push code into "+name+" that "+short(c.runner)+" runs", chain(follow(g, path)...))
+			add(Tampering, "push code into "+name+" that "+short(c.runner)+" runs", chain(steps...))
 			if c.role != "" {
-				add(ElevationPrivs, "run code with the credentials of "+short(c.role), chain(follow(g, path)...))
+				add(ElevationPrivs, "run code with the credentials of "+short(c.role), chain(steps...))
 			}
 			add(DenialOfSvc, "delete or overwrite the code "+short(c.runner)+" deploys", chain())
 		} else if ep.HasAccess(graph.EdgeCanWrite) || ep.HasAccess(graph.EdgeCanSend) || ep.HasAccess(graph.EdgeCanAdminister) || connect {
-			add(Tampering, "plant or alter data in "+name, chain(follow(g, path)...))
+			add(Tampering, "plant or alter data in "+name, chain(steps...))
 			add(DenialOfSvc, "flood, delete or overwrite what "+name+" holds", chain())
 		}
 		if ep.HasAccess(graph.EdgeCanAdminister) {
 			add(ElevationPrivs, "rewrite "+name+"'s access policy", chain())
 		}
 		if beyondBackend(path) && len(subs) > 0 && !slices.ContainsFunc(subs, func(s sub) bool { return s.category == ElevationPrivs }) {
-			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(follow(g, path)...))
+			add(ElevationPrivs, "reach "+short(path.Target)+" through what consumes "+name, chain(steps...))
 		}
 		if len(subs) == 0 {
 			add(Disclosure, "learn about "+name, chain())
