@@ -69,35 +69,115 @@ func (k EdgeKind) Strong() bool {
 // Via. Everything that yields the same key is one edge, and Merge keeps all
 // of its evidence (see Merge for what combines how).
 type Edge struct {
-	From string   `json:"from"`
-	To   string   `json:"to"`
-	Kind EdgeKind `json:"kind"`
-	Via  Via      `json:"via,omitempty"`
+	From string
+	To   string
+	Kind EdgeKind
+	Via  Via
 	// Actions are the actions the edge stands for, sorted.
-	Actions []string `json:"actions,omitempty"`
+	Actions []string
+	// Exposure is the policy engine's verdict for access edges ("" on
+	// structural edges).
+	Exposure policy.Verdict
+	// Principal is the principal as the policy engine names it ("*", an
+	// account id, an org id, a service or a principal ARN).
+	Principal string
+	// Certainty is Unknown when the edge rests on a fact the scan could not
+	// read, False when a fact says it is inert (a disabled event source).
+	Certainty Tri
+	// Evidence lists every piece the edge rests on: each granting
+	// statement set, ACL grant or setting, as the stage that knew it said.
+	Evidence []Evidence
+	// Gate is what a caller must get past to use the edge, nil when
+	// nothing: read it through Conditions, Guards and Authorizer, and set
+	// it with NewGate or the setters. In JSON its members are the edge's
+	// own (edgeJSON).
+	Gate *Gate
+}
+
+// Gate is what stands in a caller's way on an edge. Out of line because
+// it is rare: a large account's edges are hundreds of thousands, and one
+// in a hundred has any of it. Copies of an edge share their Gate, so a
+// Gate is never changed once an edge holds it: the setters replace it.
+type Gate struct {
 	// Conditions still constrain the edge: those of its least restricted
 	// piece of evidence (the grant with the fewest conditions), since any
 	// one grant is enough to get in. Each piece keeps its own.
-	Conditions []string `json:"conditions,omitempty"`
+	Conditions []string
 	// Guards are what the least restricted grant demands of a caller (the
 	// policy engine's classification of Conditions).
-	Guards []policy.Guard `json:"guards,omitempty"`
-	// Exposure is the policy engine's verdict for access edges ("" on
-	// structural edges).
-	Exposure policy.Verdict `json:"exposure,omitempty"`
-	// Principal is the principal as the policy engine names it ("*", an
-	// account id, an org id, a service or a principal ARN).
-	Principal string `json:"principal,omitempty"`
+	Guards []policy.Guard
 	// Authorizer is set when callers must present a token that an
 	// authorizer accepts (an API Gateway Cognito/JWT/Lambda authorizer, an
 	// ALB authenticate action): what kind and which. "" means none.
-	Authorizer string `json:"authorizer,omitempty"`
-	// Certainty is Unknown when the edge rests on a fact the scan could not
-	// read, False when a fact says it is inert (a disabled event source).
-	Certainty Tri `json:"certainty"`
-	// Evidence lists every piece the edge rests on: each granting
-	// statement set, ACL grant or setting, as the stage that knew it said.
-	Evidence []Evidence `json:"evidence"`
+	Authorizer string
+}
+
+// NewGate returns the gate of those conditions, guards and authorizer:
+// nil when all three are empty.
+func NewGate(conditions []string, guards []policy.Guard, authorizer string) *Gate {
+	if len(conditions) == 0 && len(guards) == 0 && authorizer == "" {
+		return nil
+	}
+	return &Gate{Conditions: conditions, Guards: guards, Authorizer: authorizer}
+}
+
+// Conditions are the edge's conditions (Gate.Conditions).
+func (e *Edge) Conditions() []string {
+	if e.Gate == nil {
+		return nil
+	}
+	return e.Gate.Conditions
+}
+
+// Guards are what the edge's least restricted grant demands (Gate.Guards).
+func (e *Edge) Guards() []policy.Guard {
+	if e.Gate == nil {
+		return nil
+	}
+	return e.Gate.Guards
+}
+
+// Authorizer is the authorizer whose token callers present, "" when none
+// (Gate.Authorizer).
+func (e *Edge) Authorizer() string {
+	if e.Gate == nil {
+		return ""
+	}
+	return e.Gate.Authorizer
+}
+
+// SetConditions replaces the edge's conditions.
+func (e *Edge) SetConditions(c []string) { e.Gate = NewGate(c, e.Guards(), e.Authorizer()) }
+
+// SetGuards replaces the edge's guards.
+func (e *Edge) SetGuards(g []policy.Guard) { e.Gate = NewGate(e.Conditions(), g, e.Authorizer()) }
+
+// SetAuthorizer replaces the edge's authorizer.
+func (e *Edge) SetAuthorizer(a string) { e.Gate = NewGate(e.Conditions(), e.Guards(), a) }
+
+// edgeJSON is an edge as JSON spells it: the gate's members are the
+// edge's own, in the order they had before the gate was out of line.
+type edgeJSON struct {
+	From       string         `json:"from"`
+	To         string         `json:"to"`
+	Kind       EdgeKind       `json:"kind"`
+	Via        Via            `json:"via,omitempty"`
+	Actions    []string       `json:"actions,omitempty"`
+	Conditions []string       `json:"conditions,omitempty"`
+	Guards     []policy.Guard `json:"guards,omitempty"`
+	Exposure   policy.Verdict `json:"exposure,omitempty"`
+	Principal  string         `json:"principal,omitempty"`
+	Authorizer string         `json:"authorizer,omitempty"`
+	Certainty  Tri            `json:"certainty"`
+	Evidence   []Evidence     `json:"evidence"`
+}
+
+// MarshalJSON writes the edge as edgeJSON, leaving HTML characters to the
+// encoder that called it (as Node.MarshalJSON).
+func (e Edge) MarshalJSON() ([]byte, error) {
+	return marshalUnescaped(edgeJSON{From: e.From, To: e.To, Kind: e.Kind, Via: e.Via, Actions: e.Actions,
+		Conditions: e.Conditions(), Guards: e.Guards(), Exposure: e.Exposure, Principal: e.Principal,
+		Authorizer: e.Authorizer(), Certainty: e.Certainty, Evidence: e.Evidence})
 }
 
 // Evidence is one thing an edge rests on, typed as the stage that found it
@@ -161,26 +241,27 @@ func (e *Edge) Merge(o Edge) {
 		panic("graph: Merge of edges with different keys")
 	}
 	e.Actions = sortedUnion(e.Actions, o.Actions)
+	conds, guards := e.Conditions(), e.Guards()
 	if less := leastRestricted(e, &o); less == &o {
-		e.Conditions, e.Guards = o.Conditions, o.Guards
+		conds, guards = o.Conditions(), o.Guards()
 	}
+	e.Gate = NewGate(conds, guards, firstSet(e.Authorizer(), o.Authorizer()))
 	if o.Exposure.Rank() > e.Exposure.Rank() {
 		e.Exposure = o.Exposure
 	}
 	e.Certainty = mergeCertainty(e.Certainty, o.Certainty)
 	e.Principal = firstSet(e.Principal, o.Principal)
-	e.Authorizer = firstSet(e.Authorizer, o.Authorizer)
 	e.Evidence = mergeEvidence(e.Evidence, o.Evidence)
 }
 
 func leastRestricted(a, b *Edge) *Edge {
-	if c := cmp.Compare(len(a.Conditions), len(b.Conditions)); c != 0 {
+	if c := cmp.Compare(len(a.Conditions()), len(b.Conditions())); c != 0 {
 		if c < 0 {
 			return a
 		}
 		return b
 	}
-	if slices.Compare(b.Conditions, a.Conditions) < 0 {
+	if slices.Compare(b.Conditions(), a.Conditions()) < 0 {
 		return b
 	}
 	return a
@@ -277,16 +358,16 @@ func mergeSorted(es []Edge) []Edge {
 // UnmarshalJSON reads an edge of either snapshot schema: version 2's
 // evidence list, or version 1's single evidence object.
 func (e *Edge) UnmarshalJSON(b []byte) error {
-	type plain Edge
 	var aux struct {
-		plain
+		edgeJSON
 		Evidence json.RawMessage `json:"evidence"`
 	}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	*e = Edge(aux.plain)
-	e.Evidence = nil
+	w := aux.edgeJSON
+	*e = Edge{From: w.From, To: w.To, Kind: w.Kind, Via: w.Via, Actions: w.Actions, Exposure: w.Exposure,
+		Principal: w.Principal, Certainty: w.Certainty, Gate: NewGate(w.Conditions, w.Guards, w.Authorizer)}
 	raw := bytes.TrimSpace(aux.Evidence)
 	switch {
 	case len(raw) == 0 || string(raw) == "null":

@@ -42,9 +42,14 @@ func (s *Snapshot) intern() {
 		e := &s.Edges[i]
 		e.From, e.To = in.str(e.From), in.str(e.To)
 		e.Kind, e.Via = EdgeKind(in.str(string(e.Kind))), Via(in.str(string(e.Via)))
-		e.Principal, e.Authorizer = in.str(e.Principal), in.str(e.Authorizer)
+		e.Principal = in.str(e.Principal)
 		in.strs(e.Actions)
-		in.strs(e.Conditions)
+		if g := e.Gate; g != nil {
+			// The same text in shared bytes: no change to a gate other
+			// edges may hold.
+			g.Authorizer = in.str(g.Authorizer)
+			in.strs(g.Conditions)
+		}
 		for j := range e.Evidence {
 			ev := &e.Evidence[j]
 			ev.Source, ev.Detail, ev.Fix = in.str(ev.Source), in.str(ev.Detail), in.str(ev.Fix)

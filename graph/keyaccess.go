@@ -93,7 +93,7 @@ func (g *Graph) KeyAccess(principal, data, action string) (KeyUse, bool) {
 		if !g.actsFor(e.From, principal, pz) {
 			continue
 		}
-		if e.Certainty == True && serviceConditionsOnly(e.Conditions) {
+		if e.Certainty == True && serviceConditionsOnly(e.Conditions()) {
 			u.Access, u.Via = True, e.Via
 			u.Evidence = keyEvidence(e, action)
 			return u, true
@@ -105,7 +105,7 @@ func (g *Graph) KeyAccess(principal, data, action string) (KeyUse, bool) {
 	switch {
 	case conditional != nil:
 		u.Access, u.Via = Unknown, conditional.Via
-		u.Evidence = keyEvidence(conditional, action) + ", only under conditions the scan cannot check (" + strings.Join(conditional.Conditions, "; ") + ")"
+		u.Evidence = keyEvidence(conditional, action) + ", only under conditions the scan cannot check (" + strings.Join(conditional.Conditions(), "; ") + ")"
 	case kn.Key().Policy.State != True:
 		u.Evidence = "the key policy could not be read (" + kn.Key().Policy.Source + ")"
 	case kn.Key().GrantsKnown != True:

@@ -264,10 +264,17 @@ func (n Node) MarshalJSON() ([]byte, error) {
 		}
 		reflect.ValueOf(&w).Elem().Field(i).Set(reflect.ValueOf(n.Attrs))
 	}
+	return marshalUnescaped(&w)
+}
+
+// marshalUnescaped is json.Marshal without HTML escaping: a MarshalJSON's
+// output is escaped, or not, by the encoder that called it, as the fields
+// of a plain struct would be.
+func marshalUnescaped(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&w); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil

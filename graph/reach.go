@@ -216,8 +216,8 @@ func (r *resolver) connect(t netTarget) {
 			all = append(all, e...)
 		}
 		r.edge(Edge{From: from, To: t.id, Kind: EdgeCanConnect, Via: t.via, Actions: ports.Strings(), Exposure: exposure,
-			Principal: principal, Authorizer: t.authorizer, Certainty: cert,
-			Conditions: append(slices.Clone(t.conditions), conds...), Evidence: all})
+			Principal: principal, Certainty: cert, Evidence: all,
+			Gate: NewGate(append(slices.Clone(t.conditions), conds...), nil, t.authorizer)})
 	}
 	network := func(c string, parts PortSet, certain bool, why []string, evs ...[]Evidence) {
 		if privateCIDR(c) || parts.Empty() {

@@ -276,7 +276,7 @@ func TestListenerReachability(t *testing.T) {
 			var got []string
 			for _, e := range g.Edges {
 				if e.Kind == EdgeCanConnect {
-					got = append(got, fmt.Sprintf("%s %s %s %s (%s) (%s)", e.From, e.Via, e.Exposure, strings.Join(e.Actions, ","), e.Authorizer, e.Certainty))
+					got = append(got, fmt.Sprintf("%s %s %s %s (%s) (%s)", e.From, e.Via, e.Exposure, strings.Join(e.Actions, ","), e.Authorizer(), e.Certainty))
 				}
 			}
 			if diff := cmp.Diff(c.want, got); diff != "" {

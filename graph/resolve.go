@@ -332,7 +332,7 @@ func grantEdge(from, to string, kind EdgeKind, via Via, actions []string, gr pol
 	ev := GrantEvidence(gr, source)
 	ev.Actions = actions
 	return Edge{
-		From: from, To: to, Kind: kind, Actions: actions, Conditions: ev.Conditions, Guards: gr.Guards,
+		From: from, To: to, Kind: kind, Actions: actions, Gate: NewGate(ev.Conditions, gr.Guards, ""),
 		Exposure: gr.Exposure, Via: via, Principal: gr.Principal, Certainty: certainty,
 		Evidence: []Evidence{ev},
 	}

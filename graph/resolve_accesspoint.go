@@ -322,9 +322,9 @@ func (r *resolver) frontDoorEdges(fd frontDoor, b bucketRef, side *bucketSide, g
 			}
 			e.Exposure, e.Principal = exposure, principal
 			if len(extraGuards) > 0 {
-				e.Guards = sortedGuards(append(slices.Clone(e.Guards), extraGuards...))
-				e.Evidence[0].Guards = e.Guards
-				e.Conditions = append(slices.Clone(e.Conditions), extraConds...)
+				guards := sortedGuards(append(slices.Clone(e.Guards()), extraGuards...))
+				e.Gate = NewGate(append(slices.Clone(e.Conditions()), extraConds...), guards, e.Authorizer())
+				e.Evidence[0].Guards = guards
 				e.Evidence[0].Conditions = append(slices.Clone(e.Evidence[0].Conditions), extraConds...)
 			}
 			e.Evidence[0].Detail = strings.Join(details, "; ")

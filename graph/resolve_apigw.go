@@ -80,8 +80,8 @@ func (r *resolver) restMethod(n *Node) {
 	certainty := deployed.And(ra.Policy.State.Or(True))
 	if !hasPolicy {
 		e := Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
-			Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: policy.Public, Via: restVia(auth, false),
-			Principal: "*", Authorizer: authorizer, Certainty: certainty,
+			Actions: []string{"execute-api:Invoke"}, Exposure: policy.Public, Via: restVia(auth, false),
+			Principal: "*", Certainty: certainty, Gate: NewGate(conds, nil, authorizer),
 			Evidence: []Evidence{{Source: "apigateway:GetResources", Detail: detail + "; no resource policy",
 				Fix: restFix(auth, m)}}}
 		r.edge(e)
@@ -130,8 +130,7 @@ func (r *resolver) apiPolicyEdges(n, api *Node, res policy.Result, conds []strin
 		}
 		from := r.principal(gr.Principal, kind, n.Account, anonymous)
 		e := grantEdge(from, n.ID, EdgeCanInvoke, via, []string{"execute-api:Invoke"}, gr, api.RestAPI().Policy.Source, certainty)
-		e.Conditions = append(slices.Clone(conds), e.Conditions...)
-		e.Authorizer = authorizer
+		e.Gate = NewGate(append(slices.Clone(conds), e.Conditions()...), e.Guards(), authorizer)
 		e.Evidence[0].Detail = detail
 		r.edge(e)
 	}
@@ -178,8 +177,8 @@ func (r *resolver) httpRoute(n *Node) {
 		fix = fmt.Sprintf("add an authorizer (AWS_IAM, JWT or a Lambda authorizer) to route %s", m.RouteKey)
 	}
 	r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke,
-		Actions: []string{"execute-api:Invoke"}, Conditions: conds, Exposure: policy.Public, Via: via, Principal: "*",
-		Authorizer: authorizer, Certainty: deployed,
+		Actions: []string{"execute-api:Invoke"}, Exposure: policy.Public, Via: via, Principal: "*",
+		Certainty: deployed, Gate: NewGate(conds, nil, authorizer),
 		Evidence: []Evidence{{Source: "apigateway:GetRoutes", Detail: fmt.Sprintf("route %s authorization %s", m.RouteKey, auth), Fix: fix}}})
 }
 

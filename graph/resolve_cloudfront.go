@@ -120,8 +120,8 @@ func (r *resolver) viewerEdge(n *Node, d *Distribution, bs []CacheBehavior, via 
 		conds = append(conds, "geo restriction "+d.GeoRestriction)
 	}
 	r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanInvoke, Via: via,
-		Actions: methods, Conditions: conds, Exposure: policy.Public, Principal: "*", Authorizer: authorizer,
-		Certainty: True, Evidence: evs})
+		Actions: methods, Exposure: policy.Public, Principal: "*", Certainty: True, Evidence: evs,
+		Gate: NewGate(conds, nil, authorizer)})
 }
 
 // weakTLS says whether viewers may use a TLS version older than 1.2.

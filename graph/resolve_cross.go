@@ -84,7 +84,7 @@ func (r *resolver) crossAccount() {
 					conds = slices.Compact(conds)
 					guards := slices.Clone(dec.Guards)
 					if len(residual) > 0 {
-						guards = append(guards, e.Guards...)
+						guards = append(guards, e.Guards()...)
 					}
 					slices.Sort(guards)
 					guards = slices.Compact(guards)
@@ -94,7 +94,7 @@ func (r *resolver) crossAccount() {
 					}
 					ev := append([]Evidence{{Source: "iam:GetAccountAuthorizationDetails", Detail: d.names, Conditions: dec.Conditions, Guards: dec.Guards}}, e.Evidence...)
 					out = append(out, Edge{
-						From: caller.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Conditions: conds, Guards: guards,
+						From: caller.ID, To: target.ID, Kind: pr.kind, Actions: []string{pr.action}, Gate: NewGate(conds, guards, ""),
 						Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty, Evidence: ev,
 					})
 				}
@@ -144,7 +144,7 @@ func residualConditions(e *Edge) []string {
 		pinned = append(pinned, ev.PinnedBy...)
 	}
 	var out []string
-	for _, c := range e.Conditions {
+	for _, c := range e.Conditions() {
 		if !slices.Contains(pinned, c) {
 			out = append(out, c)
 		}

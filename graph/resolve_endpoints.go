@@ -44,13 +44,14 @@ func (r *resolver) eksCluster(n *Node) {
 	edge := Edge{To: n.ID, Kind: EdgeCanConnect, Via: ViaPublicEndpoint, Actions: []string{"tcp/443"}, Principal: "*", Certainty: True}
 	if len(broad) > 0 {
 		e := edge
-		e.From, e.Exposure, e.Conditions, e.Evidence = r.principal("*", policy.KindAnyone, n.Account, true), policy.Public, conds, []Evidence{ev(broad)}
+		e.From, e.Exposure, e.Evidence = r.principal("*", policy.KindAnyone, n.Account, true), policy.Public, []Evidence{ev(broad)}
+		e.SetConditions(conds)
 		r.edge(e)
 		return
 	}
 	e := edge
 	e.From, e.Exposure = r.principal("*", policy.KindNetwork, n.Account, false), policy.CrossAccount
-	e.Conditions = append(slices.Clone(conds), "only from "+strings.Join(fixed, ", "))
+	e.SetConditions(append(slices.Clone(conds), "only from "+strings.Join(fixed, ", ")))
 	e.Evidence = []Evidence{ev(fixed)}
 	r.edge(e)
 }
@@ -101,11 +102,11 @@ func (r *resolver) searchDomain(n *Node) {
 		from := r.principal(gr.Principal, kind, n.Account, !vpc)
 		for ek, actions := range EdgeKindsFor(gr.Actions, gr.NotActions) {
 			e := grantEdge(from, n.ID, ek, ViaDomainAccessPolicy, actions, gr, d.AccessPolicy.Source, True)
-			e.Conditions = append([]string{"reachable through the " + where}, e.Conditions...)
+			conds := append([]string{"reachable through the " + where}, e.Conditions()...)
 			if !d.EnforceHTTPS && !vpc {
-				e.Conditions = append(e.Conditions, "plain HTTP accepted (EnforceHTTPS off)")
+				conds = append(conds, "plain HTTP accepted (EnforceHTTPS off)")
 			}
-			e.Authorizer = authorizer
+			e.Gate = NewGate(conds, e.Guards(), authorizer)
 			e.Evidence[0].Detail = where
 			r.edge(e)
 		}

@@ -162,7 +162,7 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 		evidence = []Evidence{{Source: evidence[0].Source, Detail: evidence[0].Detail, Conditions: d.Conditions, Guards: d.Guards}}
 	}
 	r.edge(Edge{
-		From: n.ID, To: target.ID, Kind: pr.kind, Actions: sh.actions, Conditions: d.Conditions, Guards: d.Guards,
+		From: n.ID, To: target.ID, Kind: pr.kind, Actions: sh.actions, Gate: NewGate(d.Conditions, d.Guards, ""),
 		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty, Evidence: evidence,
 	})
 }

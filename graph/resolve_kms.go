@@ -116,10 +116,9 @@ func (r *resolver) kmsGrants(n *Node) {
 		}
 		for ek, acts := range EdgeKindsFor(actions, nil) {
 			r.edge(Edge{
-				From: from, To: n.ID, Kind: ek, Via: ViaKMSGrant, Actions: acts, Conditions: slices.Clone(g.Constraints),
+				From: from, To: n.ID, Kind: ek, Via: ViaKMSGrant, Actions: acts,
 				Exposure: exposure, Principal: g.Grantee, Certainty: True,
-				Evidence: []Evidence{{Source: "kms:ListGrants", Actions: acts, Conditions: slices.Clone(g.Constraints), Detail: detail, Fix: fix}},
-			})
+				Evidence: []Evidence{{Source: "kms:ListGrants", Actions: acts, Conditions: slices.Clone(g.Constraints), Detail: detail, Fix: fix}}, Gate: NewGate(slices.Clone(g.Constraints), nil, "")})
 		}
 	}
 }

@@ -95,16 +95,16 @@ func (r *resolver) database(n *Node) {
 		reached = true
 		ec := append(slices.Clone(conds), "admitted by security group rule(s) from "+strings.TrimPrefix(strings.TrimPrefix(s.Principal, "network:"), "account:"))
 		r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanConnect, Via: ViaPublicEndpoint, Actions: []string{proto},
-			Conditions: ec, Exposure: exposure, Principal: principal, Certainty: True,
-			Evidence: append([]Evidence{public}, s.Evidence...)})
+			Exposure: exposure, Principal: principal, Certainty: True,
+			Evidence: append([]Evidence{public}, s.Evidence...), Gate: NewGate(ec, nil, "")})
 	}
 	switch {
 	case known != True && !reached:
 		ev := public
 		ev.Detail += "; security group(s) " + strings.Join(missing, ", ") + " were not read, so who they admit is unknown"
 		r.edge(Edge{From: r.principal("*", policy.KindAnyone, n.Account, true), To: n.ID, Kind: EdgeCanConnect, Via: ViaPublicEndpoint,
-			Actions: []string{proto}, Conditions: append(conds, "unconfirmed: security group(s) "+strings.Join(missing, ", ")+" not collected"),
-			Exposure: policy.Public, Principal: "*", Certainty: Unknown, Evidence: []Evidence{ev}})
+			Actions:  []string{proto},
+			Exposure: policy.Public, Principal: "*", Certainty: Unknown, Evidence: []Evidence{ev}, Gate: NewGate(append(conds, "unconfirmed: security group(s) "+strings.Join(missing, ", ")+" not collected"), nil, "")})
 		r.note(n.ID, NoteUnknownExposure, ViaPublicEndpoint, "%s %s is publicly accessible, but security group(s) %s were not collected (ec2:DescribeSecurityGroups); whether they admit the internet on %s is unknown",
 			what, db.Identifier, strings.Join(missing, ", "), proto)
 	case known != True:
@@ -173,9 +173,9 @@ func (r *resolver) dbSnapshot(n *Node) {
 			from, principal = r.principal(v, policy.KindAccount, n.Account, false), v
 		}
 		r.edge(Edge{From: from, To: n.ID, Kind: EdgeCanRead, Via: ViaSnapshotRestore, Actions: []string{copyAction, restore},
-			Conditions: conds, Exposure: exposure, Principal: principal, Certainty: True,
+			Exposure: exposure, Principal: principal, Certainty: True,
 			Evidence: []Evidence{{Source: "rds:DescribeDBSnapshotAttributes", Actions: []string{copyAction, restore},
 				Detail: fmt.Sprintf("restore attribute of snapshot %s lists %s", s.Identifier, v),
-				Fix:    fmt.Sprintf("remove %s from the restore attribute (%s %s --attribute-name restore --values-to-remove %s)", v, modify, s.Identifier, v)}}})
+				Fix:    fmt.Sprintf("remove %s from the restore attribute (%s %s --attribute-name restore --values-to-remove %s)", v, modify, s.Identifier, v)}}, Gate: NewGate(conds, nil, "")})
 	}
 }

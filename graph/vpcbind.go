@@ -26,8 +26,8 @@ import (
 // policy pinning aws:ec2InstanceSourceVPC to that very VPC, with nothing
 // comparing it to where the request comes from, is seen to bind nothing.
 func (g *Graph) BoundToVPC(e *Edge, from *Node) (Tri, string) {
-	if policy.NetworkBound(e.Guards) {
-		return True, "the role's policy demands a network: " + strings.Join(e.Conditions, "; ")
+	if policy.NetworkBound(e.Guards()) {
+		return True, "the role's policy demands a network: " + strings.Join(e.Conditions(), "; ")
 	}
 	n, ok := g.Node(e.To)
 	if !ok {

@@ -79,7 +79,7 @@ func run(pass *analyzers.Pass) (any, error) {
 		c := results.Crossing{
 			ID: crossingID(e), From: e.From, To: e.To, FromZone: fromZ, ToZone: toZ,
 			Kind: e.Kind, Via: e.Via, Exposure: e.Exposure, Principal: e.Principal, Actions: e.Actions,
-			Conditions: e.Conditions, Guards: e.Guards, Authorizer: e.Authorizer, Certain: e.Certainty == graph.True,
+			Conditions: e.Conditions(), Guards: e.Guards(), Authorizer: e.Authorizer(), Certain: e.Certainty == graph.True,
 			Grants: e.Evidence,
 		}
 		if len(e.Evidence) > 0 {

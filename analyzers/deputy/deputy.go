@@ -65,7 +65,7 @@ func run(pass *analyzers.Pass) (any, error) {
 				Remediation: fixes(e, fmt.Sprintf(sourceAccountFixShape, acct, from.Name)),
 				Evidence:    []*graph.Edge{e},
 			})
-		case e.Kind == graph.EdgeCanAssume && (from.Kind == graph.KindExternalAccount || from.Kind == graph.KindPrincipalARN) && !slices.Contains(e.Guards, policy.GuardExternalID):
+		case e.Kind == graph.EdgeCanAssume && (from.Kind == graph.KindExternalAccount || from.Kind == graph.KindPrincipalARN) && !slices.Contains(e.Guards(), policy.GuardExternalID):
 			outside := from.Account
 			if g.Scanned[outside] || inOrg(g, acct, outside) {
 				continue

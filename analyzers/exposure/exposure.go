@@ -104,10 +104,10 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 		if e.Certainty != graph.True {
 			ep.Certain = false
 		}
-		if len(e.Conditions) < len(least.Conditions) {
+		if len(e.Conditions()) < len(least.Conditions()) {
 			least = e
 		}
-		ep.Authorizer = cmp.Or(ep.Authorizer, e.Authorizer)
+		ep.Authorizer = cmp.Or(ep.Authorizer, e.Authorizer())
 		principals.add(e.Principal)
 		zones.add(g.Zone(e.From))
 		actions.add(e.Actions...)
@@ -115,7 +115,7 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 		grants = append(grants, e.Evidence...)
 	}
 	ep.Principals, ep.Zones, ep.Actions, ep.Access = principals.sorted(), zones.sorted(), actions.sorted(), access.sorted()
-	ep.Guards = least.Guards
+	ep.Guards = least.Guards()
 	ep.Evidence = summarise(grants, least)
 	ep.Severity = severity(ep)
 	ep.Recognized, ep.RecognizedBy = recognized(pass.Trust, ep, g.OrgIDs[ep.Account], g.OrgOf)
@@ -127,7 +127,7 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 func summarise(grants []graph.Evidence, least *graph.Edge) results.EPEvidence {
 	slices.SortFunc(grants, graph.CompareEvidence)
 	grants = slices.CompactFunc(grants, func(a, b graph.Evidence) bool { return graph.CompareEvidence(a, b) == 0 })
-	ev := results.EPEvidence{Grants: grants, Conditions: least.Conditions}
+	ev := results.EPEvidence{Grants: grants, Conditions: least.Conditions()}
 	sources, granting, opening, sids, details, fixes := set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}, set[string]{}
 	idx := set[int]{}
 	for _, gr := range grants {

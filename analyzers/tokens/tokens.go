@@ -97,7 +97,7 @@ func assumable(pass *analyzers.Pass, n *graph.Node) {
 			continue
 		}
 		var guards []string
-		for _, gd := range e.Guards {
+		for _, gd := range e.Guards() {
 			if name, ok := guardNames[gd]; ok {
 				guards = append(guards, name)
 			}

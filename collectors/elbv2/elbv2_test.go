@@ -49,7 +49,7 @@ func entries(g *graph.Graph) []string {
 		if e.Kind != graph.EdgeCanConnect || n.Kind != graph.KindListener {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s: %s %s %s [%s] (%s)", n.Name, e.From, e.Via, strings.Join(e.Actions, ","), e.Authorizer, e.Certainty))
+		out = append(out, fmt.Sprintf("%s: %s %s %s [%s] (%s)", n.Name, e.From, e.Via, strings.Join(e.Actions, ","), e.Authorizer(), e.Certainty))
 	}
 	slices.Sort(out)
 	return out
@@ -186,8 +186,8 @@ func TestApplicationLoadBalancerListeners_WhatTheInternetReaches(t *testing.T) {
 	}
 	nlb := node(t, scan.Snapshot, graph.KindListener, "public-nlb TCP:443")
 	for _, e := range g.In(nlb.ID) {
-		if e.Kind == graph.EdgeCanConnect && !slices.Contains(e.Conditions, "no security group on the load balancer: the targets' security groups decide which clients reach them") {
-			t.Errorf("the NLB edge does not say the targets' groups decide: %v", e.Conditions)
+		if e.Kind == graph.EdgeCanConnect && !slices.Contains(e.Conditions(), "no security group on the load balancer: the targets' security groups decide which clients reach them") {
+			t.Errorf("the NLB edge does not say the targets' groups decide: %v", e.Conditions())
 		}
 	}
 }
@@ -211,8 +211,8 @@ func TestTargetGroups_RouteToTheirHealthyTargets(t *testing.T) {
 	}
 	listener := node(t, scan.Snapshot, graph.KindListener, "public-alb HTTPS:8443")
 	for _, e := range g.Out(listener.ID) {
-		if e.To == tg.ID && e.Authorizer != "authenticate-oidc https://idp.example.com" {
-			t.Errorf("the 8443 rule's edge has authorizer %q", e.Authorizer)
+		if e.To == tg.ID && e.Authorizer() != "authenticate-oidc https://idp.example.com" {
+			t.Errorf("the 8443 rule's edge has authorizer %q", e.Authorizer())
 		}
 	}
 }

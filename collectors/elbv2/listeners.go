@@ -94,7 +94,7 @@ func (k *task) listener(ctx context.Context, lb *graph.LoadBalancer, l types.Lis
 			e := graph.Edge{From: arn, To: tg, Kind: graph.EdgeRoutesTo, Via: graph.ViaListenerRule, Certainty: graph.True,
 				Evidence: []graph.Evidence{{Source: "elasticloadbalancing:DescribeRules", Detail: detail + " forwards here"}}}
 			if r.Authenticates() {
-				e.Authorizer = r.Authenticate
+				e.SetAuthorizer(r.Authenticate)
 				e.Evidence[0].Detail = detail + " forwards here after " + r.Authenticate
 			}
 			if r.Priority == "default" && attrs.RulesKnown != graph.True {

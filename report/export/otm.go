@@ -306,8 +306,8 @@ func buildOTM(in report.Input) *otmModel {
 			df.Attributes["actions"] = strings.Join(f.Actions, ",")
 			df.Description = strings.Join(f.Actions, ", ")
 		}
-		if len(f.Conditions) > 0 {
-			df.Attributes["conditions"] = strings.Join(f.Conditions, "; ")
+		if len(f.Conditions()) > 0 {
+			df.Attributes["conditions"] = strings.Join(f.Conditions(), "; ")
 		}
 		if f.Principal != "" {
 			df.Attributes["principal"] = f.Principal
