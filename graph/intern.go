@@ -1,21 +1,73 @@
 package graph
 
+import (
+	"reflect"
+	"strings"
+)
+
 // interner hands out one copy of each string it is given: a snapshot read
 // from JSON has a new string for every occurrence of a node id in an edge,
 // of an account, a region, a kind, an API name in evidence, a tag. Interned,
 // a large account's snapshot holds each once. The map lives only while one
 // snapshot is interned.
-type interner map[string]string
+//
+// With clone set, the copy is the interner's own, not the string it was
+// first given: a string the AWS SDK decoded is a slice of a block shared
+// by every string of its response (smithy-go's string arena, up to 4 KiB),
+// and keeping a function's name kept the whole block. A snapshot read from
+// JSON has no such blocks, and copying would only add to its peak.
+type interner struct {
+	seen  map[string]string
+	clone bool
+}
 
 func (in interner) str(s string) string {
 	if s == "" {
 		return ""
 	}
-	if v, ok := in[s]; ok {
+	if v, ok := in.seen[s]; ok {
 		return v
 	}
-	in[s] = s
+	if in.clone {
+		s = strings.Clone(s)
+	}
+	in.seen[s] = s
 	return s
+}
+
+// value interns every string reachable from v, which is addressable: the
+// fields of structs, the elements of slices and arrays, what pointers and
+// interfaces point to, and the values of maps of strings. A node's
+// attributes are forty types, walked without a line each.
+func (in interner) value(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(in.str(v.String()))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			in.value(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			in.value(v.Field(i))
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		for i := range v.Len() {
+			in.value(v.Index(i))
+		}
+	case reflect.Map:
+		if v.Type().Elem().Kind() != reflect.String {
+			return
+		}
+		for it := v.MapRange(); it.Next(); {
+			v.SetMapIndex(it.Key(), reflect.ValueOf(in.str(it.Value().String())).Convert(v.Type().Elem()))
+		}
+	}
 }
 
 func (in interner) strs(ss []string) {
@@ -26,40 +78,51 @@ func (in interner) strs(ss []string) {
 
 // intern makes the snapshot's repeated strings share one copy each. It
 // changes no value, only where the bytes live.
-func (s *Snapshot) intern() {
-	in := interner{}
+func (s *Snapshot) intern(clone bool) {
+	in := interner{seen: map[string]string{}, clone: clone}
 	for i := range s.Nodes {
-		n := &s.Nodes[i]
-		n.ID = in.str(n.ID)
-		n.Kind = Kind(in.str(string(n.Kind)))
-		n.Account = in.str(n.Account)
-		n.Region = in.str(n.Region)
-		for k, v := range n.Tags {
-			n.Tags[k] = in.str(v)
-		}
+		in.node(&s.Nodes[i])
 	}
 	for i := range s.Edges {
-		e := &s.Edges[i]
-		e.From, e.To = in.str(e.From), in.str(e.To)
-		e.Kind, e.Via = EdgeKind(in.str(string(e.Kind))), Via(in.str(string(e.Via)))
-		e.Principal = in.str(e.Principal)
-		in.strs(e.Actions)
-		if g := e.Gate; g != nil {
-			// The same text in shared bytes: no change to a gate other
-			// edges may hold.
-			g.Authorizer = in.str(g.Authorizer)
-			in.strs(g.Conditions)
-		}
-		for j := range e.Evidence {
-			ev := &e.Evidence[j]
-			ev.Source, ev.Detail, ev.Fix = in.str(ev.Source), in.str(ev.Detail), in.str(ev.Fix)
-			in.strs(ev.Actions)
-			in.strs(ev.Conditions)
-			in.strs(ev.PinnedBy)
-		}
+		in.edge(&s.Edges[i])
 	}
 	for i := range s.Coverage {
-		g := &s.Coverage[i]
-		g.Account, g.Service, g.Region, g.API = in.str(g.Account), in.str(g.Service), in.str(g.Region), in.str(g.API)
+		in.gap(&s.Coverage[i])
 	}
+}
+
+func (in interner) node(n *Node) {
+	n.ID = in.str(n.ID)
+	n.Kind = Kind(in.str(string(n.Kind)))
+	n.Account = in.str(n.Account)
+	n.Region = in.str(n.Region)
+	n.Name = in.str(n.Name)
+	for k, v := range n.Tags {
+		n.Tags[k] = in.str(v)
+	}
+	in.value(reflect.ValueOf(&n.Attrs).Elem())
+}
+
+func (in interner) edge(e *Edge) {
+	e.From, e.To = in.str(e.From), in.str(e.To)
+	e.Kind, e.Via = EdgeKind(in.str(string(e.Kind))), Via(in.str(string(e.Via)))
+	e.Principal = in.str(e.Principal)
+	in.strs(e.Actions)
+	if g := e.Gate; g != nil {
+		// The same text in shared bytes: no change to a gate other
+		// edges may hold.
+		g.Authorizer = in.str(g.Authorizer)
+		in.strs(g.Conditions)
+	}
+	for j := range e.Evidence {
+		ev := &e.Evidence[j]
+		ev.Source, ev.Detail, ev.Fix = in.str(ev.Source), in.str(ev.Detail), in.str(ev.Fix)
+		in.strs(ev.Actions)
+		in.strs(ev.Conditions)
+		in.strs(ev.PinnedBy)
+	}
+}
+
+func (in interner) gap(g *Gap) {
+	g.Account, g.Service, g.Region, g.API = in.str(g.Account), in.str(g.Service), in.str(g.Region), in.str(g.API)
 }

@@ -65,7 +65,6 @@ func ReadSnapshotLimit(r io.Reader, limit int64) (*Snapshot, error) {
 		return nil, versionErr(*version)
 	}
 	s.SchemaVersion = *version
-	s.intern()
 	return s, nil
 }
 
@@ -83,6 +82,9 @@ func versionErr(v int) error {
 // trustmap does not read.
 func decodeSnapshot(dec *json.Decoder, pr *posReader, s *Snapshot) (*int, error) {
 	var version *int
+	// Each node, edge and gap is interned as it is decoded, so that the
+	// repeated strings of a large snapshot are never all in memory at once.
+	in := interner{seen: map[string]string{}}
 	tok, err := pr.token(dec)
 	if err != nil {
 		return nil, err
@@ -110,16 +112,16 @@ func decodeSnapshot(dec *json.Decoder, pr *posReader, s *Snapshot) (*int, error)
 				}
 			}
 		case "nodes":
-			s.Nodes, err = decodeArray[Node](dec, pr)
+			s.Nodes, err = decodeArray(dec, pr, in.node)
 			// Room for Resolve's principals now, while nothing else is
 			// large (ResolveInPlace).
 			if s.Nodes != nil {
 				s.Nodes = slices.Grow(s.Nodes, PrincipalRoom(len(s.Nodes)))
 			}
 		case "edges":
-			s.Edges, err = decodeArray[Edge](dec, pr)
+			s.Edges, err = decodeArray(dec, pr, in.edge)
 		case "coverage":
-			s.Coverage, err = decodeArray[Gap](dec, pr)
+			s.Coverage, err = decodeArray(dec, pr, in.gap)
 		case "tool":
 			err = pr.decode(dec, &s.Tool)
 		case "scanned_at":
@@ -172,8 +174,9 @@ func snapshotField(key string) string {
 	return ""
 }
 
-// decodeArray decodes a JSON array (or null) one element at a time.
-func decodeArray[T any](dec *json.Decoder, pr *posReader) ([]T, error) {
+// decodeArray decodes a JSON array (or null) one element at a time,
+// handing each to each before keeping it.
+func decodeArray[T any](dec *json.Decoder, pr *posReader, each func(*T)) ([]T, error) {
 	start := dec.InputOffset()
 	tok, err := pr.token(dec)
 	if err != nil {
@@ -191,6 +194,7 @@ func decodeArray[T any](dec *json.Decoder, pr *posReader) ([]T, error) {
 		if err := pr.decode(dec, &v); err != nil {
 			return nil, err
 		}
+		each(&v)
 		out = append(out, v)
 	}
 	_, err = pr.token(dec) // ]

@@ -1,0 +1,65 @@
+package graph
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// strs are the strings of a node the tests below follow into its
+// attributes: id, name, a tag, the runtime, an environment variable's
+// name, the policy text.
+func strs(n Node) []string {
+	f := n.Function()
+	return []string{n.ID, n.Name, n.Tags["team"], f.Runtime, f.EnvVarNames[0], f.Policy.Text}
+}
+
+// Freeze copies every string of a node, its attributes' included, out of
+// the memory it came in: a string the AWS SDK decoded is a slice of a
+// block shared with the rest of its response, and holding it held the
+// block.
+func TestFreezeCopiesStringsOutOfTheBlocksTheyCameIn(t *testing.T) {
+	block := strings.Repeat("x", 4096) + `arn:aws:lambda:us-east-1:123456789012:function:f|f|payments|python3.12|DB_HOST|{"Statement":[]}`
+	parts := strings.Split(block[4096:], "|")
+	b := NewBuilder()
+	b.AddNode(Node{ID: parts[0], Kind: KindLambdaFunction, Name: parts[1], Tags: map[string]string{"team": parts[2]},
+		Attrs: &LambdaFunction{Runtime: parts[3], EnvVarNames: []string{parts[4]}, Policy: Present(parts[5], "lambda:GetPolicy")}})
+	s := b.Freeze(Tool{Name: "trustmap"}, time.Time{})
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(block)))
+	hi := lo + uintptr(len(block))
+	for i, v := range strs(s.Nodes[0]) {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(v))); p >= lo && p < hi {
+			t.Errorf("string %d (%q) still points into the block it was sliced from", i, v)
+		}
+		if v != parts[i] {
+			t.Errorf("string %d is %q, want %q", i, v, parts[i])
+		}
+	}
+}
+
+// A snapshot read from JSON keeps one copy of each repeated string, in a
+// node's attributes as in its id and tags.
+func TestAReadSnapshotKeepsOneCopyOfARepeatedString(t *testing.T) {
+	b := NewBuilder()
+	for _, name := range []string{"f", "g"} {
+		b.AddNode(Node{ID: "arn:aws:lambda:us-east-1:123456789012:function:" + name, Kind: KindLambdaFunction, Name: "fn",
+			Tags: map[string]string{"team": "payments"},
+			Attrs: &LambdaFunction{Runtime: "python3.12", EnvVarNames: []string{"DB_HOST"}, Policy: Present(`{"Statement":[]}`, "lambda:GetPolicy")}})
+	}
+	var buf bytes.Buffer
+	if err := b.Freeze(Tool{Name: "trustmap"}, time.Time{}).Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ReadSnapshot(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := strs(s.Nodes[0]), strs(s.Nodes[1])
+	for i := 1; i < len(first); i++ { // the ids differ
+		if first[i] != second[i] || unsafe.StringData(first[i]) != unsafe.StringData(second[i]) {
+			t.Errorf("string %d: %q and %q are two copies", i, first[i], second[i])
+		}
+	}
+}
