@@ -102,6 +102,7 @@ func (g *Graph) build() {
 		// costs a moment's copy and saves the tail for the whole analysis.
 		g.Edges = slices.Clone(g.Edges)
 	}
+	shareEdgeSlices(g.Edges)
 	slices.SortFunc(g.Notes, func(a, b Note) int {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Detail, b.Detail))
 	})

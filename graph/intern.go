@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/binary"
 	"reflect"
 	"strings"
 )
@@ -125,4 +126,72 @@ func (in interner) edge(e *Edge) {
 
 func (in interner) gap(g *Gap) {
 	g.Account, g.Service, g.Region, g.API = in.str(g.Account), in.str(g.Service), in.str(g.Region), in.str(g.API)
+}
+
+// shareEdgeSlices makes edges with equal evidence share one evidence
+// slice, and edges with equal actions one actions slice. A policy that
+// grants a role a set of resources gives each resource an edge with the
+// same evidence: at 100,000 resources, 130,000 evidence arrays held 29,000
+// different contents. The graph is read-only once built, so sharing
+// changes nothing a reader can see.
+func shareEdgeSlices(edges []Edge) {
+	evidence := map[string][]Evidence{}
+	actions := map[string][]string{}
+	var key []byte
+	for i := range edges {
+		e := &edges[i]
+		if len(e.Evidence) > 0 {
+			key = evidenceKey(key[:0], e.Evidence)
+			if s, ok := evidence[string(key)]; ok {
+				e.Evidence = s
+			} else {
+				evidence[string(key)] = e.Evidence
+			}
+		}
+		if len(e.Actions) > 0 {
+			key = appendStrings(key[:0], e.Actions)
+			if s, ok := actions[string(key)]; ok {
+				e.Actions = s
+			} else {
+				actions[string(key)] = e.Actions
+			}
+		}
+	}
+}
+
+// evidenceKey appends to b an encoding of evs that two lists share only
+// when they are equal: each string is preceded by its length.
+func evidenceKey(b []byte, evs []Evidence) []byte {
+	b = binary.AppendUvarint(b, uint64(len(evs)))
+	for i := range evs {
+		ev := &evs[i]
+		b = appendString(b, ev.Source)
+		b = binary.AppendUvarint(b, uint64(len(ev.Statements)))
+		for _, st := range ev.Statements {
+			b = binary.AppendVarint(b, int64(st.Index))
+			b = appendString(b, st.Sid)
+		}
+		b = appendStrings(b, ev.Actions)
+		b = appendStrings(b, ev.Conditions)
+		b = appendStrings(b, ev.PinnedBy)
+		b = binary.AppendUvarint(b, uint64(len(ev.Guards)))
+		for _, g := range ev.Guards {
+			b = appendString(b, string(g))
+		}
+		b = appendString(b, ev.Fix)
+		b = appendString(b, ev.Detail)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = appendString(b, s)
+	}
+	return b
 }

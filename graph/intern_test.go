@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestAReadSnapshotKeepsOneCopyOfARepeatedString(t *testing.T) {
 	b := NewBuilder()
 	for _, name := range []string{"f", "g"} {
 		b.AddNode(Node{ID: "arn:aws:lambda:us-east-1:123456789012:function:" + name, Kind: KindLambdaFunction, Name: "fn",
-			Tags: map[string]string{"team": "payments"},
+			Tags:  map[string]string{"team": "payments"},
 			Attrs: &LambdaFunction{Runtime: "python3.12", EnvVarNames: []string{"DB_HOST"}, Policy: Present(`{"Statement":[]}`, "lambda:GetPolicy")}})
 	}
 	var buf bytes.Buffer
@@ -61,5 +62,57 @@ func TestAReadSnapshotKeepsOneCopyOfARepeatedString(t *testing.T) {
 		if first[i] != second[i] || unsafe.StringData(first[i]) != unsafe.StringData(second[i]) {
 			t.Errorf("string %d: %q and %q are two copies", i, first[i], second[i])
 		}
+	}
+}
+
+// fill sets every field reachable from v to a value that is not its zero.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(1)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(v.Field(i))
+		}
+	}
+}
+
+// Evidence that differs in any one field gets another key: edges share an
+// evidence slice only when every field is equal, a field added to Evidence
+// included (this test fills it by reflection).
+func TestEvidenceThatDiffersInAnyFieldIsNotShared(t *testing.T) {
+	keys := map[string]string{string(evidenceKey(nil, []Evidence{{}})): "none"}
+	typ := reflect.TypeFor[Evidence]()
+	for i := range typ.NumField() {
+		var ev Evidence
+		fill(reflect.ValueOf(&ev).Elem().Field(i))
+		k := string(evidenceKey(nil, []Evidence{ev}))
+		if other, ok := keys[k]; ok {
+			t.Errorf("evidence with only %s set has the key of %s", typ.Field(i).Name, other)
+		}
+		keys[k] = typ.Field(i).Name
+	}
+	// A string's bytes cannot pass for the next field's.
+	a := evidenceKey(nil, []Evidence{{Source: "ab", Fix: ""}})
+	b := evidenceKey(nil, []Evidence{{Source: "a", Fix: "b"}})
+	if string(a) == string(b) {
+		t.Error(`{Source "ab"} and {Source "a", Fix "b"} share a key`)
+	}
+	edges := []Edge{
+		{From: "a", To: "b", Actions: []string{"s3:GetObject"}, Evidence: []Evidence{{Source: "s3:GetBucketPolicy", Detail: "d"}}},
+		{From: "a", To: "c", Actions: []string{"s3:GetObject"}, Evidence: []Evidence{{Source: "s3:GetBucketPolicy", Detail: "d"}}},
+		{From: "a", To: "d", Actions: []string{"s3:PutObject"}, Evidence: []Evidence{{Source: "s3:GetBucketPolicy", Detail: "e"}}},
+	}
+	shareEdgeSlices(edges)
+	if &edges[0].Evidence[0] != &edges[1].Evidence[0] || &edges[0].Actions[0] != &edges[1].Actions[0] {
+		t.Error("two edges with equal evidence and actions do not share them")
+	}
+	if &edges[0].Evidence[0] == &edges[2].Evidence[0] || edges[2].Evidence[0].Detail != "e" || edges[2].Actions[0] != "s3:PutObject" {
+		t.Error("an edge with other evidence or actions was given the first edge's")
 	}
 }
