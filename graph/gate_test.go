@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -25,17 +24,7 @@ func TestAnEdgeIsWrittenWithItsGateInLine(t *testing.T) {
 			want.Conditions, want.Guards, want.Authorizer = e.Gate.Conditions, e.Gate.Guards, e.Gate.Authorizer
 		}
 		for _, escape := range []bool{true, false} {
-			var got, ref bytes.Buffer
-			for _, c := range []struct {
-				buf *bytes.Buffer
-				v   any
-			}{{&got, e}, {&ref, want}} {
-				enc := json.NewEncoder(c.buf)
-				enc.SetEscapeHTML(escape)
-				if err := enc.Encode(c.v); err != nil {
-					t.Fatal(err)
-				}
-			}
+			got, ref := encoded(t, e, "", escape), encoded(t, want, "", escape)
 			if got.String() != ref.String() {
 				t.Errorf("escapeHTML=%v:\n got %s\nwant %s", escape, got.String(), ref.String())
 			}

@@ -80,18 +80,7 @@ func TestANodeIsWrittenAsItsOneMemberLayout(t *testing.T) {
 		Account: "123456789012", Region: "us-east-1", Tags: map[string]string{"team": "<a>"}, Attrs: f}
 	want := nodeJSON{ID: n.ID, Kind: n.Kind, Name: n.Name, Account: n.Account, Region: n.Region, Tags: n.Tags, Function: f}
 	for _, escape := range []bool{true, false} {
-		var got, ref bytes.Buffer
-		for _, c := range []struct {
-			buf *bytes.Buffer
-			v   any
-		}{{&got, n}, {&ref, want}} {
-			enc := json.NewEncoder(c.buf)
-			enc.SetEscapeHTML(escape)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(c.v); err != nil {
-				t.Fatal(err)
-			}
-		}
+		got, ref := encoded(t, n, "  ", escape), encoded(t, want, "  ", escape)
 		if got.String() != ref.String() {
 			t.Errorf("escapeHTML=%v:\n got %s\nwant %s", escape, got.String(), ref.String())
 		}
