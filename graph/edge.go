@@ -149,9 +149,6 @@ func (e *Edge) Authorizer() string {
 // SetConditions replaces the edge's conditions.
 func (e *Edge) SetConditions(c []string) { e.Gate = NewGate(c, e.Guards(), e.Authorizer()) }
 
-// SetGuards replaces the edge's guards.
-func (e *Edge) SetGuards(g []policy.Guard) { e.Gate = NewGate(e.Conditions(), g, e.Authorizer()) }
-
 // SetAuthorizer replaces the edge's authorizer.
 func (e *Edge) SetAuthorizer(a string) { e.Gate = NewGate(e.Conditions(), e.Guards(), a) }
 

@@ -62,9 +62,9 @@ func TestSettingAGateLeavesTheCopiesOfTheEdgeAlone(t *testing.T) {
 	if cp.Gate != nil {
 		t.Errorf("an edge with no conditions, guards or authorizer has gate %+v, want nil", cp.Gate)
 	}
-	cp.SetGuards([]policy.Guard{"network"})
-	if g := cp.Guards(); len(g) != 1 || cp.Gate == orig.Gate {
-		t.Errorf("guards %v, gate shared with the original: %v", g, cp.Gate == orig.Gate)
+	cp.SetAuthorizer("JWT k")
+	if a := cp.Authorizer(); a != "JWT k" || cp.Gate == orig.Gate {
+		t.Errorf("authorizer %q, gate shared with the original: %v", a, cp.Gate == orig.Gate)
 	}
 }
 

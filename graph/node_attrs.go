@@ -177,17 +177,12 @@ func (n Node) MRAP() *MultiRegionAccessPoint { a, _ := n.Attrs.(*MultiRegionAcce
 // Layer returns the node's *LambdaLayer attributes, nil when it has none.
 func (n Node) Layer() *LambdaLayer { a, _ := n.Attrs.(*LambdaLayer); return a }
 
-// nodeJSON is a node as JSON spells it: the attributes are the member named
-// for their type. Snapshots and reports read and write nodes through it,
-// so the field order and names are those of the node before its
-// attributes became one field.
+// nodeJSON is a node as JSON spells it: the node's own fields (Attrs is
+// "-"), then the attributes as the member named for their type. Snapshots
+// and reports read and write nodes through it, so the field order and
+// names are those of the node before its attributes became one field.
 type nodeJSON struct {
-	ID      string            `json:"id"`
-	Kind    Kind              `json:"kind"`
-	Name    string            `json:"name,omitempty"`
-	Account string            `json:"account,omitempty"`
-	Region  string            `json:"region,omitempty"`
-	Tags    map[string]string `json:"tags,omitempty"`
+	plainNode
 
 	AccountInfo    *AccountInfo            `json:"account_info,omitempty"`
 	Bucket         *S3Bucket               `json:"s3_bucket,omitempty"`
@@ -232,6 +227,10 @@ type nodeJSON struct {
 	Layer          *LambdaLayer            `json:"lambda_layer,omitempty"`
 }
 
+// plainNode is Node without its methods, so that nodeJSON can embed its
+// fields without its MarshalJSON.
+type plainNode Node
+
 // attrField maps an attribute type to its field of nodeJSON;
 // attrFieldIndexes are those fields in order.
 var attrField, attrFieldIndexes = func() (map[reflect.Type]int, []int) {
@@ -256,7 +255,7 @@ func jsonName(t reflect.Type) string {
 // MarshalJSON writes the node as nodeJSON. HTML characters are left as
 // they are: the encoder that called it escapes them or not, as it was set.
 func (n Node) MarshalJSON() ([]byte, error) {
-	w := nodeJSON{ID: n.ID, Kind: n.Kind, Name: n.Name, Account: n.Account, Region: n.Region, Tags: n.Tags}
+	w := nodeJSON{plainNode: plainNode(n)}
 	if n.Attrs != nil {
 		i, ok := attrField[reflect.TypeOf(n.Attrs)]
 		if !ok {
@@ -287,7 +286,7 @@ func (n *Node) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*n = Node{ID: w.ID, Kind: w.Kind, Name: w.Name, Account: w.Account, Region: w.Region, Tags: w.Tags}
+	*n = Node(w.plainNode)
 	v := reflect.ValueOf(&w).Elem()
 	for _, i := range attrFieldIndexes {
 		f := v.Field(i)

@@ -78,7 +78,7 @@ func TestANodeIsWrittenAsItsOneMemberLayout(t *testing.T) {
 	f := &LambdaFunction{Runtime: "python3.12", EnvVarNames: []string{"A<B", "C&D"}, Policy: Hidden("lambda:GetPolicy")}
 	n := Node{ID: "arn:aws:lambda:us-east-1:123456789012:function:f<1>", Kind: KindLambdaFunction, Name: "f&g",
 		Account: "123456789012", Region: "us-east-1", Tags: map[string]string{"team": "<a>"}, Attrs: f}
-	want := nodeJSON{ID: n.ID, Kind: n.Kind, Name: n.Name, Account: n.Account, Region: n.Region, Tags: n.Tags, Function: f}
+	want := nodeJSON{plainNode: plainNode{ID: n.ID, Kind: n.Kind, Name: n.Name, Account: n.Account, Region: n.Region, Tags: n.Tags}, Function: f}
 	for _, escape := range []bool{true, false} {
 		got, ref := encoded(t, n, "  ", escape), encoded(t, want, "  ", escape)
 		if got.String() != ref.String() {
