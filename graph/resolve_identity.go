@@ -118,14 +118,34 @@ func (r *resolver) identity(n *Node) {
 	// for every edge of n, and a probe's action list the same for every
 	// target; both have no spare capacity, so a merge that adds to them
 	// copies (Edge.Merge), and nothing writes into them after Resolve.
+	//
+	// Probes of one resource kind that reach the same target with the same
+	// kind of access are one edge: they are merged here, as the graph would
+	// merge them (Edge.Merge), rather than each kept until the graph is
+	// built (a quarter of a large account's identity edges).
 	sh := newIdentityShared(names)
 	for _, kind := range identityKinds {
+		at := map[EdgeKey]int{}
+		var edges []Edge
 		for i, pr := range probes[kind] {
 			idx := r.probeIndex(kind, i)
 			sh.actions = nil
 			for _, target := range idx.candidates(docs, pr.action) {
-				r.identityEdge(n, target, kind, pr, docs, boundary, sh)
+				e, ok := r.identityEdge(n, target, kind, pr, docs, boundary, sh)
+				if !ok {
+					continue
+				}
+				if j, seen := at[e.Key()]; seen {
+					edges[j].Merge(e)
+					edges[j].Actions = sh.union(edges[j].Actions)
+					continue
+				}
+				at[e.Key()] = len(edges)
+				edges = append(edges, e)
 			}
+		}
+		for _, e := range edges {
+			r.edge(e)
 		}
 	}
 }
@@ -133,20 +153,20 @@ func (r *resolver) identity(n *Node) {
 // identityEdge asks n's identity policies (bounded by its permissions
 // boundary) for one probe on one target and draws the edge if they allow
 // it; role assumption also needs the target's trust policy to admit n.
-func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*policy.Policy, boundary *policy.Policy, sh *identityShared) {
+func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*policy.Policy, boundary *policy.Policy, sh *identityShared) (Edge, bool) {
 	if target.Account != n.Account || target.ID == n.ID {
-		return
+		return Edge{}, false
 	}
 	req := policy.Request{Action: pr.action, Resource: pr.resource(target.ID), PrincipalAccount: n.Account}
 	d, ok := identityAllows(docs, boundary, req)
 	if !ok {
-		return
+		return Edge{}, false
 	}
 	certainty := True
 	if gate := gates[kind]; gate != nil {
 		switch gate(r, target, n, pr.action) {
 		case False:
-			return
+			return Edge{}, false
 		case Unknown:
 			certainty = Unknown
 		}
@@ -161,10 +181,10 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 	if len(d.Conditions) > 0 || len(d.Guards) > 0 {
 		evidence = []Evidence{{Source: evidence[0].Source, Detail: evidence[0].Detail, Conditions: d.Conditions, Guards: d.Guards}}
 	}
-	r.edge(Edge{
+	return Edge{
 		From: n.ID, To: target.ID, Kind: pr.kind, Actions: sh.actions, Gate: NewGate(d.Conditions, d.Guards, ""),
 		Exposure: policy.Internal, Via: ViaIdentityPolicy, Certainty: certainty, Evidence: evidence,
-	})
+	}, true
 }
 
 // identityShared holds the slices the identity edges of one principal
@@ -173,11 +193,24 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 type identityShared struct {
 	evidence []Evidence
 	actions  []string
+	unions   map[string][]string // merged edges' action lists, by content
 }
 
 func newIdentityShared(policyNames []string) *identityShared {
 	return &identityShared{evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails",
-		Detail: "allowed by " + strings.Join(policyNames, ", ")}}}
+		Detail: "allowed by " + strings.Join(policyNames, ", ")}}, unions: map[string][]string{}}
+}
+
+// union returns the principal's one list with the content of actions, a
+// merge's sorted union: most targets a principal reaches through several
+// probes reach it through the same ones.
+func (sh *identityShared) union(actions []string) []string {
+	k := strings.Join(actions, "\x00")
+	if u, ok := sh.unions[k]; ok {
+		return u
+	}
+	sh.unions[k] = actions
+	return actions
 }
 
 // identityAllows decides a request over a principal's identity policies,

@@ -38,7 +38,9 @@ func (r *resolver) bruteIdentity(n *Node) {
 				continue
 			}
 			for _, target := range r.byKind[kind] {
-				r.identityEdge(n, target, kind, pr, docs, boundary, newIdentityShared(names))
+				if e, ok := r.identityEdge(n, target, kind, pr, docs, boundary, newIdentityShared(names)); ok {
+					r.edge(e)
+				}
 			}
 		}
 	}
@@ -66,7 +68,11 @@ func identityEdges(s *Snapshot, brute bool) []Edge {
 			r.identity(n)
 		}
 	}
-	return r.edges(nil)
+	// As the graph has them: identity() merges a principal's edges to one
+	// target as it goes, the brute force leaves that to the graph.
+	es := r.edges(nil)
+	sortLarge(es, CompareEdges)
+	return mergeSorted(es)
 }
 
 func TestIdentityCandidatesGiveEveryEdge(t *testing.T) {
