@@ -48,16 +48,21 @@ func reach(ep results.EntryPoint, name string) *results.AttackNode {
 		}
 		ev += ")"
 	}
-	cond := fmt.Sprintf("%s grants %s to %s", ev, strings.Join(ep.Actions, ", "), strings.Join(ep.Principals, ", "))
+	// One builder: an entry point can carry thousands of details (every
+	// statement of a shared policy), and adding them one string at a time
+	// copied the whole condition at each.
+	var cond strings.Builder
+	fmt.Fprintf(&cond, "%s grants %s to %s", ev, strings.Join(ep.Actions, ", "), strings.Join(ep.Principals, ", "))
 	for _, d := range ep.Evidence.Details {
-		cond += "; " + d
+		cond.WriteString("; ")
+		cond.WriteString(d)
 	}
 	holds := graph.True
 	if !ep.Certain {
 		holds = graph.Unknown
-		cond += "; a setting that could block it was not readable"
+		cond.WriteString("; a setting that could block it was not readable")
 	}
-	return leaf("get a request into "+name, holds, cond)
+	return leaf("get a request into "+name, holds, cond.String())
 }
 
 // auth is the failure condition about authentication.
