@@ -136,8 +136,7 @@ func (r *resolver) identity(n *Node) {
 					continue
 				}
 				if j, seen := at[e.Key()]; seen {
-					edges[j].Merge(e)
-					edges[j].Actions = sh.union(edges[j].Actions)
+					edges[j].Merge(e) // equal action lists are shared once the graph is built (shareEdgeSlices)
 					continue
 				}
 				at[e.Key()] = len(edges)
@@ -193,24 +192,11 @@ func (r *resolver) identityEdge(n, target *Node, kind Kind, pr probe, docs []*po
 type identityShared struct {
 	evidence []Evidence
 	actions  []string
-	unions   map[string][]string // merged edges' action lists, by content
 }
 
 func newIdentityShared(policyNames []string) *identityShared {
 	return &identityShared{evidence: []Evidence{{Source: "iam:GetAccountAuthorizationDetails",
-		Detail: "allowed by " + strings.Join(policyNames, ", ")}}, unions: map[string][]string{}}
-}
-
-// union returns the principal's one list with the content of actions, a
-// merge's sorted union: most targets a principal reaches through several
-// probes reach it through the same ones.
-func (sh *identityShared) union(actions []string) []string {
-	k := strings.Join(actions, "\x00")
-	if u, ok := sh.unions[k]; ok {
-		return u
-	}
-	sh.unions[k] = actions
-	return actions
+		Detail: "allowed by " + strings.Join(policyNames, ", ")}}}
 }
 
 // identityAllows decides a request over a principal's identity policies,
