@@ -11,42 +11,42 @@ import (
 )
 
 // EdgeKind names a relation between two nodes.
-type EdgeKind string
+type EdgeKind uint16
 
 // Access edges (from a principal to a resource) come from graph.Resolve;
 // structural edges (between resources) come from collectors.
-const (
-	EdgeCanInvoke     EdgeKind = "can-invoke"
-	EdgeCanRead       EdgeKind = "can-read"
-	EdgeCanWrite      EdgeKind = "can-write"
-	EdgeCanSend       EdgeKind = "can-send"
-	EdgeCanReceive    EdgeKind = "can-receive"
-	EdgeCanAssume     EdgeKind = "can-assume"
-	EdgeCanAdminister EdgeKind = "can-administer"
-	EdgeCanAccess     EdgeKind = "can-access" // actions that fit no narrower kind
+var (
+	EdgeCanInvoke     = edgeKind("can-invoke")
+	EdgeCanRead       = edgeKind("can-read")
+	EdgeCanWrite      = edgeKind("can-write")
+	EdgeCanSend       = edgeKind("can-send")
+	EdgeCanReceive    = edgeKind("can-receive")
+	EdgeCanAssume     = edgeKind("can-assume")
+	EdgeCanAdminister = edgeKind("can-administer")
+	EdgeCanAccess     = edgeKind("can-access") // actions that fit no narrower kind
 	// EdgeCanConnect is network reachability: a principal (the internet, an
 	// account, a prefix list) can open connections to the ports Actions
 	// names ("tcp/443"), as security groups, NACLs and routes allow.
-	EdgeCanConnect     EdgeKind = "can-connect"
-	EdgeTriggers       EdgeKind = "triggers"
-	EdgeIntegratesWith EdgeKind = "integrates-with"
-	EdgeExecutesAs     EdgeKind = "executes-as"
-	EdgeAuthorizedBy   EdgeKind = "authorized-by"
-	EdgeContains       EdgeKind = "contains"
-	EdgeRoutesTo       EdgeKind = "routes-to"
-	EdgeDeadLetters    EdgeKind = "dead-letters-to"
-	EdgeHasKey         EdgeKind = "has-key"
-	EdgeMemberOf       EdgeKind = "member-of"
+	EdgeCanConnect     = edgeKind("can-connect")
+	EdgeTriggers       = edgeKind("triggers")
+	EdgeIntegratesWith = edgeKind("integrates-with")
+	EdgeExecutesAs     = edgeKind("executes-as")
+	EdgeAuthorizedBy   = edgeKind("authorized-by")
+	EdgeContains       = edgeKind("contains")
+	EdgeRoutesTo       = edgeKind("routes-to")
+	EdgeDeadLetters    = edgeKind("dead-letters-to")
+	EdgeHasKey         = edgeKind("has-key")
+	EdgeMemberOf       = edgeKind("member-of")
 	// EdgeProtects goes from a KMS key to what it encrypts: reading the data
 	// also takes kms:Decrypt on the key.
-	EdgeProtects EdgeKind = "protects"
+	EdgeProtects = edgeKind("protects")
 	// EdgeProvidesCode goes from where code comes from (an ECR repository, a
 	// Lambda layer) to what runs it: whoever can push there runs code there.
-	EdgeProvidesCode EdgeKind = "provides-code"
+	EdgeProvidesCode = edgeKind("provides-code")
 	// EdgeFilters goes from a WAF web ACL to the resource whose requests it
 	// inspects (a distribution, a load balancer, an API stage). It is no way
 	// in or further: resolvers read it as a condition on the resource's entry.
-	EdgeFilters EdgeKind = "filters"
+	EdgeFilters = edgeKind("filters")
 )
 
 // IsAccess reports whether the edge grants a principal access to a resource.
@@ -71,8 +71,14 @@ func (k EdgeKind) Strong() bool {
 type Edge struct {
 	From string
 	To   string
+	// Kind and Via are two-byte codes (names.go), and Certainty sits
+	// beside them: an edge is 128 bytes, held hundreds of thousands of
+	// times.
 	Kind EdgeKind
 	Via  Via
+	// Certainty is Unknown when the edge rests on a fact the scan could not
+	// read, False when a fact says it is inert (a disabled event source).
+	Certainty Tri
 	// Actions are the actions the edge stands for, sorted.
 	Actions []string
 	// Exposure is the policy engine's verdict for access edges ("" on
@@ -81,9 +87,6 @@ type Edge struct {
 	// Principal is the principal as the policy engine names it ("*", an
 	// account id, an org id, a service or a principal ARN).
 	Principal string
-	// Certainty is Unknown when the edge rests on a fact the scan could not
-	// read, False when a fact says it is inert (a disabled event source).
-	Certainty Tri
 	// Evidence lists every piece the edge rests on: each granting
 	// statement set, ACL grant or setting, as the stage that knew it said.
 	Evidence []Evidence
@@ -216,7 +219,7 @@ func (e *Edge) Key() EdgeKey { return EdgeKey{e.From, e.To, e.Kind, e.Via} }
 // CompareKeys is the one order of edges: by From, To, Kind, Via.
 func CompareKeys(a, b EdgeKey) int {
 	return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To),
-		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via))
+		a.Kind.Compare(b.Kind), a.Via.Compare(b.Via))
 }
 
 // CompareEdges orders edges by their keys.

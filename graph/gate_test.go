@@ -16,7 +16,7 @@ func TestAnEdgeIsWrittenWithItsGateInLine(t *testing.T) {
 		Via: ViaMethodAuthorizer, Actions: []string{"execute-api:Invoke"}, Exposure: policy.Public, Principal: "*", Certainty: True,
 		Evidence: []Evidence{{Source: "apigateway:GetResources", Detail: "a & b"}},
 		Gate:     NewGate([]string{"aws:SourceIp <10.0.0.0/8>"}, []policy.Guard{"network"}, "COGNITO_USER_POOLS pool-1")}
-	plain := Edge{From: "arn:aws:s3:::b", To: "arn:aws:lambda:us-east-1:123456789012:function:f", Kind: EdgeTriggers, Via: "s3-notification", Certainty: True}
+	plain := Edge{From: "arn:aws:s3:::b", To: "arn:aws:lambda:us-east-1:123456789012:function:f", Kind: EdgeTriggers, Via: ViaS3Notification, Certainty: True}
 	for _, e := range []Edge{gated, plain} {
 		want := edgeJSON{From: e.From, To: e.To, Kind: e.Kind, Via: e.Via, Actions: e.Actions, Exposure: e.Exposure,
 			Principal: e.Principal, Certainty: e.Certainty, Evidence: e.Evidence}

@@ -104,7 +104,7 @@ func (g *Graph) build() {
 	}
 	shareEdgeSlices(g.Edges)
 	slices.SortFunc(g.Notes, func(a, b Note) int {
-		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via), cmp.Compare(a.Detail, b.Detail))
+		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Kind, b.Kind), a.Via.Compare(b.Via), cmp.Compare(a.Detail, b.Detail))
 	})
 	g.Notes = slices.Compact(g.Notes)
 	g.byID = make(map[string]int, len(g.Nodes))

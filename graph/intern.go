@@ -106,7 +106,6 @@ func (in interner) node(n *Node) {
 
 func (in interner) edge(e *Edge) {
 	e.From, e.To = in.str(e.From), in.str(e.To)
-	e.Kind, e.Via = EdgeKind(in.str(string(e.Kind))), Via(in.str(string(e.Via)))
 	e.Principal = in.str(e.Principal)
 	in.strs(e.Actions)
 	if g := e.Gate; g != nil {

@@ -3,6 +3,7 @@ package graph
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -79,5 +80,13 @@ func TestMergeRunIsPairwiseMerge(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("trial %d: mergeRun differs from pairwise Merge (-pairwise +run):\n%s", trial, diff)
 		}
+	}
+}
+
+// An edge is held hundreds of thousands of times: its kind and way in are
+// two-byte codes, packed with its certainty.
+func TestEdgeSize(t *testing.T) {
+	if got := unsafe.Sizeof(Edge{}); got > 128 {
+		t.Errorf("an edge is %d bytes, want at most 128", got)
 	}
 }

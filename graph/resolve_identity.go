@@ -366,7 +366,7 @@ func (r *resolver) identityDocs(n *Node) (docs []*policy.Policy, names []string,
 		}
 		p, err := r.parse(text)
 		if err != nil {
-			r.note(n.ID, "policy-unparseable", "identity-policy", "identity policy %s is not a valid policy: %v", name, err)
+			r.note(n.ID, "policy-unparseable", ViaIdentityPolicy, "identity policy %s is not a valid policy: %v", name, err)
 			return
 		}
 		docs = append(docs, p)

@@ -127,7 +127,7 @@ func TestAnUnreadablePolicyOrListingIsANoteNotNoWayIn(t *testing.T) {
 	g := Resolve(snapshotOf(k, tp, b, s))
 	var got []string
 	for _, n := range g.Notes {
-		got = append(got, n.Resource+" "+string(n.Kind)+" "+string(n.Via))
+		got = append(got, n.Resource+" "+string(n.Kind)+" "+n.Via.String())
 	}
 	want := []string{
 		busARN + " unknown-exposure eventbridge-rule",

@@ -20,7 +20,7 @@ func snapshotOf(nodes ...Node) *Snapshot {
 func access(g *Graph) []string {
 	var out []string
 	for _, e := range g.Edges {
-		if e.Kind.IsAccess() && e.Via != "identity-policy" {
+		if e.Kind.IsAccess() && e.Via != ViaIdentityPolicy {
 			out = append(out, fmt.Sprintf("%s -%s/%s/%s-> %s", e.From, e.Kind, e.Via, e.Exposure, e.To))
 		}
 	}
@@ -148,7 +148,7 @@ func TestIdentityPoliciesGiveRoleToResourceEdges(t *testing.T) {
 	g := Resolve(snapshotOf(role, bucket, other, queue))
 	var got []string
 	for _, e := range g.Edges {
-		if e.Via == "identity-policy" {
+		if e.Via == ViaIdentityPolicy {
 			got = append(got, fmt.Sprintf("%s -%s %v certain=%v-> %s", e.From, e.Kind, e.Actions, e.Certainty, e.To))
 		}
 	}

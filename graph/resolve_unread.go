@@ -10,7 +10,7 @@ package graph
 // restAPIUnread notes a REST API whose resources and methods are unknown.
 func (r *resolver) restAPIUnread(n *Node) {
 	if n.RestAPI() != nil && n.RestAPI().ResourcesKnown == Unknown {
-		r.note(n.ID, "unknown-exposure", "method-auth",
+		r.note(n.ID, "unknown-exposure", ViaMethodAuth,
 			"the API's resources and methods could not be read (apigateway:GetResources); which methods anyone can call, and how, is unknown")
 	}
 }
@@ -18,7 +18,7 @@ func (r *resolver) restAPIUnread(n *Node) {
 // httpAPIUnread notes an HTTP or WebSocket API whose routes are unknown.
 func (r *resolver) httpAPIUnread(n *Node) {
 	if n.HTTPAPI() != nil && n.HTTPAPI().RoutesKnown == Unknown {
-		r.note(n.ID, "unknown-exposure", "route-auth",
+		r.note(n.ID, "unknown-exposure", ViaRouteAuth,
 			"the API's routes could not be read (apigateway:GetRoutes); which routes anyone can call, and how, is unknown")
 	}
 }
@@ -26,7 +26,7 @@ func (r *resolver) httpAPIUnread(n *Node) {
 // functionURLsUnread notes a function whose URLs could not be listed.
 func (r *resolver) functionURLsUnread(n *Node) {
 	if n.Function() != nil && n.Function().URLKnown == Unknown {
-		r.note(n.ID, "unknown-exposure", "function-url",
+		r.note(n.ID, "unknown-exposure", ViaFunctionURL,
 			"the function's URLs could not be listed (lambda:ListFunctionUrlConfigs); whether it has a URL anyone can call is unknown")
 	}
 }

@@ -29,7 +29,7 @@ func sampleSnapshot() *Snapshot {
 			ACL: ACL{State: True}, OwnershipKnown: True, NotificationsKnown: True}})
 	b.AddNode(Node{ID: "arn:aws:lambda:us-east-1:123456789012:function:f", Kind: KindLambdaFunction, Name: "f", Account: "123456789012", Region: "us-east-1",
 		Attrs: &LambdaFunction{Runtime: "python3.12", EnvVarNames: []string{"A", "B"}, Policy: Hidden("lambda:GetPolicy")}})
-	b.AddEdge(Edge{From: "arn:aws:s3:::b1", To: "arn:aws:lambda:us-east-1:123456789012:function:f", Kind: EdgeTriggers, Via: "s3-notification", Certainty: True})
+	b.AddEdge(Edge{From: "arn:aws:s3:::b1", To: "arn:aws:lambda:us-east-1:123456789012:function:f", Kind: EdgeTriggers, Via: ViaS3Notification, Certainty: True})
 	b.AddGap(Gap{Account: "123456789012", Service: "lambda", Region: "us-east-1", API: "GetPolicy", Resource: "f", Status: GapDenied, Error: "AccessDenied"})
 	s := b.Freeze(Tool{Name: "trustmap", Version: "test"}, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	s.Complete = true

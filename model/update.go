@@ -204,19 +204,19 @@ func (p *planner) run(o UpdateOptions) {
 		ep := &r.EntryPoints[i]
 		target := p.element(ep.ResourceARN)
 		for _, c := range byEP[ep.ID] {
-			p.flow(p.element(c.From), target, string(c.Kind), crossingFlow(c, p.inv))
+			p.flow(p.element(c.From), target, c.Kind.String(), crossingFlow(c, p.inv))
 		}
 		if t := threatOf[ep.ID]; t != nil && t.AttackPath != "" {
 			if ap := pathOf[t.AttackPath]; ap != nil {
 				for _, st := range ap.Steps[1:] {
-					p.flow(p.element(st.From), p.element(st.To), string(st.Edge), stepFlow(st, p.inv))
+					p.flow(p.element(st.From), p.element(st.To), st.Edge.String(), stepFlow(st, p.inv))
 				}
 			}
 		}
 	}
 	for _, c := range p.inv.crossings {
 		if c.EntryPoint == "" {
-			p.flow(p.element(c.From), p.element(c.To), string(c.Kind), crossingFlow(c, p.inv))
+			p.flow(p.element(c.From), p.element(c.To), c.Kind.String(), crossingFlow(c, p.inv))
 		}
 	}
 	// Threats.
@@ -501,8 +501,8 @@ func (p *planner) flow(from, to *Element, kind string, nf newFlow) {
 
 func crossingFlow(c results.Crossing, inv *inventory) newFlow {
 	attrs := omap{{"from", c.From}, {"to", c.To}}
-	if c.Via != "" {
-		attrs = append(attrs, kv{"via", string(c.Via)})
+	if c.Via != 0 {
+		attrs = append(attrs, kv{"via", c.Via.String()})
 	}
 	if c.Exposure != "" {
 		attrs = append(attrs, kv{"exposure", string(c.Exposure)})
@@ -525,18 +525,18 @@ func crossingFlow(c results.Crossing, inv *inventory) newFlow {
 	if ev != "" {
 		desc += " (" + ev + ")"
 	}
-	tags := []string{string(c.Kind), "crosses-trust-boundary"}
-	if c.Via != "" {
-		tags = append(tags, string(c.Via))
+	tags := []string{c.Kind.String(), "crosses-trust-boundary"}
+	if c.Via != 0 {
+		tags = append(tags, c.Via.String())
 	}
-	return newFlow{id: stableUUID("dataflow", c.From, c.To, string(c.Kind), string(c.Via)), name: string(c.Kind), desc: desc,
+	return newFlow{id: stableUUID("dataflow", c.From, c.To, c.Kind.String(), c.Via.String()), name: c.Kind.String(), desc: desc,
 		attrs: attrs, tags: tags, public: c.FromZone == graph.ZoneInternet}
 }
 
 func stepFlow(st results.PathStep, inv *inventory) newFlow {
 	attrs := omap{{"from", st.From}, {"to", st.To}}
-	if st.Via != "" {
-		attrs = append(attrs, kv{"via", string(st.Via)})
+	if st.Via != 0 {
+		attrs = append(attrs, kv{"via", st.Via.String()})
 	}
 	if st.Evidence != "" {
 		attrs = append(attrs, kv{"evidence", st.Evidence})
@@ -546,11 +546,11 @@ func stepFlow(st results.PathStep, inv *inventory) newFlow {
 	if st.Evidence != "" {
 		desc += " (" + st.Evidence + ")"
 	}
-	tags := []string{string(st.Edge)}
-	if st.Via != "" {
-		tags = append(tags, string(st.Via))
+	tags := []string{st.Edge.String()}
+	if st.Via != 0 {
+		tags = append(tags, st.Via.String())
 	}
-	return newFlow{id: stableUUID("dataflow", st.From, st.To, string(st.Edge), string(st.Via)), name: string(st.Edge), desc: desc, attrs: attrs, tags: tags}
+	return newFlow{id: stableUUID("dataflow", st.From, st.To, st.Edge.String(), st.Via.String()), name: st.Edge.String(), desc: desc, attrs: attrs, tags: tags}
 }
 
 // otmComponentType is the component type IriusRisk's library and

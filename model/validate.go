@@ -313,7 +313,7 @@ func (d *Drift) unmodeled(zc map[string]zoneClass) {
 	}
 	slices.SortStableFunc(d.Unmodeled, func(a, b Unmodeled) int {
 		return cmp.Or(compareSeverity(a.Severity, b.Severity), cmp.Compare(exposureRank(b.Exposure), exposureRank(a.Exposure)),
-			cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Via, b.Via))
+			cmp.Compare(a.Resource, b.Resource), a.Via.Compare(b.Via))
 	})
 }
 
@@ -345,7 +345,7 @@ func whoText(ep *results.EntryPoint) string {
 func accessText(ks []graph.EdgeKind) string {
 	var out []string
 	for _, k := range ks {
-		out = append(out, strings.TrimPrefix(string(k), "can-"))
+		out = append(out, strings.TrimPrefix(k.String(), "can-"))
 	}
 	return strings.Join(out, "/")
 }

@@ -253,7 +253,7 @@ func changeEntryPoint(a, b results.EntryPoint) (ItemChange, bool) {
 	f.set("actions", a.Actions, b.Actions)
 	f.recognized(a.Recognized, b.Recognized)
 	f.value("severity", string(a.Severity), string(b.Severity), b.Severity.Rank() > a.Severity.Rank())
-	return f.result(b.ID, b.ResourceARN+" via "+string(b.Via))
+	return f.result(b.ID, b.ResourceARN+" via "+b.Via.String())
 }
 
 func changeCrossing(a, b results.Crossing) (ItemChange, bool) {

@@ -11,13 +11,14 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/reporttest"
 	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
 
 func ep(id string, exposure policy.Verdict, sev results.Severity, recognized bool, principals ...string) results.EntryPoint {
-	return results.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + id, Via: "bucket-policy", Exposure: exposure,
+	return results.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + id, Via: graph.ViaBucketPolicy, Exposure: exposure,
 		Principals: principals, Actions: []string{"s3:GetObject"}, Severity: sev, Recognized: recognized}
 }
 

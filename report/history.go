@@ -123,7 +123,7 @@ func writeHistoryMarkdown(p *printer, r *Report) {
 	if len(h.EntryPoints) > 0 {
 		arn := map[string]string{}
 		for _, ep := range r.EntryPoints {
-			arn[ep.ID] = ep.ResourceARN + " via " + string(ep.Via)
+			arn[ep.ID] = ep.ResourceARN + " via " + ep.Via.String()
 		}
 		p.f("\n### Age of the entry points\n\n| Entry point | Resource | First seen | Age (days) | Reopened |\n|---|---|---|---|---|\n")
 		for _, a := range h.EntryPoints {

@@ -54,14 +54,14 @@ func WriteMarkdown(w io.Writer, in Input) error {
 			if !ep.Certain {
 				sev += " (unconfirmed)"
 			}
-			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", sev, ep.Exposure, code(ep.ResourceARN), md(string(ep.Via)),
+			p.f("| %s | %s | %s | %s | %s | %s | %s |\n", sev, ep.Exposure, code(ep.ResourceARN), md(ep.Via.String()),
 				codes(ep.Principals), codes(ep.Actions), rec)
 		}
 		p.f("\n")
 		for _, ep := range r.EntryPoints {
-			p.f("### %s %s via %s\n\n", ep.ID, code(ep.ResourceARN), md(string(ep.Via)))
+			p.f("### %s %s via %s\n\n", ep.ID, code(ep.ResourceARN), md(ep.Via.String()))
 			p.f("- Exposure: **%s** to %s (zones: %s)\n", ep.Exposure, codes(ep.Principals), md(joinStrings(ep.Zones, ", ")))
-			p.f("- Access: %s — %s\n", joinStrings(ep.Access, ", "), codes(ep.Actions))
+			p.f("- Access: %s — %s\n", joinNames(ep.Access, ", "), codes(ep.Actions))
 			p.f("- Evidence: %s", md(ep.Evidence.Source))
 			if len(ep.Evidence.Statements) > 0 {
 				p.f(", statement %s", ints(ep.Evidence.Statements))
@@ -340,11 +340,20 @@ func writeBoundaries(p *printer, r *Report) {
 		if c.Label != "" {
 			from += " (" + md(c.Label) + ")"
 		}
-		p.f("| %s (%s) | %s | %s (%s) | %s | %s |\n", from, md(string(c.FromZone)), c.Kind, code(c.To), md(string(c.ToZone)), md(string(c.Via)), c.Exposure)
+		p.f("| %s (%s) | %s | %s (%s) | %s | %s |\n", from, md(string(c.FromZone)), c.Kind, code(c.To), md(string(c.ToZone)), md(c.Via.String()), c.Exposure)
 	}
 }
 
 // joinStrings joins values of a string type.
+// joinNames joins the names of codes (edge kinds).
+func joinNames[S fmt.Stringer](vs []S, sep string) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = v.String()
+	}
+	return strings.Join(ss, sep)
+}
+
 func joinStrings[S ~string](vs []S, sep string) string {
 	ss := make([]string, len(vs))
 	for i, v := range vs {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/pgtest"
 	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
@@ -78,15 +79,15 @@ func scanOf(at time.Time, eps ...results.EntryPoint) *report.Report {
 		if ep.Account == "" {
 			ep.Account = acct
 		}
-		if ep.Via == "" {
-			ep.Via = "bucket-policy"
+		if ep.Via == 0 {
+			ep.Via = graph.ViaBucketPolicy
 		}
 		if ep.Severity == "" {
 			ep.Severity = results.SevHigh
 		}
 		r.EntryPoints = append(r.EntryPoints, ep)
 		r.Boundaries = append(r.Boundaries, results.Crossing{ID: "BX-" + ep.ID[3:], From: "internet", To: ep.ResourceARN, FromZone: "internet",
-			ToZone: "account:" + acct, Kind: "can-read", Exposure: ep.Exposure, EntryPoint: ep.ID})
+			ToZone: "account:" + acct, Kind: graph.EdgeCanRead, Exposure: ep.Exposure, EntryPoint: ep.ID})
 		r.Threats = append(r.Threats, results.Threat{ID: "T-" + ep.ID[3:11], Title: "data read from " + ep.ResourceARN, ResourceARN: ep.ResourceARN,
 			Likelihood: 4, Impact: 3, Risk: 12, Severity: ep.Severity, EntryPoint: ep.ID})
 		r.Findings = append(r.Findings, analyzers.Finding{ID: "TM-EXP-001:" + ep.ID, RuleID: "TM-EXP-001", Title: "exposed", Severity: ep.Severity,
@@ -113,7 +114,7 @@ func bucket(name, exposure string, principals ...string) results.EntryPoint {
 
 func role(name string, principals ...string) results.EntryPoint {
 	return results.EntryPoint{ID: fmt.Sprintf("EP-%012x", hash("role/"+name)), ResourceARN: "arn:aws:iam::" + acct + ":role/" + name,
-		ResourceType: "IAMRole", Exposure: "cross-account", Principals: principals, Actions: []string{"sts:AssumeRole"}, Via: "trust-policy"}
+		ResourceType: "IAMRole", Exposure: "cross-account", Principals: principals, Actions: []string{"sts:AssumeRole"}, Via: graph.ViaTrustPolicy}
 }
 
 func hash(s string) uint64 {

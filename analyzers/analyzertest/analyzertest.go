@@ -175,7 +175,7 @@ func ResultLines(v any) map[string][]string {
 				line += " authorizer=" + ep.Authorizer
 			}
 			if len(ep.Guards) > 0 {
-				line += " guards=" + join(ep.Guards)
+				line += " guards=" + joinStrings(ep.Guards)
 			}
 			if len(ep.Evidence.Conditions) > 0 {
 				line += " conditions=" + strings.Join(ep.Evidence.Conditions, "; ")
@@ -255,10 +255,18 @@ func tree(n *results.AttackNode) string {
 	return s
 }
 
-func join[S ~string](vs []S) string {
+func joinStrings[S ~string](vs []S) string {
 	ss := make([]string, len(vs))
 	for i, v := range vs {
 		ss[i] = string(v)
+	}
+	return strings.Join(ss, ",")
+}
+
+func join[S fmt.Stringer](vs []S) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = v.String()
 	}
 	return strings.Join(ss, ",")
 }

@@ -163,6 +163,6 @@ func outsideAccount(g *graph.Graph, id string) string {
 }
 
 func crossingID(e *graph.Edge) string {
-	sum := sha256.Sum256([]byte(e.From + "|" + e.To + "|" + string(e.Kind) + "|" + string(e.Via)))
+	sum := sha256.Sum256([]byte(e.From + "|" + e.To + "|" + e.Kind.String() + "|" + e.Via.String()))
 	return "BX-" + hex.EncodeToString(sum[:])[:12]
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
 	"slices"
@@ -73,7 +74,7 @@ func run(pass *analyzers.Pass) (any, error) {
 
 // ID returns the stable id of the entry point into resource via a way in.
 func ID(resource string, via graph.Via) string {
-	sum := sha256.Sum256([]byte(resource + "|" + string(via)))
+	sum := sha256.Sum256([]byte(resource + "|" + via.String()))
 	return "EP-" + hex.EncodeToString(sum[:])[:12]
 }
 
@@ -94,7 +95,7 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 		ep.Account = graph.AccountOfARN(k.resource)
 	}
 	principals, actions := set[string]{}, set[string]{}
-	zones, access := set[graph.Zone]{}, set[graph.EdgeKind]{}
+	zones, access := set[graph.Zone]{}, map[graph.EdgeKind]bool{}
 	var grants []graph.Evidence
 	least := edges[0]
 	for _, e := range edges {
@@ -111,10 +112,11 @@ func entryPoint(pass *analyzers.Pass, k key, edges []*graph.Edge) results.EntryP
 		principals.add(e.Principal)
 		zones.add(g.Zone(e.From))
 		actions.add(e.Actions...)
-		access.add(e.Kind)
+		access[e.Kind] = true
 		grants = append(grants, e.Evidence...)
 	}
-	ep.Principals, ep.Zones, ep.Actions, ep.Access = principals.sorted(), zones.sorted(), actions.sorted(), access.sorted()
+	ep.Principals, ep.Zones, ep.Actions = principals.sorted(), zones.sorted(), actions.sorted()
+	ep.Access = slices.SortedFunc(maps.Keys(access), graph.EdgeKind.Compare)
 	ep.Guards = least.Guards()
 	ep.Evidence = summarise(grants, least)
 	ep.Severity = severity(ep)
@@ -260,7 +262,7 @@ func report(pass *analyzers.Pass, ep results.EntryPoint) {
 	who := strings.Join(ep.Principals, ", ")
 	var verbs []string
 	for _, a := range ep.Access {
-		verbs = append(verbs, strings.TrimPrefix(string(a), "can-"))
+		verbs = append(verbs, strings.TrimPrefix(a.String(), "can-"))
 	}
 	msg := fmt.Sprintf("%s %s is %s through its %s: %s can %s (%s)", ep.ResourceType, nameOr(ep), ep.Exposure, ep.Via, who,
 		strings.Join(verbs, "/"), strings.Join(ep.Actions, ", "))
@@ -304,7 +306,7 @@ func noteFinding(pass *analyzers.Pass, n graph.Note) {
 		acct, region = node.Account, node.Region
 	}
 	pass.Report(analyzers.Finding{
-		ID: r.rule + ":" + n.Resource + ":" + string(n.Via), RuleID: r.rule, Title: r.title, Severity: r.sev, Confidence: noteConfidence(n.Kind),
+		ID: r.rule + ":" + n.Resource + ":" + n.Via.String(), RuleID: r.rule, Title: r.title, Severity: r.sev, Confidence: noteConfidence(n.Kind),
 		Resource: n.Resource, Account: acct, Region: region, Message: n.Detail,
 	})
 }

@@ -247,7 +247,7 @@ func (c *candidate) ID() string {
 			put("|")
 			put(e.To)
 			put("|")
-			put(string(e.Kind))
+			put(e.Kind.String())
 		}
 		h.Write(buf)
 		c.id = "AP-" + hex.EncodeToString(h.Sum(nil)[:6]) // the first 12 hex digits
@@ -458,8 +458,8 @@ func severity(first, last *graph.Edge, certain, code bool) results.Severity {
 // its setting.
 func Evidence(e *graph.Edge) string {
 	var parts []string
-	if e.Via != "" {
-		parts = append(parts, string(e.Via))
+	if e.Via != 0 {
+		parts = append(parts, e.Via.String())
 	}
 	var ev graph.Evidence
 	if len(e.Evidence) > 0 {

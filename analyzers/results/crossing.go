@@ -45,5 +45,5 @@ func CompareCrossings(a, b Crossing) int {
 		return 1
 	}
 	return cmp.Or(cmp.Compare(b.Exposure.Rank(), a.Exposure.Rank()), cmp.Compare(a.To, b.To), cmp.Compare(a.From, b.From),
-		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Via, b.Via))
+		a.Kind.Compare(b.Kind), a.Via.Compare(b.Via))
 }

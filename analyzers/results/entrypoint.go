@@ -90,7 +90,7 @@ func CompareEntryPoints(a, b EntryPoint) int {
 		return 1
 	}
 	return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(b.Exposure.Rank(), a.Exposure.Rank()),
-		cmpBool(b.Strong(), a.Strong()), cmp.Compare(a.ResourceARN, b.ResourceARN), cmp.Compare(a.Via, b.Via))
+		cmpBool(b.Strong(), a.Strong()), cmp.Compare(a.ResourceARN, b.ResourceARN), a.Via.Compare(b.Via))
 }
 
 func cmpBool(a, b bool) int {

@@ -157,7 +157,7 @@ func keyMitigation(s results.PathStep) string {
 	switch k.Via {
 	case graph.ViaIdentityPolicy:
 		return fmt.Sprintf("if %s need not %s %s, remove %s on KMS key %s from its IAM policies: the data is then ciphertext to it",
-			who, strings.TrimPrefix(string(s.Edge), "can-"), what, k.Action, k.Label())
+			who, strings.TrimPrefix(s.Edge.String(), "can-"), what, k.Action, k.Label())
 	case graph.ViaKMSGrant:
 		return fmt.Sprintf("retire the grant on KMS key %s that gives %s %s, unless it must read %s", k.Label(), who, k.Action, what)
 	}

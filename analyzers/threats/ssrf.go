@@ -66,7 +66,7 @@ func ssrf(g *graph.Graph, ep results.EntryPoint, path *results.AttackPath) (sub,
 		reachIt.Holds = graph.Unknown
 	}
 	imds := leaf("fetch "+short(role)+"'s credentials from 169.254.169.254 with a plain GET (IMDSv1)", v1, imdsDetail(compute))
-	use := leaf(fmt.Sprintf("use them to %s %s", strings.TrimPrefix(string(last.Edge), "can-"), short(last.To)), graph.True, last.Evidence)
+	use := leaf(fmt.Sprintf("use them to %s %s", strings.TrimPrefix(last.Edge.String(), "can-"), short(last.To)), graph.True, last.Evidence)
 	outside := leaf("use them outside "+name+"'s VPC", graph.Unknown, "the path's last hop was not found in the graph")
 	if e := edgeOf(g, last); e != nil {
 		bound, why := g.BoundToVPC(e, compute)

@@ -178,7 +178,7 @@ func Band(risk int) results.Severity {
 }
 
 func threatID(ep results.EntryPoint) string {
-	sum := sha256.Sum256([]byte("threat|" + ep.ResourceARN + "|" + string(ep.Via)))
+	sum := sha256.Sum256([]byte("threat|" + ep.ResourceARN + "|" + ep.Via.String()))
 	return "T-" + hex.EncodeToString(sum[:])[:8]
 }
 
@@ -227,7 +227,7 @@ func goal(ep results.EntryPoint, path *results.AttackPath, name string) string {
 	}
 	if path != nil {
 		last := path.Steps[len(path.Steps)-1]
-		what := strings.TrimPrefix(string(last.Edge), "can-")
+		what := strings.TrimPrefix(last.Edge.String(), "can-")
 		if !last.Edge.IsAccess() {
 			what = "reach" // routed, triggered or run by what the path went through
 		}

@@ -37,7 +37,7 @@ func leaf(goal string, holds graph.Tri, condition string) *results.AttackNode {
 // reach is the failure condition every sub-threat starts with: the entry
 // point itself, with its evidence.
 func reach(ep results.EntryPoint, name string) *results.AttackNode {
-	ev := string(ep.Via)
+	ev := ep.Via.String()
 	if ep.Evidence.Source != "" {
 		ev += " (" + ep.Evidence.Source
 		if len(ep.Evidence.Statements) > 0 {
@@ -132,7 +132,7 @@ func stepGoal(g *graph.Graph, s results.PathStep) string {
 	case graph.EdgeProvidesCode:
 		return "have the code run by " + to
 	}
-	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(string(s.Edge), "can-"), to)
+	return fmt.Sprintf("turn that into %s on %s", strings.TrimPrefix(s.Edge.String(), "can-"), to)
 }
 
 // label names a node for an attack tree: its name when it has one (a

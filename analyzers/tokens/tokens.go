@@ -152,8 +152,8 @@ func exposedRole(pass *analyzers.Pass, fn *graph.Node) {
 	for _, e := range g.Out(fn.ID) {
 		if e.Kind == graph.EdgeExecutesAs && e.Certainty != graph.False {
 			role, via = e.To, ""
-			if e.Via != "" {
-				via = " (" + string(e.Via) + ")"
+			if e.Via != 0 {
+				via = " (" + e.Via.String() + ")"
 			}
 		}
 	}

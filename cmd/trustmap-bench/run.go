@@ -385,7 +385,7 @@ func run(ctx context.Context, o *options, stderr io.Writer) (*result, error) {
 	eps, _ := ares.ResultOf[exposure.Analyzer].([]results.EntryPoint)
 	res.entries = map[entryKey]bool{}
 	for _, ep := range eps {
-		res.entries[entryKey{ep.ResourceARN, string(ep.Via)}] = true
+		res.entries[entryKey{ep.ResourceARN, ep.Via.String()}] = true
 	}
 	res.EntryPoints = len(res.entries)
 	res.ExpectedEntry = len(gen.Planted)

@@ -80,7 +80,7 @@ func (g *generated) loadBalancers(s scenario, a *fakeaws.Account, st *netState) 
 		}
 		health := &fakeaws.RuleV2{Priority: 20, Conditions: []*fakeaws.ConditionV2{{Field: "path-pattern", Values: []string{"/health"}}},
 			Actions: []*fakeaws.ActionV2{{Type: "fixed-response", FixedResponse: &fakeaws.FixedResponseV2{StatusCode: "200", ContentType: "text/plain", MessageBody: "ok"}}}}
-		via := string(graph.ViaListener)
+		via := graph.ViaListener.String()
 		switch kind {
 		case 0: // internet-facing ALB: HTTP redirects, HTTPS forwards
 			https := listener(443, "HTTPS", modernTLS, forward(tg("web", "instance", "HTTP", 8080)))
@@ -100,7 +100,7 @@ func (g *generated) loadBalancers(s scenario, a *fakeaws.Account, st *netState) 
 				{Priority: 10, Conditions: []*fakeaws.ConditionV2{{Field: "path-pattern", Values: []string{"/admin/*"}}}, Actions: []*fakeaws.ActionV2{cognito, forward(web)[0]}},
 				health}
 			lb.Listeners = []*fakeaws.ListenerV2{redirect, https}
-			via = string(graph.ViaListenerAuthenticated)
+			via = graph.ViaListenerAuthenticated.String()
 		case 2: // internal ALB in front of a function
 			target := "lambda"
 			if s.Functions < len(s.Regions) {
@@ -149,7 +149,7 @@ func (g *generated) classicELBs(s scenario, a *fakeaws.Account, st *netState) {
 		if lb.Scheme == "internet-facing" {
 			arn := graph.ClassicLoadBalancerARN(region, benchAccount, name)
 			for _, l := range lb.Listeners {
-				g.plantEntry(fmt.Sprintf("%s#listener/%s:%d", arn, l.Protocol, l.LoadBalancerPort), string(graph.ViaListener))
+				g.plantEntry(fmt.Sprintf("%s#listener/%s:%d", arn, l.Protocol, l.LoadBalancerPort), graph.ViaListener.String())
 			}
 		}
 		a.ELB.LoadBalancers = append(a.ELB.LoadBalancers, lb)

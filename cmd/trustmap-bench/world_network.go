@@ -306,7 +306,7 @@ func (g *generated) instances(s scenario, a *fakeaws.Account, st *netState) {
 // exposures.
 func (g *generated) plantEntryIf(s scenario, i int, arn string) {
 	if p := s.plant(i); p >= plantPublic && p <= plantFourth {
-		g.plantEntry(arn, string(graph.ViaSecurityGroup))
+		g.plantEntry(arn, graph.ViaSecurityGroup.String())
 	}
 }
 

@@ -87,7 +87,7 @@ func TestConfigInitOnTheDemoAndTwoUncommentedLinesRecognizeThoseParties(t *testi
 		m := map[string]string{}
 		for _, ep := range r.EntryPoints {
 			if ep.Recognized {
-				m[ep.ResourceARN+" "+string(ep.Via)] = ep.RecognizedBy
+				m[ep.ResourceARN+" "+ep.Via.String()] = ep.RecognizedBy
 			}
 		}
 		return m
@@ -237,7 +237,7 @@ func TestTheExampleConfigRecognizesWhatItSays(t *testing.T) {
 	var unrecognized []string
 	for _, ep := range rep.EntryPoints {
 		if !ep.Recognized {
-			unrecognized = append(unrecognized, ep.ResourceARN+" "+string(ep.Via))
+			unrecognized = append(unrecognized, ep.ResourceARN+" "+ep.Via.String())
 		}
 	}
 	slices.Sort(unrecognized)

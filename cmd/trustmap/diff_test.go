@@ -276,10 +276,10 @@ func TestFormatsTakeAnyListAndDefaultToJSONMarkdownAndHTML(t *testing.T) {
 func ids(r *report.Report) map[string][]string {
 	out := map[string][]string{}
 	for _, e := range r.EntryPoints {
-		out["entry_points"] = append(out["entry_points"], e.ResourceARN+" "+string(e.Via)+" = "+e.ID)
+		out["entry_points"] = append(out["entry_points"], e.ResourceARN+" "+e.Via.String()+" = "+e.ID)
 	}
 	for _, c := range r.Boundaries {
-		out["boundaries"] = append(out["boundaries"], c.From+" "+string(c.Kind)+" "+c.To+" = "+c.ID)
+		out["boundaries"] = append(out["boundaries"], c.From+" "+c.Kind.String()+" "+c.To+" = "+c.ID)
 	}
 	for _, f := range r.Findings {
 		out["findings"] = append(out["findings"], f.ID)

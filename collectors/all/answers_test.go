@@ -20,7 +20,7 @@ import (
 func entryPointIDs(s e2eScan) map[string]string {
 	out := map[string]string{}
 	for _, ep := range s.Report.EntryPoints {
-		out[ep.ID] = string(ep.Exposure) + " " + ep.ResourceARN + " via " + string(ep.Via)
+		out[ep.ID] = string(ep.Exposure) + " " + ep.ResourceARN + " via " + ep.Via.String()
 	}
 	return out
 }
@@ -70,7 +70,7 @@ func TestFunctionURLVerdictsWithoutTheListCall(t *testing.T) {
 			}
 			urls := 0
 			for _, ep := range scan.Report.EntryPoints {
-				if ep.Via == "function-url" {
+				if ep.Via == graph.ViaFunctionURL {
 					urls++
 				}
 			}

@@ -88,7 +88,7 @@ func (c *Collector) domain(ctx context.Context, t collectors.Target, b *graph.Bu
 			attrs.Mappings = append(attrs.Mappings, base+" -> "+apiID+"/"+stage)
 			to, certain := ids.apiID(t.Region, apiID)
 			detail := "base path " + base + ", stage " + stage
-			edges = append(edges, graph.Edge{From: arn, To: to, Kind: graph.EdgeRoutesTo, Via: "base-path-mapping", Certainty: certain,
+			edges = append(edges, graph.Edge{From: arn, To: to, Kind: graph.EdgeRoutesTo, Via: graph.ViaBasePathMapping, Certainty: certain,
 				Evidence: []graph.Evidence{{Source: "apigateway:GetBasePathMappings", Detail: detail}}})
 		}
 	}

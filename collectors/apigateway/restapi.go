@@ -244,7 +244,7 @@ func addMethod(t collectors.Target, b *graph.Builder, apiARN string, m *method, 
 		in := Integration{Type: string(it.Type), URI: aws.ToString(it.Uri), ConnectionType: string(it.ConnectionType), Region: t.Region, Account: t.Account}
 		AddIntegrationEdges(b, m.id, in, vars, m.source)
 		if role := aws.ToString(it.Credentials); strings.HasPrefix(role, "arn:") && !strings.Contains(role, ":user/*") {
-			b.AddEdge(graph.Edge{From: m.id, To: role, Kind: graph.EdgeExecutesAs, Via: "integration-credentials", Certainty: graph.True,
+			b.AddEdge(graph.Edge{From: m.id, To: role, Kind: graph.EdgeExecutesAs, Via: graph.ViaIntegrationCredentials, Certainty: graph.True,
 				Evidence: []graph.Evidence{{Source: m.source, Detail: "the integration calls its backend as this role"}}})
 		}
 	}
@@ -256,12 +256,12 @@ func addMethod(t collectors.Target, b *graph.Builder, apiARN string, m *method, 
 	switch strings.ToUpper(m.attrs.AuthorizationType) {
 	case "CUSTOM":
 		if au.Function != "" {
-			b.AddEdge(graph.Edge{From: m.id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: "lambda-authorizer", Certainty: graph.True,
+			b.AddEdge(graph.Edge{From: m.id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: graph.ViaLambdaAuthorizer, Certainty: graph.True,
 				Evidence: []graph.Evidence{{Source: "apigateway:GetAuthorizers", Detail: detail + "; " + au.URI}}})
 		}
 	case "COGNITO_USER_POOLS":
 		for _, pool := range au.ProviderARNs {
-			b.AddEdge(graph.Edge{From: m.id, To: pool, Kind: graph.EdgeAuthorizedBy, Via: "cognito-authorizer", Certainty: graph.True,
+			b.AddEdge(graph.Edge{From: m.id, To: pool, Kind: graph.EdgeAuthorizedBy, Via: graph.ViaCognitoAuthorizer, Certainty: graph.True,
 				Evidence: []graph.Evidence{{Source: "apigateway:GetAuthorizers", Detail: detail}}})
 		}
 	}
@@ -274,7 +274,7 @@ func AddIntegrationEdges(b *graph.Builder, from string, in Integration, stages S
 		if tg.External {
 			b.AddNode(graph.Node{ID: tg.ID, Kind: graph.KindExternalEndpoint, Name: hostOf(tg.ID)})
 		}
-		b.AddEdge(graph.Edge{From: from, To: tg.ID, Kind: graph.EdgeIntegratesWith, Via: "integration", Certainty: graph.True,
+		b.AddEdge(graph.Edge{From: from, To: tg.ID, Kind: graph.EdgeIntegratesWith, Via: graph.ViaIntegration, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: source, Detail: tg.Detail}}})
 	}
 }

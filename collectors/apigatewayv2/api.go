@@ -164,12 +164,12 @@ func addRoute(t collectors.Target, b *graph.Builder, apiARN string, r types.Rout
 	detail := fmt.Sprintf("%s authorizer %s (%s)", m.AuthorizationType, au.ID, au.Name)
 	switch {
 	case au.Function != "":
-		b.AddEdge(graph.Edge{From: id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: "lambda-authorizer", Certainty: graph.True,
+		b.AddEdge(graph.Edge{From: id, To: au.Function, Kind: graph.EdgeAuthorizedBy, Via: graph.ViaLambdaAuthorizer, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; " + au.URI}}})
 	case au.JWTIssuer != "":
 		// The issuer decides who gets a token the route accepts.
 		b.AddNode(graph.Node{ID: au.JWTIssuer, Kind: graph.KindExternalEndpoint, Name: hostOf(au.JWTIssuer)})
-		b.AddEdge(graph.Edge{From: id, To: au.JWTIssuer, Kind: graph.EdgeAuthorizedBy, Via: "jwt-authorizer", Certainty: graph.True,
+		b.AddEdge(graph.Edge{From: id, To: au.JWTIssuer, Kind: graph.EdgeAuthorizedBy, Via: graph.ViaJWTAuthorizer, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "apigatewayv2:GetAuthorizers", Detail: detail + "; audience " + strings.Join(au.JWTAudience, ", ")}}})
 	}
 }
@@ -187,13 +187,13 @@ func addIntegration(t collectors.Target, b *graph.Builder, routeID string, it ty
 	if sub := aws.ToString(it.IntegrationSubtype); sub != "" {
 		for param, v := range it.RequestParameters {
 			if to := serviceResource(param, v); to != "" {
-				b.AddEdge(graph.Edge{From: routeID, To: to, Kind: graph.EdgeIntegratesWith, Via: "integration", Certainty: graph.True,
+				b.AddEdge(graph.Edge{From: routeID, To: to, Kind: graph.EdgeIntegratesWith, Via: graph.ViaIntegration, Certainty: graph.True,
 					Evidence: []graph.Evidence{{Source: source, Detail: fmt.Sprintf("%s integration %s, parameter %s", in.Type, sub, param)}}})
 			}
 		}
 	}
 	if role := aws.ToString(it.CredentialsArn); strings.HasPrefix(role, "arn:") && !strings.Contains(role, ":user/*") {
-		b.AddEdge(graph.Edge{From: routeID, To: role, Kind: graph.EdgeExecutesAs, Via: "integration-credentials", Certainty: graph.True,
+		b.AddEdge(graph.Edge{From: routeID, To: role, Kind: graph.EdgeExecutesAs, Via: graph.ViaIntegrationCredentials, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: source, Detail: "the integration calls its backend as this role"}}})
 	}
 }

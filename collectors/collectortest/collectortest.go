@@ -179,7 +179,7 @@ func (r Resolved) PathLines() []string {
 	for _, p := range r.Paths {
 		l := string(p.FromZone)
 		for _, st := range p.Steps {
-			l += " -" + string(st.Edge) + "-> " + st.To
+			l += " -" + st.Edge.String() + "-> " + st.To
 		}
 		out = append(out, l)
 	}

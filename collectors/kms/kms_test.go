@@ -262,7 +262,7 @@ func TestKeyExposureFollowsTheKMSDeveloperGuide(t *testing.T) {
 				}
 			}
 			for _, n := range g.Notes {
-				notes = append(notes, string(n.Kind)+" "+string(n.Via))
+				notes = append(notes, string(n.Kind)+" "+n.Via.String())
 			}
 			slices.Sort(got)
 			if diff := cmp.Diff(tc.want, got); diff != "" {

@@ -80,9 +80,9 @@ func TestLayerVersionPermissionsAsTheLambdaGuideDescribesThem(t *testing.T) {
 			for _, e := range res.ResultOf[exposure.Analyzer].([]results.EntryPoint) {
 				var access []string
 				for _, a := range e.Access {
-					access = append(access, string(a))
+					access = append(access, a.String())
 				}
-				got = append(got, layerEP{e.ResourceARN, string(e.Via), string(e.Exposure), e.Principals, access})
+				got = append(got, layerEP{e.ResourceARN, e.Via.String(), string(e.Exposure), e.Principals, access})
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("entry points (-want +got):\n%s", diff)

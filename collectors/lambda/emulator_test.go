@@ -77,7 +77,7 @@ func TestFunctionURLsAreReadOneByOneWhereTheListCallIsMissingOrDenied(t *testing
 				t.Errorf("open-url's URL = %+v", u.FunctionURL())
 			}
 			for _, e := range scan.Snapshot.Edges {
-				if e.Via == "function-url" && (len(e.Evidence) != 1 || e.Evidence[0].Source != "lambda:GetFunctionUrlConfig") {
+				if e.Via == graph.ViaFunctionURL && (len(e.Evidence) != 1 || e.Evidence[0].Source != "lambda:GetFunctionUrlConfig") {
 					t.Errorf("URL edge %s -> %s has evidence %+v, want lambda:GetFunctionUrlConfig", e.From, e.To, e.Evidence)
 				}
 			}

@@ -228,7 +228,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 	codeEdges(b, arn, fn, attrs.Image)
 	if attrs.Role != "" {
 		b.AddEdge(graph.Edge{
-			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: "execution-role", Certainty: graph.True,
+			From: arn, To: attrs.Role, Kind: graph.EdgeExecutesAs, Via: graph.ViaExecutionRole, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "lambda:ListFunctions", Detail: "Role"}},
 		})
 	}
@@ -241,7 +241,7 @@ func (r *reader) function(ctx context.Context, fn types.FunctionConfiguration) {
 		}
 		b.AddNode(graph.Node{ID: id, Kind: graph.KindLambdaFunctionURL, Name: label + " URL", Account: t.Account, Region: t.Region, Attrs: u})
 		b.AddEdge(graph.Edge{
-			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: "function-url", Certainty: graph.True,
+			From: id, To: arn, Kind: graph.EdgeRoutesTo, Via: graph.ViaFunctionURL, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: source, Detail: "AuthType " + u.AuthType}},
 		})
 	}

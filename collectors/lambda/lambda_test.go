@@ -302,9 +302,9 @@ func TestEventSourceMappingsBecomeTriggerEdges(t *testing.T) {
 		}
 	}
 	want := []graph.Edge{
-		{From: stream, To: fnARN + "clicks", Kind: graph.EdgeTriggers, Via: "event-source-mapping", Certainty: graph.False,
+		{From: stream, To: fnARN + "clicks", Kind: graph.EdgeTriggers, Via: graph.ViaEventSourceMapping, Certainty: graph.False,
 			Evidence: []graph.Evidence{{Source: "lambda:ListEventSourceMappings", Detail: "UUID 66666666-7777-8888-9999-000000000000, state Disabled"}}},
-		{From: queue, To: fnARN + "ingest", Kind: graph.EdgeTriggers, Via: "event-source-mapping", Certainty: graph.True,
+		{From: queue, To: fnARN + "ingest", Kind: graph.EdgeTriggers, Via: graph.ViaEventSourceMapping, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: "lambda:ListEventSourceMappings", Detail: "UUID 11111111-2222-3333-4444-555555555555, state Enabled"}}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -61,7 +61,7 @@ func (r *reader) mappings(ctx context.Context) {
 	for k, e := range edges {
 		slices.Sort(e.details)
 		b.AddEdge(graph.Edge{
-			From: k.from, To: k.to, Kind: graph.EdgeTriggers, Via: "event-source-mapping", Certainty: e.certainty,
+			From: k.from, To: k.to, Kind: graph.EdgeTriggers, Via: graph.ViaEventSourceMapping, Certainty: e.certainty,
 			Evidence: []graph.Evidence{{Source: "lambda:ListEventSourceMappings", Detail: strings.Join(e.details, "; ")}},
 		})
 	}

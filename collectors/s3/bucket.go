@@ -69,7 +69,7 @@ func (c *Collector) bucket(ctx context.Context, t collectors.Target, b *graph.Bu
 			continue
 		}
 		b.AddEdge(graph.Edge{
-			From: arn, To: n.Target, Kind: graph.EdgeTriggers, Actions: n.Events, Via: "s3-notification",
+			From: arn, To: n.Target, Kind: graph.EdgeTriggers, Actions: n.Events, Via: graph.ViaS3Notification,
 			Certainty: graph.True, Evidence: []graph.Evidence{{Source: "s3:GetBucketNotificationConfiguration", Detail: n.Type + " notification " + n.ID}},
 		})
 	}

@@ -59,9 +59,9 @@ func entryPoints(t *testing.T, snap *graph.Snapshot) []ep {
 	for _, e := range res.ResultOf[exposure.Analyzer].([]results.EntryPoint) {
 		var access []string
 		for _, a := range e.Access {
-			access = append(access, string(a))
+			access = append(access, a.String())
 		}
-		out = append(out, ep{e.ResourceARN, string(e.Via), string(e.Exposure), e.Principals, access, e.Certain})
+		out = append(out, ep{e.ResourceARN, e.Via.String(), string(e.Exposure), e.Principals, access, e.Certain})
 	}
 	return out
 }

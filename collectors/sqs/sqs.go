@@ -154,7 +154,7 @@ func (c *Collector) queue(ctx context.Context, t collectors.Target, b *graph.Bui
 	b.AddNode(graph.Node{ID: arn, Kind: graph.KindSQSQueue, Name: name, Account: acct, Region: t.Region, Attrs: attrs})
 	if attrs.DeadLetterQueue != "" {
 		b.AddEdge(graph.Edge{
-			From: arn, To: attrs.DeadLetterQueue, Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,
+			From: arn, To: attrs.DeadLetterQueue, Kind: graph.EdgeDeadLetters, Via: graph.ViaRedrivePolicy, Certainty: graph.True,
 			Evidence: []graph.Evidence{{Source: src, Detail: "RedrivePolicy deadLetterTargetArn"}},
 		})
 	}

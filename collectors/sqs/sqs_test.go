@@ -112,7 +112,7 @@ func TestQueueAttributesAndTheDeadLetterEdge(t *testing.T) {
 		t.Errorf("orders-dlq = %+v, want SSE-SQS, no policy, no DLQ of its own", dlq)
 	}
 	wantEdges := []graph.Edge{{
-		From: qARN + "orders", To: qARN + "orders-dlq", Kind: graph.EdgeDeadLetters, Via: "redrive-policy", Certainty: graph.True,
+		From: qARN + "orders", To: qARN + "orders-dlq", Kind: graph.EdgeDeadLetters, Via: graph.ViaRedrivePolicy, Certainty: graph.True,
 		Evidence: []graph.Evidence{{Source: "sqs:GetQueueAttributes", Detail: "RedrivePolicy deadLetterTargetArn"}},
 	}}
 	if diff := cmp.Diff(wantEdges, scan.Snapshot.Edges); diff != "" {

@@ -175,7 +175,7 @@ func (p *party) add(rc Reach, recognized bool, by string) {
 	if rc.Severity.Rank() > cur.Severity.Rank() {
 		cur.Severity = rc.Severity
 	}
-	cur.Access = union(cur.Access, rc.Access)
+	cur.Access = slices.CompactFunc(slices.SortedFunc(slices.Values(append(slices.Clone(cur.Access), rc.Access...)), graph.EdgeKind.Compare), func(a, b graph.EdgeKind) bool { return a == b })
 	cur.Evidence = union(cur.Evidence, rc.Evidence)
 	cur.Conditions = union(cur.Conditions, rc.Conditions)
 }
@@ -191,7 +191,7 @@ func (p *party) done() Party {
 	}
 	slices.SortFunc(out.Reaches, func(a, b Reach) int {
 		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(a.Resource, b.Resource),
-			cmp.Compare(a.Target, b.Target), cmp.Compare(a.Via, b.Via))
+			cmp.Compare(a.Target, b.Target), a.Via.Compare(b.Via))
 	})
 	if p.recognized {
 		out.RecognizedBy = slices.Sorted(slices.Values(p.by))

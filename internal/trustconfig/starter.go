@@ -155,7 +155,7 @@ func entry(sec string, p Party, indent string) []string {
 				target += " -> " + rc.Target
 			}
 			lines = append(lines, c("  %-8s %s  %s", rc.Severity, joinKinds(rc.Access), target))
-			head = string(rc.Via)
+			head = rc.Via.String()
 		}
 		why := slices.Clone(rc.Evidence)
 		if len(rc.Conditions) > 0 {
@@ -208,7 +208,7 @@ func entryLine(sec string, p Party) string {
 func joinKinds(ks []graph.EdgeKind) string {
 	ss := make([]string, len(ks))
 	for i, k := range ks {
-		ss[i] = string(k)
+		ss[i] = k.String()
 	}
 	return strings.Join(ss, ", ")
 }

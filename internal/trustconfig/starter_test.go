@@ -23,7 +23,7 @@ var scanTime = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // resources, with the statement that grants it.
 func crossing(from graph.Zone, to string, kind graph.EdgeKind, via graph.Via, ep string, sid string) results.Crossing {
 	return results.Crossing{
-		ID: "BX-" + to + string(kind), From: "x", To: to, FromZone: from, ToZone: graph.ZoneAccount(own), Kind: kind, Via: via,
+		ID: "BX-" + to + kind.String(), From: "x", To: to, FromZone: from, ToZone: graph.ZoneAccount(own), Kind: kind, Via: via,
 		Exposure: policy.CrossAccount, EntryPoint: ep,
 		Grants: []graph.Evidence{{Source: "s3:GetBucketPolicy", Statements: []policy.StatementRef{{Index: 0, Sid: sid}}}},
 	}
@@ -42,7 +42,7 @@ func entryPoint(id, arn string, exposure policy.Verdict, sev results.Severity, p
 func scan1() Results {
 	vpce := entryPoint("EP-vpce", "arn:aws:s3:::acme-vpce", policy.CrossAccount, results.SevMedium, "*")
 	vpce.Evidence.Conditions = []string{"StringEquals aws:SourceVpce = vpce-1"}
-	out := crossing(graph.ZoneAccount(own), "arn:aws:sqs:us-east-1:999988887777:their-queue", graph.EdgeTriggers, "", "", "")
+	out := crossing(graph.ZoneAccount(own), "arn:aws:sqs:us-east-1:999988887777:their-queue", graph.EdgeTriggers, 0, "", "")
 	out.From, out.ToZone, out.Grants = "arn:aws:s3:::acme-uploads", graph.ZoneExternalAccount("999988887777"), []graph.Evidence{{Source: "s3:GetBucketNotificationConfiguration", Detail: "QueueConfigurations"}}
 	return Results{
 		Source: "report.json", Accounts: []string{own}, ScannedAt: scanTime, Complete: true,

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustmap/trustmap/analyzers/results"
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/golden"
 	"github.com/trustmap/trustmap/internal/reporttest"
 	"github.com/trustmap/trustmap/report"
@@ -243,10 +244,10 @@ func bigInput(n, nameLen int) report.Input {
 	for i := range n {
 		name := fmt.Sprintf("bucket-%04d-", i) + strings.Repeat("x", nameLen)
 		arn := "arn:aws:s3:::" + name
-		r.EntryPoints = append(r.EntryPoints, results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: "public", Principals: []string{"*"}, Via: "bucket-policy", Severity: results.SevHigh})
-		r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BX-%04d", i), From: "internet", To: arn, FromZone: "internet", ToZone: "account:123456789012", Kind: "can-read"})
+		r.EntryPoints = append(r.EntryPoints, results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: "public", Principals: []string{"*"}, Via: graph.ViaBucketPolicy, Severity: results.SevHigh})
+		r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BX-%04d", i), From: "internet", To: arn, FromZone: "internet", ToZone: "account:123456789012", Kind: graph.EdgeCanRead})
 		if i%2 == 0 {
-			r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BY-%04d", i), From: "aws:any-account", To: arn, FromZone: "any-aws-account", ToZone: "account:123456789012", Kind: "can-write", Recognized: true})
+			r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BY-%04d", i), From: "aws:any-account", To: arn, FromZone: "any-aws-account", ToZone: "account:123456789012", Kind: graph.EdgeCanWrite, Recognized: true})
 		}
 	}
 	return report.Input{Report: r}
@@ -362,7 +363,7 @@ func TestDOTParsesWithGraphvizAndKeepsEveryIdQuoted(t *testing.T) {
 	})
 	t.Run("hostile ids are escaped", func(t *testing.T) {
 		r := *in.Report
-		r.Boundaries = append([]results.Crossing{{ID: "BX-x", From: `evil"] -> "x" [label="pwn`, To: `arn:aws:s3:::b\"q`, FromZone: "internet", ToZone: "account:123456789012", Kind: "can-read"}}, r.Boundaries...)
+		r.Boundaries = append([]results.Crossing{{ID: "BX-x", From: `evil"] -> "x" [label="pwn`, To: `arn:aws:s3:::b\"q`, FromZone: "internet", ToZone: "account:123456789012", Kind: graph.EdgeCanRead}}, r.Boundaries...)
 		runDot(t, writeDOT(t, report.Input{Report: &r, Graph: in.Graph}))
 	})
 }

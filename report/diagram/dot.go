@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -85,7 +86,7 @@ func WriteModelDOT(w io.Writer, d *Model, r *report.Report) error {
 			attrs = append(attrs, `color="#d32f2f"`, `fontcolor="#b71c1c"`, `penwidth="2.5"`, `style="bold"`)
 		case e.OnPath:
 			attrs = append(attrs, `color="#f57c00"`, `fontcolor="#e65100"`, `penwidth="4"`)
-		case len(e.Kinds) == 1 && e.Kinds[0] == "can-assume":
+		case len(e.Kinds) == 1 && e.Kinds[0] == graph.EdgeCanAssume:
 			attrs = append(attrs, `style="dashed"`)
 		}
 		fmt.Fprintf(b, "  %s -> %s [%s];\n", dotQuote(e.From.ID), dotQuote(e.To.ID), strings.Join(attrs, ", "))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -95,7 +96,7 @@ func renderMermaid(d *Model, keep map[*Node]bool, edges []*Edge, dropped int) st
 		switch {
 		case e.OnPath:
 			arrow = "==>"
-		case len(e.Kinds) == 1 && e.Kinds[0] == "can-assume":
+		case len(e.Kinds) == 1 && e.Kinds[0] == graph.EdgeCanAssume:
 			arrow = "-.->"
 		}
 		fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", SafeID("n_", e.From.ID), arrow, mmdText(e.Label()), SafeID("n_", e.To.ID))

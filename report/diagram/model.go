@@ -130,7 +130,7 @@ type Edge struct {
 func (e *Edge) Label() string {
 	ks := make([]string, len(e.Kinds))
 	for i, k := range e.Kinds {
-		ks[i] = string(k)
+		ks[i] = k.String()
 	}
 	return strings.Join(ks, ", ")
 }
@@ -353,14 +353,14 @@ func (b *builder) everything() {
 	onPath := map[[3]string]bool{}
 	for _, p := range b.in.Report.AttackPaths {
 		for _, s := range p.Steps {
-			onPath[[3]string{s.From, s.To, string(s.Edge)}] = true
+			onPath[[3]string{s.From, s.To, s.Edge.String()}] = true
 		}
 	}
 	for _, e := range g.Edges {
 		if excluded[e.From] || excluded[e.To] {
 			continue
 		}
-		if e.Kind.IsAccess() && !g.Crosses(&e) && !onPath[[3]string{e.From, e.To, string(e.Kind)}] {
+		if e.Kind.IsAccess() && !g.Crosses(&e) && !onPath[[3]string{e.From, e.To, e.Kind.String()}] {
 			continue
 		}
 		de := b.edge(e.From, e.To, e.Kind)
@@ -395,7 +395,7 @@ func (b *builder) setParent(child, parent string) {
 func (b *builder) finish() {
 	m := b.m
 	for _, e := range b.edges {
-		slices.Sort(e.Kinds)
+		slices.SortFunc(e.Kinds, graph.EdgeKind.Compare)
 		slices.Sort(e.Paths)
 		m.Edges = append(m.Edges, e)
 	}

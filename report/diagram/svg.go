@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -164,7 +165,7 @@ func edgeClass(e *Edge) string {
 		return "red"
 	case e.OnPath:
 		return "orange"
-	case len(e.Kinds) == 1 && e.Kinds[0] == "can-assume":
+	case len(e.Kinds) == 1 && e.Kinds[0] == graph.EdgeCanAssume:
 		return "assume"
 	}
 	return "plain"

@@ -284,19 +284,19 @@ func buildOTM(in report.Input) *otmModel {
 
 	for _, f := range m.Flows {
 		df := otmDataflow{
-			ID:          stableUUID("dataflow", f.From, f.To, string(f.Kind), string(f.Via)),
-			Name:        string(f.Kind),
+			ID:          stableUUID("dataflow", f.From, f.To, f.Kind.String(), f.Via.String()),
+			Name:        f.Kind.String(),
 			Source:      otmComponentID(f.From),
 			Destination: otmComponentID(f.To),
-			Tags:        []string{string(f.Kind)},
+			Tags:        []string{f.Kind.String()},
 			Attributes:  map[string]string{"from": f.From, "to": f.To},
 		}
 		if in.Graph != nil && in.Graph.Crosses(&f) {
 			df.Tags = append(df.Tags, "crosses-trust-boundary")
 		}
-		if f.Via != "" {
-			df.Tags = append(df.Tags, string(f.Via))
-			df.Attributes["via"] = string(f.Via)
+		if f.Via != 0 {
+			df.Tags = append(df.Tags, f.Via.String())
+			df.Attributes["via"] = f.Via.String()
 		}
 		if f.Exposure != "" {
 			df.Tags = append(df.Tags, string(f.Exposure))

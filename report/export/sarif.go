@@ -220,7 +220,7 @@ func buildSARIF(in report.Input) *sarifLog {
 			var tfl []sarifThreadFlowLocation
 			tfl = append(tfl, sarifThreadFlowLocation{Location: loc(p.Steps[0].From, "start in "+string(p.FromZone))})
 			for _, s := range p.Steps {
-				tfl = append(tfl, sarifThreadFlowLocation{Location: loc(s.To, string(s.Edge)+" "+report.Name(s.To, nodeOf(in, s.To)))})
+				tfl = append(tfl, sarifThreadFlowLocation{Location: loc(s.To, s.Edge.String()+" "+report.Name(s.To, nodeOf(in, s.To)))})
 			}
 			it.res.CodeFlows = []sarifCodeFlow{{Message: sarifText{Text: "attack path " + p.ID}, ThreadFlows: []sarifThreadFlow{{Locations: tfl}}}}
 		}

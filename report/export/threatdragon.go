@@ -200,7 +200,7 @@ func buildThreatDragon(in report.Input) *tdModel {
 	}
 	for _, fl := range m.Flows {
 		from, to := m.Node(fl.From), m.Node(fl.To)
-		name := string(fl.Kind)
+		name := fl.Kind.String()
 		desc := report.EdgeEvidence(fl.Evidence)
 		if len(fl.Actions) > 0 {
 			desc = strings.TrimPrefix(desc+"; actions: "+strings.Join(fl.Actions, ", "), "; ")
@@ -217,7 +217,7 @@ func buildThreatDragon(in report.Input) *tdModel {
 			connector = "rounded" // follow the bends around other elements
 		}
 		d.Cells = append(d.Cells, tdCell{
-			ID: stableUUID("td-flow", fl.From, fl.To, string(fl.Kind), string(fl.Via)), Shape: "flow", ZIndex: 10, Visible: true,
+			ID: stableUUID("td-flow", fl.From, fl.To, fl.Kind.String(), fl.Via.String()), Shape: "flow", ZIndex: 10, Visible: true,
 			Attrs:     map[string]any{"line": dash},
 			Labels:    []any{tdLabel(name)},
 			Connector: connector,

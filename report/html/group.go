@@ -159,7 +159,7 @@ func groupThreats(in report.Input, ts []results.Threat, n int) []threatGroup {
 	for _, t := range ts {
 		access := make([]string, len(t.Access))
 		for i, a := range t.Access {
-			access[i] = string(a)
+			access[i] = a.String()
 		}
 		key := fmt.Sprint(t.Risk, t.Likelihood, t.Impact, t.Exposure, access, t.STRIDE, kind(t.ResourceARN), via[t.EntryPoint])
 		if i, ok := idx[key]; ok {

@@ -28,7 +28,7 @@ var _ = template.Must(htmlTmpl.Funcs(template.FuncMap{
 	"epSubject": func(r *report.Report, id string) string {
 		for _, ep := range r.EntryPoints {
 			if ep.ID == id {
-				return ep.ResourceARN + " via " + string(ep.Via)
+				return ep.ResourceARN + " via " + ep.Via.String()
 			}
 		}
 		return ""

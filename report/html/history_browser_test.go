@@ -29,7 +29,7 @@ func historyInputs(t *testing.T) []report.Input {
 	defer s.Close()
 	leak := results.EntryPoint{ID: "EP-00000000a11c", ResourceARN: "arn:aws:s3:::acme-quarterly-reports", ResourceType: "S3Bucket",
 		Account: "123456789012", Region: "us-east-1", Exposure: "public", Principals: []string{"*"}, Actions: []string{"s3:GetObject"},
-		Via: "bucket-policy", Severity: results.SevHigh, Certain: true, Zones: []graph.Zone{"internet"}, Access: []graph.EdgeKind{"can-read"}, Evidence: results.EPEvidence{Source: "bucket-policy"}}
+		Via: graph.ViaBucketPolicy, Severity: results.SevHigh, Certain: true, Zones: []graph.Zone{"internet"}, Access: []graph.EdgeKind{graph.EdgeCanRead}, Evidence: results.EPEvidence{Source: "bucket-policy"}}
 	var ins []report.Input
 	for d := range 3 {
 		in := viewsInput(t)

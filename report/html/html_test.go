@@ -99,19 +99,20 @@ func largeInput(n int) report.Input {
 	r := &report.Report{Accounts: []string{"123456789012"}, Regions: []string{"us-east-1"}, Complete: true,
 		ScannedAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), Tool: graph.Tool{Name: "trustmap", Version: "test"}}
 	for i := range n {
-		var arn, via, exposure string
+		var arn, exposure string
+		var via graph.Via
 		var kind graph.EdgeKind
 		switch i % 3 {
 		case 0:
-			arn, via, exposure, kind = fmt.Sprintf("arn:aws:s3:::bucket-%04d", i), "bucket-policy", "public", graph.EdgeCanRead
+			arn, via, exposure, kind = fmt.Sprintf("arn:aws:s3:::bucket-%04d", i), graph.ViaBucketPolicy, "public", graph.EdgeCanRead
 		case 1:
-			arn, via, exposure, kind = fmt.Sprintf("arn:aws:sqs:us-east-1:123456789012:queue-%04d", i), "queue-policy", "cross-account", graph.EdgeCanSend
+			arn, via, exposure, kind = fmt.Sprintf("arn:aws:sqs:us-east-1:123456789012:queue-%04d", i), graph.ViaQueuePolicy, "cross-account", graph.EdgeCanSend
 		default:
-			arn, via, exposure, kind = fmt.Sprintf("arn:aws:apigateway:us-east-1::/restapis/api%04d/resources/r1/methods/GET", i), "method-auth", "public", graph.EdgeCanInvoke
+			arn, via, exposure, kind = fmt.Sprintf("arn:aws:apigateway:us-east-1::/restapis/api%04d/resources/r1/methods/GET", i), graph.ViaMethodAuth, "public", graph.EdgeCanInvoke
 		}
 		sev := []results.Severity{results.SevHigh, results.SevMedium, results.SevCritical}[i%3]
 		ep := results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: policy.Verdict(exposure),
-			Principals: []string{"*"}, Actions: []string{"x:Do"}, Access: []graph.EdgeKind{kind}, Via: graph.Via(via), Severity: sev, Certain: true,
+			Principals: []string{"*"}, Actions: []string{"x:Do"}, Access: []graph.EdgeKind{kind}, Via: via, Severity: sev, Certain: true,
 			Evidence: results.EPEvidence{Source: "policy", Fix: []string{"remove the grant"}}}
 		r.EntryPoints = append(r.EntryPoints, ep)
 		r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BX-%04d", i), From: "internet", To: arn, FromZone: "internet", ToZone: "account:123456789012", Kind: kind, EntryPoint: ep.ID})
