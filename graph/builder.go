@@ -115,7 +115,7 @@ func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 		s.Coverage = append(s.Coverage, g)
 	}
 	SortSnapshot(s)
-	s.intern(true) // the collectors' strings, some in the SDK's blocks
+	s.intern() // the collectors' strings, some in the SDK's blocks
 	return s
 }
 

@@ -12,14 +12,15 @@ import (
 // a large account's snapshot holds each once. The map lives only while one
 // snapshot is interned.
 //
-// With clone set, the copy is the interner's own, not the string it was
-// first given: a string the AWS SDK decoded is a slice of a block shared
-// by every string of its response (smithy-go's string arena, up to 4 KiB),
-// and keeping a function's name kept the whole block. A snapshot read from
-// JSON has no such blocks, and copying would only add to its peak.
+// pack then moves the copies into a few large strings: a string the AWS
+// SDK decoded is a slice of a block shared by every string of its response
+// (smithy-go's string arena, up to 4 KiB), and keeping a function's name
+// kept the whole block; and strings kept one by one are scattered over
+// memory among the garbage of the reading, each rounded up to its size
+// class, so the heap's spans stay in use long after most of what was in
+// them is gone.
 type interner struct {
-	seen  map[string]string
-	clone bool
+	seen map[string]string
 }
 
 func (in interner) str(s string) string {
@@ -29,11 +30,52 @@ func (in interner) str(s string) string {
 	if v, ok := in.seen[s]; ok {
 		return v
 	}
-	if in.clone {
-		s = strings.Clone(s)
-	}
 	in.seen[s] = s
 	return s
+}
+
+// packChunk is the size of the strings pack makes; a string longer than
+// packAlone (a policy document) keeps an allocation of its own.
+const (
+	packChunk = 1 << 20
+	packAlone = 16 << 10
+)
+
+// pack makes each string the interner holds a substring of a few large
+// strings, copied once: after it, interning the snapshot again points
+// every field at the packed copies, and the strings first given, with the
+// blocks they sat in, are garbage.
+func (in interner) pack() {
+	var (
+		b     strings.Builder
+		keys  []string
+		begin []int
+	)
+	flush := func() {
+		if b.Len() == 0 {
+			return
+		}
+		chunk := b.String()
+		for i, k := range keys {
+			in.seen[k] = chunk[begin[i] : begin[i]+len(k)]
+		}
+		b, keys, begin = strings.Builder{}, keys[:0], begin[:0]
+	}
+	for k := range in.seen {
+		if len(k) > packAlone {
+			in.seen[k] = strings.Clone(k)
+			continue
+		}
+		if b.Len()+len(k) > packChunk {
+			flush()
+		}
+		if b.Len() == 0 {
+			b.Grow(packChunk)
+		}
+		keys, begin = append(keys, k), append(begin, b.Len())
+		b.WriteString(k)
+	}
+	flush()
 }
 
 // value interns every string reachable from v, which is addressable: the
@@ -77,10 +119,16 @@ func (in interner) strs(ss []string) {
 	}
 }
 
-// intern makes the snapshot's repeated strings share one copy each. It
-// changes no value, only where the bytes live.
-func (s *Snapshot) intern(clone bool) {
-	in := interner{seen: map[string]string{}, clone: clone}
+// intern makes the snapshot's repeated strings share one copy each, packed
+// (interner.pack). It changes no value, only where the bytes live.
+func (s *Snapshot) intern() {
+	in := interner{seen: map[string]string{}}
+	s.internWith(in)
+	in.pack()
+	s.internWith(in)
+}
+
+func (s *Snapshot) internWith(in interner) {
 	for i := range s.Nodes {
 		in.node(&s.Nodes[i])
 	}

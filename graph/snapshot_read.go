@@ -151,6 +151,10 @@ func decodeSnapshot(dec *json.Decoder, pr *posReader, s *Snapshot) (*int, error)
 	if _, err := dec.Token(); err != io.EOF {
 		return version, pr.at(pr.valueStart(end), errors.New("data after the snapshot's closing }"))
 	}
+	// Packed at the end (interner.pack): the first copy of each string
+	// sits among the garbage of decoding.
+	in.pack()
+	s.internWith(in)
 	return version, nil
 }
 
