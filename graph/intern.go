@@ -182,26 +182,61 @@ func (in interner) gap(g *Gap) {
 // different contents. The graph is read-only once built, so sharing
 // changes nothing a reader can see.
 func shareEdgeSlices(edges []Edge) {
-	evidence := map[string][]Evidence{}
-	actions := map[string][]string{}
-	var key []byte
+	evidence := map[string]int32{}
+	actions := map[string]int32{}
+	var (
+		key         []byte
+		evs         [][]Evidence
+		acts        [][]string
+		nEv, nAct   int
+		evOf, actOf = make([]int32, len(edges)), make([]int32, len(edges))
+	)
 	for i := range edges {
 		e := &edges[i]
+		evOf[i], actOf[i] = -1, -1
 		if len(e.Evidence) > 0 {
 			key = evidenceKey(key[:0], e.Evidence)
-			if s, ok := evidence[string(key)]; ok {
-				e.Evidence = s
-			} else {
-				evidence[string(key)] = e.Evidence
+			j, ok := evidence[string(key)]
+			if !ok {
+				j = int32(len(evs))
+				evidence[string(key)] = j
+				evs = append(evs, e.Evidence)
+				nEv += len(e.Evidence)
 			}
+			evOf[i] = j
 		}
 		if len(e.Actions) > 0 {
 			key = appendStrings(key[:0], e.Actions)
-			if s, ok := actions[string(key)]; ok {
-				e.Actions = s
-			} else {
-				actions[string(key)] = e.Actions
+			j, ok := actions[string(key)]
+			if !ok {
+				j = int32(len(acts))
+				actions[string(key)] = j
+				acts = append(acts, e.Actions)
+				nAct += len(e.Actions)
 			}
+			actOf[i] = j
+		}
+	}
+	// The distinct slices are copied into one array each, end to end:
+	// made one by one as resolve went, they were scattered among its
+	// garbage, and kept the spans it left mostly empty in use.
+	evSlab, actSlab := make([]Evidence, 0, nEv), make([]string, 0, nAct)
+	for j, s := range evs {
+		at := len(evSlab)
+		evSlab = append(evSlab, s...)
+		evs[j] = evSlab[at:len(evSlab):len(evSlab)]
+	}
+	for j, s := range acts {
+		at := len(actSlab)
+		actSlab = append(actSlab, s...)
+		acts[j] = actSlab[at:len(actSlab):len(actSlab)]
+	}
+	for i := range edges {
+		if j := evOf[i]; j >= 0 {
+			edges[i].Evidence = evs[j]
+		}
+		if j := actOf[i]; j >= 0 {
+			edges[i].Actions = acts[j]
 		}
 	}
 }

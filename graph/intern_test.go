@@ -115,4 +115,14 @@ func TestEvidenceThatDiffersInAnyFieldIsNotShared(t *testing.T) {
 	if &edges[0].Evidence[0] == &edges[2].Evidence[0] || edges[2].Evidence[0].Detail != "e" || edges[2].Actions[0] != "s3:PutObject" {
 		t.Error("an edge with other evidence or actions was given the first edge's")
 	}
+	// The shared slices sit end to end in one array each: appending to one
+	// must never write over the next.
+	for i, e := range edges {
+		if cap(e.Evidence) != len(e.Evidence) || cap(e.Actions) != len(e.Actions) {
+			t.Errorf("edge %d: evidence %d of capacity %d, actions %d of %d: an append would overwrite its neighbour", i, len(e.Evidence), cap(e.Evidence), len(e.Actions), cap(e.Actions))
+		}
+	}
+	if grown := append(edges[0].Evidence, Evidence{Source: "x"}); edges[2].Evidence[0].Detail != "e" || len(grown) != 2 {
+		t.Error("appending to one edge's evidence changed another's")
+	}
 }
