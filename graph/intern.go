@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"reflect"
 	"strings"
+
+	"github.com/trustmap/trustmap/policy"
 )
 
 // interner hands out one copy of each string it is given: a snapshot read
@@ -226,6 +228,7 @@ func shareEdgeSlices(edges []Edge) {
 		evSlab = append(evSlab, s...)
 		evs[j] = evSlab[at:len(evSlab):len(evSlab)]
 	}
+	packEvidence(evSlab)
 	for j, s := range acts {
 		at := len(actSlab)
 		actSlab = append(actSlab, s...)
@@ -276,4 +279,45 @@ func appendStrings(b []byte, ss []string) []byte {
 		b = appendString(b, s)
 	}
 	return b
+}
+
+// packEvidence does for the pieces of evidence what shareEdgeSlices does
+// for the slices that hold them: their lists go end to end into one array
+// of each type, and the words resolve wrote for them (a detail, a fix) are
+// interned and packed.
+func packEvidence(evs []Evidence) {
+	var nStr, nRef, nGuard int
+	for i := range evs {
+		ev := &evs[i]
+		nStr += len(ev.Actions) + len(ev.Conditions) + len(ev.PinnedBy)
+		nRef += len(ev.Statements)
+		nGuard += len(ev.Guards)
+	}
+	strs, refs, guards := make([]string, 0, nStr), make([]policy.StatementRef, 0, nRef), make([]policy.Guard, 0, nGuard)
+	in := interner{seen: map[string]string{}}
+	for i := range evs {
+		ev := &evs[i]
+		ev.Actions, strs = moveTo(strs, ev.Actions)
+		ev.Conditions, strs = moveTo(strs, ev.Conditions)
+		ev.PinnedBy, strs = moveTo(strs, ev.PinnedBy)
+		ev.Statements, refs = moveTo(refs, ev.Statements)
+		ev.Guards, guards = moveTo(guards, ev.Guards)
+		ev.Detail, ev.Fix = in.str(ev.Detail), in.str(ev.Fix)
+	}
+	in.pack()
+	for i := range evs {
+		ev := &evs[i]
+		ev.Detail, ev.Fix = in.str(ev.Detail), in.str(ev.Fix)
+	}
+}
+
+// moveTo appends s to slab, whose capacity holds it, and returns the copy
+// (its capacity its length) and the slab.
+func moveTo[T any](slab, s []T) ([]T, []T) {
+	if len(s) == 0 {
+		return s, slab
+	}
+	at := len(slab)
+	slab = append(slab, s...)
+	return slab[at:len(slab):len(slab)], slab
 }
