@@ -71,19 +71,19 @@ func (k EdgeKind) Strong() bool {
 type Edge struct {
 	From string
 	To   string
-	// Kind and Via are two-byte codes (names.go), and Certainty sits
-	// beside them: an edge is 128 bytes, held hundreds of thousands of
-	// times.
+	// Kind, Via and Exposure are two-byte codes (names.go,
+	// policy.Verdict), with Certainty beside them: an edge is 112 bytes,
+	// held hundreds of thousands of times.
 	Kind EdgeKind
 	Via  Via
 	// Certainty is Unknown when the edge rests on a fact the scan could not
 	// read, False when a fact says it is inert (a disabled event source).
 	Certainty Tri
-	// Actions are the actions the edge stands for, sorted.
-	Actions []string
-	// Exposure is the policy engine's verdict for access edges ("" on
+	// Exposure is the policy engine's verdict for access edges (none on
 	// structural edges).
 	Exposure policy.Verdict
+	// Actions are the actions the edge stands for, sorted.
+	Actions []string
 	// Principal is the principal as the policy engine names it ("*", an
 	// account id, an org id, a service or a principal ARN).
 	Principal string

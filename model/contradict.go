@@ -32,7 +32,7 @@ func (d *Drift) contradictions(zc map[string]zoneClass) {
 			continue
 		}
 		c := zc[e.Zone]
-		if c.Exposure == "" {
+		if c.Exposure == 0 {
 			continue
 		}
 		for _, ep := range inv.entryPoints(x.Resource) {

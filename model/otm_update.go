@@ -22,8 +22,8 @@ func (o *otmEditor) root() node { return o.m.doc.root() }
 
 func (o *otmEditor) addZone(nz newZone) *Zone {
 	attrs := omap{{"zone", string(nz.zone)}}
-	if nz.exposure != "" {
-		attrs = append(attrs, kv{"exposure", string(nz.exposure)})
+	if nz.exposure != 0 {
+		attrs = append(attrs, kv{"exposure", nz.exposure.String()})
 	}
 	if nz.outside {
 		attrs = append(attrs, kv{"outside", "true"})

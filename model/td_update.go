@@ -133,7 +133,7 @@ func (ed *tdEditor) nextZ() int {
 // the zone only groups the new cells where they are placed.
 func (ed *tdEditor) addZone(nz newZone) *Zone {
 	z := &Zone{ID: nz.id, Name: nz.name, Type: "trust-boundary-box", Description: nz.desc, Diagram: ed.ensureDiagram().Index,
-		Attributes: map[string]string{"exposure": string(nz.exposure)}, Box: &Rect{}}
+		Attributes: map[string]string{"exposure": nz.exposure.String()}, Box: &Rect{}}
 	if ed.v1 {
 		ed.added = append(ed.added, &tdNew{zone: z, box: true})
 		ed.m.Zones = append(ed.m.Zones, z)

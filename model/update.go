@@ -134,10 +134,10 @@ type markable struct {
 // zoneNote is how a zone trustmap adds to a Threat Dragon diagram (whose
 // boxes have no attributes) says what it is, for classifyZone to read back.
 func zoneNote(nz newZone) string {
-	if nz.exposure == "" {
+	if nz.exposure == 0 {
 		return ""
 	}
-	s := " (trustmap: exposure " + string(nz.exposure)
+	s := " (trustmap: exposure " + nz.exposure.String()
 	if nz.outside {
 		s += ", outside the account"
 	}
@@ -343,7 +343,7 @@ func (p *planner) zoneFor(r *resource) string {
 	exp := exposureRank(p.worstExposure(r.ID))
 	fits := func(z *Zone) bool {
 		c := p.zc[z.ID]
-		return !c.Outside && (c.Exposure == "" || exposureRank(c.Exposure) >= exp) && (c.AWS || c.Exposure != "" || p.holdsAccount(z.ID))
+		return !c.Outside && (c.Exposure == 0 || exposureRank(c.Exposure) >= exp) && (c.AWS || c.Exposure != 0 || p.holdsAccount(z.ID))
 	}
 	// The zone most of its neighbours stand in, then the one holding most
 	// of the account's elements, among the zones that fit.
@@ -373,7 +373,7 @@ func (p *planner) zoneFor(r *resource) string {
 	words := map[int]string{0: "internal", 1: "reached from other accounts", 2: "reached from anywhere"}
 	verdict := []policy.Verdict{policy.Internal, policy.CrossAccount, policy.Public}[exp]
 	z := graph.ZoneAccount(r.Account)
-	nz := newZone{id: stableUUID("zone", string(z), string(verdict)), name: fmt.Sprintf("Account %s: %s", r.Account, words[exp]),
+	nz := newZone{id: stableUUID("zone", string(z), verdict.String()), name: fmt.Sprintf("Account %s: %s", r.Account, words[exp]),
 		typ: "trustmap-account", desc: fmt.Sprintf("Resources of AWS account %s that the scan found %s; added by trustmap.", r.Account, words[exp]),
 		exposure: verdict, trust: []int{90, 50, 20}[exp], zone: z}
 	return p.ensureZone(nz)
@@ -504,8 +504,8 @@ func crossingFlow(c results.Crossing, inv *inventory) newFlow {
 	if c.Via != 0 {
 		attrs = append(attrs, kv{"via", c.Via.String()})
 	}
-	if c.Exposure != "" {
-		attrs = append(attrs, kv{"exposure", string(c.Exposure)})
+	if c.Exposure != 0 {
+		attrs = append(attrs, kv{"exposure", c.Exposure.String()})
 	}
 	if len(c.Actions) > 0 {
 		attrs = append(attrs, kv{"actions", strings.Join(c.Actions, ",")})

@@ -372,7 +372,7 @@ func (d *Drift) standsFor(id string) []*Element {
 // placed in a zone as exposed as the entry point.
 func (d *Drift) wayInModeled(elems []*Element, ep *results.EntryPoint, zc map[string]zoneClass) bool {
 	for _, e := range elems {
-		if c := zc[e.Zone]; c.Exposure != "" && exposureRank(c.Exposure) >= exposureRank(ep.Exposure) {
+		if c := zc[e.Zone]; c.Exposure != 0 && exposureRank(c.Exposure) >= exposureRank(ep.Exposure) {
 			return true
 		}
 		for _, f := range d.model.Flows {

@@ -83,7 +83,7 @@ func writeDrift(b *strings.Builder, d *Drift, md bool) {
 
 	h("Unmodeled ways in", len(d.Unmodeled))
 	for _, u := range d.Unmodeled {
-		head := fmt.Sprintf("%-8s %-13s %s (%s)", u.Severity, orDash(string(u.Exposure)), u.Name, u.Resource)
+		head := fmt.Sprintf("%-8s %-13s %s (%s)", u.Severity, orDash(u.Exposure.String()), u.Name, u.Resource)
 		more := []string{u.What}
 		if u.Recognized != "" {
 			more = append(more, "recognized by trustmap.yaml: "+u.Recognized)

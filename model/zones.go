@@ -75,9 +75,9 @@ func classifyZone(z *Zone, own func(string) bool) zoneClass {
 	if sm := zoneNoteRE.FindStringSubmatch(z.Description); v == "" && sm != nil {
 		v, where, outside = sm[1], "its description", sm[2] != ""
 	}
-	switch policy.Verdict(v) {
+	switch ev, _ := policy.VerdictNamed(v); ev {
 	case exposurePublic, exposureCrossAccount, exposureInternal:
-		c.Exposure, c.Why = policy.Verdict(v), fmt.Sprintf("zone %q has %s %s", name, where, v)
+		c.Exposure, c.Why = ev, fmt.Sprintf("zone %q has %s %s", name, where, v)
 		c.Outside = outside || (c.Exposure != exposureInternal && !inside && !c.AWS)
 		if c.Outside {
 			c.AWS = false

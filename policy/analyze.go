@@ -242,7 +242,7 @@ func (a *analyzer) result(grants []*grant) Result {
 					Conditions:    dedupe(g.residual),
 					Guards:        GuardsOf(g.holds),
 				}
-				key := strings.Join([]string{out.Principal, string(out.PrincipalKind), out.Via, string(out.Exposure),
+				key := strings.Join([]string{out.Principal, string(out.PrincipalKind), out.Via, out.Exposure.String(),
 					strings.Join(out.NotActions, "\x00"), strings.Join(out.Resources, "\x00"),
 					strings.Join(out.NotResources, "\x00"), strings.Join(out.PinnedBy, "\x00"),
 					strings.Join(out.Conditions, "\x00"), guardKey(out.Guards)}, "\x01")

@@ -41,7 +41,7 @@ func (c policyCase) title() string {
 	if len(note) > 90 {
 		note = note[:90]
 	}
-	return c.ID + " is " + string(c.Expected.Verdict) + " because " + note
+	return c.ID + " is " + c.Expected.Verdict.String() + " because " + note
 }
 
 func loadCases(t testing.TB, path string) []policyCase {

@@ -248,7 +248,7 @@ func (f *fields) result(id, subject string) (ItemChange, bool) {
 
 func changeEntryPoint(a, b results.EntryPoint) (ItemChange, bool) {
 	var f fields
-	f.value("exposure", string(a.Exposure), string(b.Exposure), b.Exposure.Rank() > a.Exposure.Rank())
+	f.value("exposure", a.Exposure.String(), b.Exposure.String(), b.Exposure.Rank() > a.Exposure.Rank())
 	f.set("principals", a.Principals, b.Principals)
 	f.set("actions", a.Actions, b.Actions)
 	f.recognized(a.Recognized, b.Recognized)
@@ -258,7 +258,7 @@ func changeEntryPoint(a, b results.EntryPoint) (ItemChange, bool) {
 
 func changeCrossing(a, b results.Crossing) (ItemChange, bool) {
 	var f fields
-	f.value("exposure", string(a.Exposure), string(b.Exposure), b.Exposure.Rank() > a.Exposure.Rank())
+	f.value("exposure", a.Exposure.String(), b.Exposure.String(), b.Exposure.Rank() > a.Exposure.Rank())
 	f.set("actions", a.Actions, b.Actions)
 	f.recognized(a.Recognized, b.Recognized)
 	return f.result(b.ID, fmt.Sprintf("%s —%s→ %s", b.From, b.Kind, b.To))

@@ -24,8 +24,8 @@ func ep(id string, exposure policy.Verdict, sev results.Severity, recognized boo
 
 func TestDiffJudgesWhatGotWorse(t *testing.T) {
 	base := &report.Report{
-		EntryPoints: []results.EntryPoint{ep("same", "public", results.SevHigh, false, "*"), ep("narrowed", "public", results.SevHigh, false, "*"),
-			ep("unrecognized", "cross-account", results.SevMedium, true, "111122223333")},
+		EntryPoints: []results.EntryPoint{ep("same", policy.Public, results.SevHigh, false, "*"), ep("narrowed", policy.Public, results.SevHigh, false, "*"),
+			ep("unrecognized", policy.CrossAccount, results.SevMedium, true, "111122223333")},
 		Threats: []results.Threat{{ID: "T-down", Risk: 15, Severity: results.SevHigh}, {ID: "T-up", Risk: 6, Severity: results.SevMedium}},
 	}
 	cases := []struct {
@@ -36,18 +36,18 @@ func TestDiffJudgesWhatGotWorse(t *testing.T) {
 	}{
 		{"the same report has no differences", func(*report.Report) {}, nil, nil},
 		{"a new unrecognized entry point is a regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("fresh", "public", results.SevHigh, false, "*"))
+			r.EntryPoints = append(r.EntryPoints, ep("fresh", policy.Public, results.SevHigh, false, "*"))
 		}, []string{"new entry point fresh (high): public access"}, nil},
 		{"a new entry point the trust config recognizes is listed but is no regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("known", "cross-account", results.SevMedium, true, "111122223333"))
+			r.EntryPoints = append(r.EntryPoints, ep("known", policy.CrossAccount, results.SevMedium, true, "111122223333"))
 		}, nil, nil},
 		{"a new entry point whose finding is suppressed is no regression", func(r *report.Report) {
-			r.EntryPoints = append(r.EntryPoints, ep("accepted", "public", results.SevHigh, false, "*"))
+			r.EntryPoints = append(r.EntryPoints, ep("accepted", policy.Public, results.SevHigh, false, "*"))
 			r.Findings = append(r.Findings, analyzers.Finding{ID: "TM-EXP-001:accepted", RuleID: "TM-EXP-001", Details: &analyzers.Details{EntryPoint: "accepted"},
 				Suppressed: &results.SuppressedBy{Owner: "sec", Expires: "2027-01-01"}})
 		}, nil, nil},
 		{"narrower access is a change but no regression", func(r *report.Report) {
-			r.EntryPoints[1].Exposure, r.EntryPoints[1].Principals, r.EntryPoints[1].Severity = "cross-account", []string{"111122223333"}, results.SevMedium
+			r.EntryPoints[1].Exposure, r.EntryPoints[1].Principals, r.EntryPoints[1].Severity = policy.CrossAccount, []string{"111122223333"}, results.SevMedium
 		}, nil, []string{"narrowed"}},
 		{"losing recognition is a regression", func(r *report.Report) {
 			r.EntryPoints[2].Recognized = false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 func TestMarkdownEscapesWhatGitHubWouldReadAsMarkupAndNothingElse(t *testing.T) {
@@ -47,7 +48,7 @@ func TestCodeSpansHoldBackticksAndPipes(t *testing.T) {
 func TestReportMarkdownKeepsAFixWithAnglesAndAPipeReadable(t *testing.T) {
 	fix := `add StringEquals "sts:ExternalId": "<id agreed with 111122223333>" | or remove 111122223333`
 	r := &Report{Accounts: []string{"123456789012"}, Complete: true, ScannedAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC),
-		EntryPoints: []results.EntryPoint{{ID: "EP-1", ResourceARN: "arn:aws:iam::123456789012:role/partner", Exposure: "cross-account",
+		EntryPoints: []results.EntryPoint{{ID: "EP-1", ResourceARN: "arn:aws:iam::123456789012:role/partner", Exposure: policy.CrossAccount,
 			Principals: []string{"111122223333"}, Actions: []string{"sts:AssumeRole"}, Via: graph.ViaTrustPolicy, Severity: results.SevHigh,
 			Evidence: results.EPEvidence{Source: "iam:GetRole", Fix: []string{fix}}}},
 		Threats: []results.Threat{{ID: "T-1", Title: "Spoofing — a <partner> | role", ResourceARN: "arn:aws:iam::123456789012:role/partner",

@@ -5,6 +5,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // Organization is the report grouped by account, with a summary of the
@@ -91,9 +92,9 @@ func buildOrganization(g *graph.Graph, r *Report, reach []results.AccountReach) 
 		}
 		s.EntryPoints++
 		switch ep.Exposure {
-		case "public":
+		case policy.Public:
 			s.Public++
-		case "cross-account":
+		case policy.CrossAccount:
 			s.CrossAccount++
 		}
 		if !ep.Recognized {

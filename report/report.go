@@ -10,6 +10,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // SchemaVersion is the version of report.json. Fields may be added within
@@ -167,9 +168,9 @@ func summarize(g *graph.Graph, r *Report) Summary {
 	for _, ep := range r.EntryPoints {
 		sum.EntryPoints++
 		switch ep.Exposure {
-		case "public":
+		case policy.Public:
 			sum.Public++
-		case "cross-account":
+		case policy.CrossAccount:
 			sum.CrossAccount++
 		}
 		if !ep.Recognized {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -116,9 +117,9 @@ func FromReport(r *report.Report, o RecordOptions) *Record {
 		if c := perAccount[ep.Account]; c != nil {
 			c.EntryPoints++
 			switch ep.Exposure {
-			case "public":
+			case policy.Public:
 				c.Public++
-			case "cross-account":
+			case policy.CrossAccount:
 				c.CrossAccount++
 			}
 			if !ep.Recognized {

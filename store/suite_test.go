@@ -94,9 +94,9 @@ func scanOf(at time.Time, eps ...results.EntryPoint) *report.Report {
 			Resource: ep.ResourceARN, Account: acct, Region: ep.Region, Details: &analyzers.Details{EntryPoint: ep.ID}})
 		r.Summary.EntryPoints++
 		switch ep.Exposure {
-		case "public":
+		case policy.Public:
 			r.Summary.Public++
-		case "cross-account":
+		case policy.CrossAccount:
 			r.Summary.CrossAccount++
 		}
 		if !ep.Recognized {
@@ -109,12 +109,12 @@ func scanOf(at time.Time, eps ...results.EntryPoint) *report.Report {
 func bucket(name, exposure string, principals ...string) results.EntryPoint {
 	id := fmt.Sprintf("EP-%012x", hash(name))
 	return results.EntryPoint{ID: id, ResourceARN: "arn:aws:s3:::" + name, ResourceType: "S3Bucket", Region: "us-east-1",
-		Exposure: policy.Verdict(exposure), Principals: principals, Actions: []string{"s3:GetObject"}}
+		Exposure: verdictNamed(exposure), Principals: principals, Actions: []string{"s3:GetObject"}}
 }
 
 func role(name string, principals ...string) results.EntryPoint {
 	return results.EntryPoint{ID: fmt.Sprintf("EP-%012x", hash("role/"+name)), ResourceARN: "arn:aws:iam::" + acct + ":role/" + name,
-		ResourceType: "IAMRole", Exposure: "cross-account", Principals: principals, Actions: []string{"sts:AssumeRole"}, Via: graph.ViaTrustPolicy}
+		ResourceType: "IAMRole", Exposure: policy.CrossAccount, Principals: principals, Actions: []string{"sts:AssumeRole"}, Via: graph.ViaTrustPolicy}
 }
 
 func hash(s string) uint64 {
@@ -159,7 +159,7 @@ func TestAPublicBucketAppearsChangesAndIsResolvedByACompleteScan(t *testing.T) {
 		record(t, s, scanOf(day(0), other))
 		record(t, s, scanOf(day(1), other, logs))
 		pub := logs
-		pub.Exposure, pub.Principals = "public", []string{"*"}
+		pub.Exposure, pub.Principals = policy.Public, []string{"*"}
 		record(t, s, scanOf(day(2), other, pub))
 		record(t, s, scanOf(day(3), other, pub))
 		sc := record(t, s, scanOf(day(4), other))
@@ -580,4 +580,13 @@ func TestDescribeHidesThePassword(t *testing.T) {
 			t.Errorf("Describe(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// verdictNamed is the verdict of a name the test spells.
+func verdictNamed(name string) policy.Verdict {
+	v, err := policy.VerdictNamed(name)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

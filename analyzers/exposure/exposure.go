@@ -48,7 +48,7 @@ func run(pass *analyzers.Pass) (any, error) {
 	var keys []key
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		if !e.Kind.IsAccess() || e.Exposure == "" || e.Exposure == policy.Internal {
+		if !e.Kind.IsAccess() || e.Exposure == 0 || e.Exposure == policy.Internal {
 			continue
 		}
 		k := key{e.To, e.Via}

@@ -110,7 +110,7 @@ func find(g *graph.Graph, b *results.Business, exhaustive bool) []results.Attack
 func fromStart(g *graph.Graph, start *graph.Node, k *keeper, b *results.Business) {
 	zone := g.Zone(start.ID)
 	for _, e := range g.Out(start.ID) {
-		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == "" || e.To == start.ID {
+		if !e.Kind.IsAccess() || e.Exposure == policy.Internal || e.Exposure == 0 || e.To == start.ID {
 			continue
 		}
 		fromEntry(g, zone, start, e, k, b)

@@ -149,7 +149,7 @@ func entryKey(g *graph.Graph, ep results.EntryPoint) *graph.KeyUse {
 	var best *graph.KeyUse
 	rank := map[graph.Tri]int{graph.False: 0, graph.Unknown: 1, graph.True: 2}
 	for _, e := range g.In(ep.ResourceARN) {
-		if e.Via != ep.Via || (e.Kind != graph.EdgeCanRead && e.Kind != graph.EdgeCanReceive) || e.Exposure == policy.Internal || e.Exposure == "" {
+		if e.Via != ep.Via || (e.Kind != graph.EdgeCanRead && e.Kind != graph.EdgeCanReceive) || e.Exposure == policy.Internal || e.Exposure == 0 {
 			continue
 		}
 		u, ok := g.KeyAccess(e.From, ep.ResourceARN, "kms:Decrypt")

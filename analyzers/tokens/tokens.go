@@ -271,7 +271,7 @@ func reachedFrom(g *graph.Graph, fn string) string {
 		for _, id := range frontier {
 			for _, e := range g.In(id) {
 				switch {
-				case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != "":
+				case e.Kind.IsAccess() && e.Exposure != policy.Internal && e.Exposure != 0:
 					if id == fn {
 						ways = append(ways, fmt.Sprintf("%s via %s", g.Zone(e.From), e.Via))
 					} else {
@@ -285,7 +285,7 @@ func reachedFrom(g *graph.Graph, fn string) string {
 					// Whoever can write the code the function runs (push
 					// its image) has its role's credentials outright.
 					for _, in := range g.In(e.From) {
-						if in.Kind.IsAccess() && in.Kind.Strong() && in.Exposure != policy.Internal && in.Exposure != "" {
+						if in.Kind.IsAccess() && in.Kind.Strong() && in.Exposure != policy.Internal && in.Exposure != 0 {
 							ways = append(ways, fmt.Sprintf("%s via %s %s (code)", g.Zone(in.From), in.Via, e.From))
 						}
 					}

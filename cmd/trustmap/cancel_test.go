@@ -10,6 +10,7 @@ import (
 
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/fakeaws"
+	"github.com/trustmap/trustmap/policy"
 )
 
 // slowAccount has 60 buckets behind 40 ms of latency per call: with two
@@ -114,7 +115,7 @@ func TestAScanStoppedMidWayWritesAnIncompleteReportWithWhatItCollected(t *testin
 			// Public Access unread).
 			eps := 0
 			for _, ep := range rep.EntryPoints {
-				if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::slow-bucket-") && ep.Exposure == "public" {
+				if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::slow-bucket-") && ep.Exposure == policy.Public {
 					eps++
 				}
 			}

@@ -85,7 +85,7 @@ func TestDemoReportListsTheRightBucketsAndNoFalseOnes(t *testing.T) {
 	got := map[string]string{}
 	for _, ep := range rep.EntryPoints {
 		if strings.HasPrefix(ep.ResourceARN, "arn:aws:s3:::") {
-			got[strings.TrimPrefix(ep.ResourceARN, "arn:aws:s3:::")+" "+ep.Via.String()] = string(ep.Exposure) + " " + strings.Join(ep.Principals, ",")
+			got[strings.TrimPrefix(ep.ResourceARN, "arn:aws:s3:::")+" "+ep.Via.String()] = ep.Exposure.String() + " " + strings.Join(ep.Principals, ",")
 		}
 	}
 	want := map[string]string{
@@ -117,7 +117,7 @@ func TestDemoReportListsTheRightNetworkEntryPointsAndNoFalseOnes(t *testing.T) {
 		eps[ep.ResourceARN] = true
 		switch ep.ResourceType {
 		case "EC2Instance", "ELBListener", "CloudFrontDistribution":
-			got[ep.Name+" "+ep.Via.String()] = string(ep.Exposure) + " " + strings.Join(ep.Principals, ",") + " " + strings.Join(ep.Actions, ",") + " " +
+			got[ep.Name+" "+ep.Via.String()] = ep.Exposure.String() + " " + strings.Join(ep.Principals, ",") + " " + strings.Join(ep.Actions, ",") + " " +
 				string(ep.Severity) + strings.Join(append([]string{""}, ep.Evidence.Conditions...), "; ")
 		}
 	}

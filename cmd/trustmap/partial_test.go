@@ -96,7 +96,7 @@ func TestAPartialPermissionsScanNamesEveryDeniedCallAndClaimsNothingItCouldNotRe
 				return resource == h.arn || strings.HasPrefix(resource, h.arn+"#") || strings.HasPrefix(resource, h.arn+"/")
 			}
 			for _, ep := range rep.EntryPoints {
-				if about(ep.ResourceARN) && (ep.Certain || ep.Exposure == "internal") {
+				if about(ep.ResourceARN) && (ep.Certain || ep.Exposure == policy.Internal) {
 					t.Errorf("entry point %s (%s, certain %v) rests on the denied read", ep.ID, ep.Exposure, ep.Certain)
 				}
 			}
@@ -132,10 +132,10 @@ func TestAPartialPermissionsScanNamesEveryDeniedCallAndClaimsNothingItCouldNotRe
 
 	t.Run("what was readable is still reported, certain", func(t *testing.T) {
 		want := map[string]policy.Verdict{
-			"arn:aws:s3:::pp-public-assets":                                                       "public",
-			"arn:aws:sqs:us-east-1:123456789012:pp-partner-inbox":                                 "cross-account",
-			"arn:aws:iam::123456789012:role/pp-vendor":                                            "cross-account",
-			"arn:aws:apigateway:us-east-1::/restapis/pp0visibl1/resources/ppstatus01/methods/GET": "public",
+			"arn:aws:s3:::pp-public-assets":                                                       policy.Public,
+			"arn:aws:sqs:us-east-1:123456789012:pp-partner-inbox":                                 policy.CrossAccount,
+			"arn:aws:iam::123456789012:role/pp-vendor":                                            policy.CrossAccount,
+			"arn:aws:apigateway:us-east-1::/restapis/pp0visibl1/resources/ppstatus01/methods/GET": policy.Public,
 		}
 		for _, ep := range rep.EntryPoints {
 			if exp, ok := want[ep.ResourceARN]; ok {

@@ -20,7 +20,7 @@ import (
 func entryPointIDs(s e2eScan) map[string]string {
 	out := map[string]string{}
 	for _, ep := range s.Report.EntryPoints {
-		out[ep.ID] = string(ep.Exposure) + " " + ep.ResourceARN + " via " + ep.Via.String()
+		out[ep.ID] = ep.Exposure.String() + " " + ep.ResourceARN + " via " + ep.Via.String()
 	}
 	return out
 }

@@ -82,7 +82,7 @@ func TestLayerVersionPermissionsAsTheLambdaGuideDescribesThem(t *testing.T) {
 				for _, a := range e.Access {
 					access = append(access, a.String())
 				}
-				got = append(got, layerEP{e.ResourceARN, e.Via.String(), string(e.Exposure), e.Principals, access})
+				got = append(got, layerEP{e.ResourceARN, e.Via.String(), e.Exposure.String(), e.Principals, access})
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("entry points (-want +got):\n%s", diff)

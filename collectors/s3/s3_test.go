@@ -54,7 +54,7 @@ type epSummary struct {
 func summarize(eps []results.EntryPoint) []epSummary {
 	var out []epSummary
 	for _, ep := range eps {
-		out = append(out, epSummary{ep.ResourceARN, ep.Via.String(), string(ep.Exposure), ep.Principals, ep.Certain})
+		out = append(out, epSummary{ep.ResourceARN, ep.Via.String(), ep.Exposure.String(), ep.Principals, ep.Certain})
 	}
 	return out
 }

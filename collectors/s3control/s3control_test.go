@@ -61,7 +61,7 @@ func entryPoints(t *testing.T, snap *graph.Snapshot) []ep {
 		for _, a := range e.Access {
 			access = append(access, a.String())
 		}
-		out = append(out, ep{e.ResourceARN, e.Via.String(), string(e.Exposure), e.Principals, access, e.Certain})
+		out = append(out, ep{e.ResourceARN, e.Via.String(), e.Exposure.String(), e.Principals, access, e.Certain})
 	}
 	return out
 }

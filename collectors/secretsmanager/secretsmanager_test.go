@@ -12,6 +12,7 @@ import (
 	"github.com/trustmap/trustmap/collectors/collectortest"
 	"github.com/trustmap/trustmap/collectors/secretsmanager"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 )
 
 const account = `
@@ -225,7 +226,7 @@ func TestSecretExposureFollowsTheSecretsManagerUserGuide(t *testing.T) {
 			}
 			var got []string
 			for _, e := range graph.Resolve(scan.Snapshot).Edges {
-				if e.Kind.IsAccess() && e.Exposure != "internal" {
+				if e.Kind.IsAccess() && e.Exposure != policy.Internal {
 					got = append(got, fmt.Sprintf("%s -%s/%s/%s-> %s", e.From, e.Kind, e.Via, e.Exposure, e.To))
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/golden"
 	"github.com/trustmap/trustmap/internal/reporttest"
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/report/diagram"
 )
@@ -244,7 +245,7 @@ func bigInput(n, nameLen int) report.Input {
 	for i := range n {
 		name := fmt.Sprintf("bucket-%04d-", i) + strings.Repeat("x", nameLen)
 		arn := "arn:aws:s3:::" + name
-		r.EntryPoints = append(r.EntryPoints, results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: "public", Principals: []string{"*"}, Via: graph.ViaBucketPolicy, Severity: results.SevHigh})
+		r.EntryPoints = append(r.EntryPoints, results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: policy.Public, Principals: []string{"*"}, Via: graph.ViaBucketPolicy, Severity: results.SevHigh})
 		r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BX-%04d", i), From: "internet", To: arn, FromZone: "internet", ToZone: "account:123456789012", Kind: graph.EdgeCanRead})
 		if i%2 == 0 {
 			r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BY-%04d", i), From: "aws:any-account", To: arn, FromZone: "any-aws-account", ToZone: "account:123456789012", Kind: graph.EdgeCanWrite, Recognized: true})

@@ -298,9 +298,9 @@ func buildOTM(in report.Input) *otmModel {
 			df.Tags = append(df.Tags, f.Via.String())
 			df.Attributes["via"] = f.Via.String()
 		}
-		if f.Exposure != "" {
-			df.Tags = append(df.Tags, string(f.Exposure))
-			df.Attributes["exposure"] = string(f.Exposure)
+		if f.Exposure != 0 {
+			df.Tags = append(df.Tags, f.Exposure.String())
+			df.Attributes["exposure"] = f.Exposure.String()
 		}
 		if len(f.Actions) > 0 {
 			df.Attributes["actions"] = strings.Join(f.Actions, ",")

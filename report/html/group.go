@@ -11,6 +11,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -116,7 +117,7 @@ func groupEntryPoints(eps []results.EntryPoint, nm *names) []epAccount {
 		}
 		a := &accts[i]
 		a.N++
-		if ep.Exposure == "public" {
+		if ep.Exposure == policy.Public {
 			a.Public++
 		}
 		svc := serviceOf(ep.ResourceARN)

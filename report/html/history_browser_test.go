@@ -13,6 +13,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
 	"github.com/trustmap/trustmap/internal/reporttest"
+	"github.com/trustmap/trustmap/policy"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/store"
 )
@@ -28,7 +29,7 @@ func historyInputs(t *testing.T) []report.Input {
 	}
 	defer s.Close()
 	leak := results.EntryPoint{ID: "EP-00000000a11c", ResourceARN: "arn:aws:s3:::acme-quarterly-reports", ResourceType: "S3Bucket",
-		Account: "123456789012", Region: "us-east-1", Exposure: "public", Principals: []string{"*"}, Actions: []string{"s3:GetObject"},
+		Account: "123456789012", Region: "us-east-1", Exposure: policy.Public, Principals: []string{"*"}, Actions: []string{"s3:GetObject"},
 		Via: graph.ViaBucketPolicy, Severity: results.SevHigh, Certain: true, Zones: []graph.Zone{"internet"}, Access: []graph.EdgeKind{graph.EdgeCanRead}, Evidence: results.EPEvidence{Source: "bucket-policy"}}
 	var ins []report.Input
 	for d := range 3 {

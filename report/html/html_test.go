@@ -111,13 +111,13 @@ func largeInput(n int) report.Input {
 			arn, via, exposure, kind = fmt.Sprintf("arn:aws:apigateway:us-east-1::/restapis/api%04d/resources/r1/methods/GET", i), graph.ViaMethodAuth, "public", graph.EdgeCanInvoke
 		}
 		sev := []results.Severity{results.SevHigh, results.SevMedium, results.SevCritical}[i%3]
-		ep := results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: policy.Verdict(exposure),
+		ep := results.EntryPoint{ID: fmt.Sprintf("EP-%04d", i), ResourceARN: arn, Account: "123456789012", Exposure: verdictNamed(exposure),
 			Principals: []string{"*"}, Actions: []string{"x:Do"}, Access: []graph.EdgeKind{kind}, Via: via, Severity: sev, Certain: true,
 			Evidence: results.EPEvidence{Source: "policy", Fix: []string{"remove the grant"}}}
 		r.EntryPoints = append(r.EntryPoints, ep)
 		r.Boundaries = append(r.Boundaries, results.Crossing{ID: fmt.Sprintf("BX-%04d", i), From: "internet", To: arn, FromZone: "internet", ToZone: "account:123456789012", Kind: kind, EntryPoint: ep.ID})
 		r.Threats = append(r.Threats, results.Threat{ID: fmt.Sprintf("T-%04d", i), Title: "Information disclosure — anyone can reach " + arn, STRIDE: []string{"Information disclosure"},
-			ResourceARN: arn, Likelihood: 3 + i%3, Impact: 3, Risk: (3 + i%3) * 3, Severity: sev, Exposure: policy.Verdict(exposure), Access: []graph.EdgeKind{kind},
+			ResourceARN: arn, Likelihood: 3 + i%3, Impact: 3, Risk: (3 + i%3) * 3, Severity: sev, Exposure: verdictNamed(exposure), Access: []graph.EdgeKind{kind},
 			EntryPoint: ep.ID, Mitigations: []string{"remove the grant"}, AttackTree: &results.AttackNode{Goal: "read it", Condition: "policy allows *", Holds: graph.True}})
 		for j := range 2 {
 			fn := fmt.Sprintf("arn:aws:lambda:us-east-1:123456789012:function:fn-%04d", (i+j)%300)
@@ -129,4 +129,13 @@ func largeInput(n int) report.Input {
 	slices.SortFunc(r.Threats, results.CompareThreats)
 	r.Summary = report.Summary{Resources: 2000, EntryPoints: n, Threats: n, AttackPaths: 2 * n, Crossings: n, UnrecognizedCross: n, Unrecognized: n, HighestSeverity: "critical", BySeverity: map[string]int{}}
 	return report.Input{Report: r}
+}
+
+// verdictNamed is the verdict of a name the test spells.
+func verdictNamed(name string) policy.Verdict {
+	v, err := policy.VerdictNamed(name)
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
