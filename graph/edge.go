@@ -398,7 +398,7 @@ func mergeRun(run []Edge) Edge {
 			out = append(out, run[i].Actions...)
 		}
 		slices.Sort(out)
-		e.Actions = slices.Compact(out)
+		e.Actions = fitted(slices.Compact(out))
 	}
 	if !keepEvidence {
 		out := make([]Evidence, 0, nEvidence)
@@ -406,10 +406,20 @@ func mergeRun(run []Edge) Edge {
 			out = append(out, run[i].Evidence...)
 		}
 		slices.SortFunc(out, CompareEvidence)
-		e.Evidence = slices.CompactFunc(out, func(x, y Evidence) bool { return CompareEvidence(x, y) == 0 })
+		e.Evidence = fitted(slices.CompactFunc(out, func(x, y Evidence) bool { return CompareEvidence(x, y) == 0 }))
 	}
 	e.Gate = NewGate(least.Conditions(), least.Guards(), authorizer)
 	return e
+}
+
+// fitted returns s in an array of its length when the one it is in is
+// more than twice that: the union of a run of a hundred edges with the
+// same two pieces of evidence is two pieces, not a hundred places.
+func fitted[T any](s []T) []T {
+	if cap(s) > 2*len(s) {
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // allEmptyButFirst says whether only the run's first edge has actions.
