@@ -184,64 +184,67 @@ func (in interner) gap(g *Gap) {
 // different contents. The graph is read-only once built, so sharing
 // changes nothing a reader can see.
 func shareEdgeSlices(edges []Edge) {
-	evidence := map[string]int32{}
-	actions := map[string]int32{}
-	var (
-		key         []byte
-		evs         [][]Evidence
-		acts        [][]string
-		nEv, nAct   int
-		evOf, actOf = make([]int32, len(edges)), make([]int32, len(edges))
-	)
+	evidence, actions := newDistinct[Evidence](), newDistinct[string]()
+	evOf, actOf := make([]int32, len(edges)), make([]int32, len(edges))
+	var key []byte
 	for i := range edges {
 		e := &edges[i]
 		evOf[i], actOf[i] = -1, -1
 		if len(e.Evidence) > 0 {
 			key = evidenceKey(key[:0], e.Evidence)
-			j, ok := evidence[string(key)]
-			if !ok {
-				j = int32(len(evs))
-				evidence[string(key)] = j
-				evs = append(evs, e.Evidence)
-				nEv += len(e.Evidence)
-			}
-			evOf[i] = j
+			evOf[i] = evidence.add(key, e.Evidence)
 		}
 		if len(e.Actions) > 0 {
 			key = appendStrings(key[:0], e.Actions)
-			j, ok := actions[string(key)]
-			if !ok {
-				j = int32(len(acts))
-				actions[string(key)] = j
-				acts = append(acts, e.Actions)
-				nAct += len(e.Actions)
-			}
-			actOf[i] = j
+			actOf[i] = actions.add(key, e.Actions)
 		}
 	}
 	// The distinct slices are copied into one array each, end to end:
 	// made one by one as resolve went, they were scattered among its
 	// garbage, and kept the spans it left mostly empty in use.
-	evSlab, actSlab := make([]Evidence, 0, nEv), make([]string, 0, nAct)
-	for j, s := range evs {
-		at := len(evSlab)
-		evSlab = append(evSlab, s...)
-		evs[j] = evSlab[at:len(evSlab):len(evSlab)]
-	}
+	evSlab := evidence.pack()
 	packEvidence(evSlab)
-	for j, s := range acts {
-		at := len(actSlab)
-		actSlab = append(actSlab, s...)
-		acts[j] = actSlab[at:len(actSlab):len(actSlab)]
-	}
+	actions.pack()
 	for i := range edges {
 		if j := evOf[i]; j >= 0 {
-			edges[i].Evidence = evs[j]
+			edges[i].Evidence = evidence.slices[j]
 		}
 		if j := actOf[i]; j >= 0 {
-			edges[i].Actions = acts[j]
+			edges[i].Actions = actions.slices[j]
 		}
 	}
+}
+
+// distinct numbers slices by content (a key the caller makes of it).
+type distinct[T any] struct {
+	index  map[string]int32
+	slices [][]T
+	n      int // their elements
+}
+
+func newDistinct[T any]() *distinct[T] { return &distinct[T]{index: map[string]int32{}} }
+
+// add returns the number of s's content, s being the first slice with it
+// when it is new.
+func (d *distinct[T]) add(key []byte, s []T) int32 {
+	if j, ok := d.index[string(key)]; ok {
+		return j
+	}
+	j := int32(len(d.slices))
+	d.index[string(key)] = j
+	d.slices = append(d.slices, s)
+	d.n += len(s)
+	return j
+}
+
+// pack copies the distinct slices end to end into one array, which it
+// returns, and makes each of them its part of it.
+func (d *distinct[T]) pack() []T {
+	slab := make([]T, 0, d.n)
+	for j, s := range d.slices {
+		d.slices[j], slab = moveTo(slab, s)
+	}
+	return slab
 }
 
 // evidenceKey appends to b an encoding of evs that two lists share only

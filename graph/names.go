@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -80,7 +81,7 @@ func (k EdgeKind) Compare(o EdgeKind) int {
 	if k == o {
 		return 0
 	}
-	return cmpString(k.String(), o.String())
+	return strings.Compare(k.String(), o.String())
 }
 
 // EdgeKindNamed returns the kind of that name, registering a name this
@@ -110,7 +111,7 @@ func (v Via) Compare(o Via) int {
 	if v == o {
 		return 0
 	}
-	return cmpString(v.String(), o.String())
+	return strings.Compare(v.String(), o.String())
 }
 
 // ViaNamed returns the way in of that name, registering a name this build
@@ -131,13 +132,3 @@ func (v *Via) UnmarshalText(b []byte) error {
 }
 
 func via(name string) Via { return Via(vias.must(name)) }
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
