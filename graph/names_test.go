@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -81,4 +82,37 @@ func joinNames(ks []EdgeKind) string {
 		s[i] = k.String()
 	}
 	return strings.Join(s, ",")
+}
+
+// Names a newer build wrote may be read by several goroutines at once (the
+// parts of an organization's snapshot): each name gets one code.
+func TestUnknownNamesReadConcurrentlyGetOneCodeEach(t *testing.T) {
+	const readers, names = 8, 50
+	got := make([][]Via, readers)
+	done := make(chan int)
+	for r := range readers {
+		go func() {
+			for i := range names {
+				v, err := ViaNamed(fmt.Sprintf("concurrent-via-%d", i))
+				if err != nil {
+					t.Error(err)
+				}
+				got[r] = append(got[r], v)
+			}
+			done <- r
+		}()
+	}
+	for range readers {
+		<-done
+	}
+	for r := 1; r < readers; r++ {
+		if !slices.Equal(got[r], got[0]) {
+			t.Fatalf("reader %d got codes %v, reader 0 %v", r, got[r], got[0])
+		}
+	}
+	for i, v := range got[0] {
+		if want := fmt.Sprintf("concurrent-via-%d", i); v.String() != want {
+			t.Errorf("code %d is named %q, want %q", v, v, want)
+		}
+	}
 }
