@@ -43,8 +43,10 @@ func (b *codebook) add(name string) (uint16, error) {
 	if len(old) > 1<<16-1 {
 		return 0, fmt.Errorf("graph: more than %d distinct %s names", 1<<16-1, b.what)
 	}
-	// Copy on write: String reads the table without the lock.
-	next := append(old[:len(old):len(old)], name)
+	// String reads the table without the lock: the new name goes past
+	// the end of every table a reader may hold (in place when there is
+	// room), and the longer table is published after it is written.
+	next := append(old, name)
 	c := uint16(len(old))
 	b.names.Store(&next)
 	b.codes.Store(name, c)
