@@ -76,6 +76,10 @@ func (s *seeder) created(what string, err error) {
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
 		case "EntityAlreadyExists", "ResourceConflictException", "BucketAlreadyOwnedByYou", "BucketAlreadyExists",
+			// moto's answer to a repeated CreateAlias (AWS says
+			// ResourceConflictException): a retried seed, seen once
+			// in CI on a loaded machine.
+			"ConflictException",
 			// EC2's answers to a repeated attach, route, group or rule.
 			"Resource.AlreadyAssociated", "RouteAlreadyExists", "InvalidGroup.Duplicate", "InvalidPermission.Duplicate":
 			return
