@@ -370,8 +370,7 @@ func mergeRun(run []Edge) Edge {
 	e := run[0]
 	least := &run[0]
 	authorizer := e.Authorizer()
-	keepActions := slices.IsSorted(e.Actions) && len(slices.Compact(slices.Clone(e.Actions))) == len(e.Actions)
-	keepEvidence := true
+	keepActions, keepEvidence := true, true
 	nActions, nEvidence := len(e.Actions), len(e.Evidence)
 	for i := 1; i < len(run); i++ {
 		o := &run[i]
@@ -389,10 +388,10 @@ func mergeRun(run []Edge) Edge {
 		keepActions = keepActions && (len(o.Actions) == 0 || holdsAll(e.Actions, o.Actions, strings.Compare))
 		keepEvidence = keepEvidence && holdsAll(e.Evidence, o.Evidence, CompareEvidence)
 	}
-	// sortedUnion keeps an unsorted list that nothing is added to, and
-	// sorts it as soon as something is; keepActions is true for a sorted
-	// one, so a list of one edge's own actions needs no other case.
-	if !keepActions && !allEmptyButFirst(run) {
+	// As sortedUnion: the first edge's list is kept, sorted or not, when
+	// the others add nothing to it (holdsAll asks it to be sorted only
+	// when they have actions), and a union of all is made otherwise.
+	if !keepActions {
 		out := make([]string, 0, nActions)
 		for i := range run {
 			out = append(out, run[i].Actions...)
@@ -420,16 +419,6 @@ func fitted[T any](s []T) []T {
 		return slices.Clone(s)
 	}
 	return s
-}
-
-// allEmptyButFirst says whether only the run's first edge has actions.
-func allEmptyButFirst(run []Edge) bool {
-	for i := 1; i < len(run); i++ {
-		if len(run[i].Actions) > 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // UnmarshalJSON reads an edge of either snapshot schema: version 2's
