@@ -175,9 +175,9 @@ func (p *party) add(rc Reach, recognized bool, by string) {
 	if rc.Severity.Rank() > cur.Severity.Rank() {
 		cur.Severity = rc.Severity
 	}
-	cur.Access = slices.CompactFunc(slices.SortedFunc(slices.Values(append(slices.Clone(cur.Access), rc.Access...)), graph.EdgeKind.Compare), func(a, b graph.EdgeKind) bool { return a == b })
-	cur.Evidence = union(cur.Evidence, rc.Evidence)
-	cur.Conditions = union(cur.Conditions, rc.Conditions)
+	cur.Access = union(cur.Access, rc.Access, graph.EdgeKind.Compare)
+	cur.Evidence = union(cur.Evidence, rc.Evidence, strings.Compare)
+	cur.Conditions = union(cur.Conditions, rc.Conditions, strings.Compare)
 }
 
 func (p *party) done() Party {
@@ -199,9 +199,10 @@ func (p *party) done() Party {
 	return out
 }
 
-func union[T cmp.Ordered](a, b []T) []T {
+// union is a and b sorted by compare, without repeats.
+func union[T comparable](a, b []T, compare func(x, y T) int) []T {
 	out := append(slices.Clone(a), b...)
-	slices.Sort(out)
+	slices.SortFunc(out, compare)
 	return slices.Compact(out)
 }
 
