@@ -147,7 +147,10 @@ func TestEveryExportIsByteForByteTheSameWhenThePipelineIsRunAgain(t *testing.T) 
 
 func TestOTMIdsAreStableHashesAndEveryReferenceResolves(t *testing.T) {
 	in := pipelineInput(t)
-	o := buildOTM(in)
+	var o otmModel
+	if err := json.Unmarshal(render(t, WriteOTMJSON, in), &o); err != nil {
+		t.Fatal(err)
+	}
 	zones, comps, threats, mits := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, z := range o.TrustZones {
 		zones[z.ID] = true

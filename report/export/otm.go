@@ -1,10 +1,12 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/report/diagram"
 )
@@ -42,6 +45,8 @@ const (
 	otmReductionOther = 40
 )
 
+// otmModel is the shape of an OTM document: otmDoc.write writes its
+// members in this order, and the tests read documents back into it.
 type otmModel struct {
 	OTMVersion  string          `json:"otmVersion" yaml:"otmVersion"`
 	Project     otmProject      `json:"project" yaml:"project"`
@@ -138,44 +143,134 @@ type otmMitigation struct {
 	Attributes    map[string]string `json:"attributes,omitempty" yaml:"attributes,omitempty"`
 }
 
-// WriteOTMJSON writes the threat model as Open Threat Model 0.2.0 JSON.
+// WriteOTMJSON writes the threat model as Open Threat Model 0.2.0 JSON,
+// as json.Encoder with SetIndent("", "  ") would write the whole model,
+// but streamed (otmDoc): components, data flows and threats are made and
+// written one at a time. The whole model of an account of 100,000
+// resources held 200 MB, and the encoder's copies of it three times that.
 func WriteOTMJSON(w io.Writer, in report.Input) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(buildOTM(in))
+	jw := jsonstream.New(w, false)
+	jw.Object()
+	newOTMDoc(in).write(otmJSON{jw})
+	jw.End()
+	return jw.Close()
 }
 
-// WriteOTMYAML writes the same model as OTM YAML.
+// WriteOTMYAML writes the same model as OTM YAML, as yaml.v3's Encoder
+// with SetIndent(2) would write the whole model, and streamed as the JSON
+// is: yaml.v3 holds a node tree of all it encodes, several GB for the
+// whole model of a large account.
 func WriteOTMYAML(w io.Writer, in report.Input) error {
-	enc := yaml.NewEncoder(w)
+	y := &otmYAML{w: bufio.NewWriterSize(w, 64<<10)}
+	newOTMDoc(in).write(y)
+	if y.err != nil {
+		return y.err
+	}
+	return y.w.Flush()
+}
+
+// otmOut is where an OTM document goes, member by member in the order of
+// otmModel's fields; a list's items come one at a time.
+type otmOut interface {
+	member(key string, v any)
+	list(key string, items iter.Seq[any])
+}
+
+// otmJSON writes members and lists through a jsonstream.Writer.
+type otmJSON struct{ w *jsonstream.Writer }
+
+func (o otmJSON) member(key string, v any) { o.w.Member(key, v) }
+
+func (o otmJSON) list(key string, items iter.Seq[any]) {
+	o.w.Key(key)
+	o.w.Array()
+	for v := range items {
+		if o.w.Err() != nil {
+			break
+		}
+		o.w.Value(v)
+	}
+	o.w.End()
+}
+
+// otmYAML writes the top-level mapping one member at a time, and a list
+// one item at a time: each item is encoded on its own and shifted under
+// its key as yaml.v3 nests a sequence item ("  - " on its first line, four
+// spaces on the others; the empty lines of a literal block stay empty).
+// An item's YAML does not depend on where it sits: yaml.v3 does not fold
+// long lines, and a block's indentation is relative to its key.
+type otmYAML struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	err error
+}
+
+// encode returns v as yaml.v3's Encoder with SetIndent(2) writes it alone.
+func (y *otmYAML) encode(v any) []byte {
+	y.buf.Reset()
+	enc := yaml.NewEncoder(&y.buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(buildOTM(in)); err != nil {
-		return err
+	if err := enc.Encode(v); err != nil {
+		y.err = err
+		return nil
 	}
-	return enc.Close()
+	if err := enc.Close(); err != nil {
+		y.err = err
+		return nil
+	}
+	return y.buf.Bytes()
 }
 
-// otmZoneID returns the OTM id of a trust zone: IriusRisk's Internet zone
-// for the internet, a stable UUID of the zone name otherwise.
-func otmZoneID(z graph.Zone) string {
-	if z == graph.ZoneInternet {
-		return otmInternetZone
+func (y *otmYAML) member(key string, v any) {
+	if y.err == nil {
+		y.w.Write(y.encode(map[string]any{key: v}))
 	}
-	return stableUUID("zone", string(z))
 }
 
-// otmComponentID returns the OTM id of an element: a stable UUID of its id
-// (the ARN for AWS resources).
-func otmComponentID(id string) string { return stableUUID("component", id) }
+func (y *otmYAML) list(key string, items iter.Seq[any]) {
+	empty := true
+	for v := range items {
+		if y.err != nil {
+			return
+		}
+		if empty {
+			y.w.WriteString(key + ":\n")
+			empty = false
+		}
+		doc := y.encode(v)
+		for i := 0; len(doc) > 0; i++ {
+			line, rest, _ := bytes.Cut(doc, []byte{'\n'})
+			switch {
+			case i == 0:
+				y.w.WriteString("  - ")
+			case len(line) > 0:
+				y.w.WriteString("    ")
+			}
+			y.w.Write(line)
+			y.w.WriteByte('\n')
+			doc = rest
+		}
+	}
+	if empty && y.err == nil {
+		y.w.WriteString(key + ": []\n")
+	}
+}
 
-func buildOTM(in report.Input) *otmModel {
+// otmDoc makes an OTM document's parts from a report: the project and
+// trust zones whole (a few per account), the components, data flows and
+// threats one at a time as they are written.
+type otmDoc struct {
+	in      report.Input
+	m       *diagram.Model
+	project otmProject
+	zones   []otmTrustZone
+}
+
+func newOTMDoc(in report.Input) *otmDoc {
 	r := in.Report
-	m := diagram.Build(in, diagram.Everything)
 	accounts := strings.Join(r.Accounts, ", ")
-	o := &otmModel{
-		OTMVersion: OTMVersion,
-		Project: otmProject{
+	d := &otmDoc{in: in, m: diagram.Build(in, diagram.Everything),
+		project: otmProject{
 			Name:        "trustmap: AWS " + orNone(accounts),
 			ID:          "trustmap-" + strings.Join(r.Accounts, "-"),
 			Description: fmt.Sprintf("Entry points, trust boundaries and STRIDE threats of AWS account(s) %s, scanned by %s %s.", orNone(accounts), r.Tool.Name, r.Tool.Version),
@@ -188,16 +283,12 @@ func buildOTM(in report.Input) *otmModel {
 				"tool":       strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version),
 			},
 		},
-		TrustZones:  []otmTrustZone{},
-		Components:  []otmComponent{},
-		Dataflows:   []otmDataflow{},
-		Threats:     []otmThreat{},
-		Mitigations: []otmMitigation{},
+		zones: []otmTrustZone{},
 	}
 	if len(r.Accounts) == 0 {
-		o.Project.ID = "trustmap"
+		d.project.ID = "trustmap"
 	}
-	for _, z := range otmZones(m) {
+	for _, z := range otmZones(d.m) {
 		tz := otmTrustZone{ID: otmZoneID(z.ID), Name: z.Name, Type: "trustmap-" + z.Type,
 			Risk: otmTrustRisk{TrustRating: otmTrust[z.Type]}, Attributes: map[string]string{"zone": string(z.ID)}}
 		switch z.Type {
@@ -208,8 +299,8 @@ func buildOTM(in report.Input) *otmModel {
 			// A scanned account is our own cloud: a Public Cloud zone in
 			// IriusRisk's terms, nested in the Public Cloud zone so that
 			// several accounts stay apart.
-			if !slices.ContainsFunc(o.TrustZones, func(t otmTrustZone) bool { return t.ID == otmPublicCloudZone }) {
-				o.TrustZones = append(o.TrustZones, otmTrustZone{ID: otmPublicCloudZone, Name: "Public Cloud", Type: otmPublicCloudZone,
+			if !slices.ContainsFunc(d.zones, func(t otmTrustZone) bool { return t.ID == otmPublicCloudZone }) {
+				d.zones = append(d.zones, otmTrustZone{ID: otmPublicCloudZone, Name: "Public Cloud", Type: otmPublicCloudZone,
 					Description: "The cloud the scanned accounts run in.", Risk: otmTrustRisk{TrustRating: 10}})
 			}
 			tz.Type = otmPublicCloudZone
@@ -221,35 +312,64 @@ func buildOTM(in report.Input) *otmModel {
 				}
 			}
 		}
-		o.TrustZones = append(o.TrustZones, tz)
+		d.zones = append(d.zones, tz)
 	}
+	return d
+}
 
-	mitIDs := map[string]int{} // mitigation text → index in o.Mitigations
+// write writes the document's members in otmModel's order.
+func (d *otmDoc) write(out otmOut) {
+	out.member("otmVersion", OTMVersion)
+	out.member("project", d.project)
+	out.member("trustZones", d.zones)
+	out.list("components", d.components)
+	out.list("dataflows", d.dataflows)
+	out.list("threats", d.threats)
+	out.member("mitigations", d.mitigations())
+}
+
+func (d *otmDoc) threats(yield func(any) bool) {
+	for _, t := range d.in.Report.Threats {
+		if !yield(otmThreatFrom(t)) {
+			return
+		}
+	}
+}
+
+// mitigations lists each distinct mitigation text once, in the order the
+// threats first name it, with the largest risk reduction any threat gives
+// it.
+func (d *otmDoc) mitigations() []otmMitigation {
+	r := d.in.Report
+	out := []otmMitigation{}
+	mitIDs := map[string]int{} // mitigation text → index in out
 	fixes := entryFixes(r)
 	for _, t := range r.Threats {
-		o.Threats = append(o.Threats, otmThreatFrom(t))
 		for _, text := range t.Mitigations {
 			red := otmReductionOther
 			if slices.Contains(fixes[t.EntryPoint], text) {
 				red = otmReductionEntry
 			}
 			if j, ok := mitIDs[text]; ok {
-				o.Mitigations[j].RiskReduction = max(o.Mitigations[j].RiskReduction, red)
+				out[j].RiskReduction = max(out[j].RiskReduction, red)
 				continue
 			}
-			mitIDs[text] = len(o.Mitigations)
-			o.Mitigations = append(o.Mitigations, otmMitigation{ID: mitigationID(text), Name: truncateUTF8(text, 200), Description: text, RiskReduction: red})
+			mitIDs[text] = len(out)
+			out = append(out, otmMitigation{ID: mitigationID(text), Name: truncateUTF8(text, 200), Description: text, RiskReduction: red})
 		}
 	}
-	for i := range o.Mitigations {
+	for i := range out {
 		basis := "limits likelihood or blast radius"
-		if o.Mitigations[i].RiskReduction == otmReductionEntry {
+		if out[i].RiskReduction == otmReductionEntry {
 			basis = "closes the way in"
 		}
-		o.Mitigations[i].Attributes = map[string]string{"basis": basis}
+		out[i].Attributes = map[string]string{"basis": basis}
 	}
+	return out
+}
 
-	for _, e := range m.Nodes {
+func (d *otmDoc) components(yield func(any) bool) {
+	for _, e := range d.m.Nodes {
 		c := otmComponent{ID: otmComponentID(e.ID), Name: e.Name, Type: otmComponentType(e.Kind),
 			Parent: otmParent{TrustZone: otmZoneID(e.Zone.ID)}, Tags: []string{string(e.Kind)},
 			Attributes: map[string]string{"kind": string(e.Kind), "zone": string(e.Zone.ID)}}
@@ -279,10 +399,15 @@ func buildOTM(in report.Input) *otmModel {
 			}
 			c.Threats = append(c.Threats, ti)
 		}
-		o.Components = append(o.Components, c)
+		if !yield(c) {
+			return
+		}
 	}
+}
 
-	for _, f := range m.Flows {
+func (d *otmDoc) dataflows(yield func(any) bool) {
+	g := d.in.Graph
+	for _, f := range d.m.Flows {
 		df := otmDataflow{
 			ID:          stableUUID("dataflow", f.From, f.To, f.Kind.String(), f.Via.String()),
 			Name:        f.Kind.String(),
@@ -291,7 +416,7 @@ func buildOTM(in report.Input) *otmModel {
 			Tags:        []string{f.Kind.String()},
 			Attributes:  map[string]string{"from": f.From, "to": f.To},
 		}
-		if in.Graph != nil && in.Graph.Crosses(&f) {
+		if g != nil && g.Crosses(&f) {
 			df.Tags = append(df.Tags, "crosses-trust-boundary")
 		}
 		if f.Via != 0 {
@@ -318,10 +443,24 @@ func buildOTM(in report.Input) *otmModel {
 		if f.Certainty != graph.True {
 			df.Attributes["certainty"] = f.Certainty.String()
 		}
-		o.Dataflows = append(o.Dataflows, df)
+		if !yield(df) {
+			return
+		}
 	}
-	return o
 }
+
+// otmZoneID returns the OTM id of a trust zone: IriusRisk's Internet zone
+// for the internet, a stable UUID of the zone name otherwise.
+func otmZoneID(z graph.Zone) string {
+	if z == graph.ZoneInternet {
+		return otmInternetZone
+	}
+	return stableUUID("zone", string(z))
+}
+
+// otmComponentID returns the OTM id of an element: a stable UUID of its id
+// (the ARN for AWS resources).
+func otmComponentID(id string) string { return stableUUID("component", id) }
 
 func otmThreatFrom(t results.Threat) otmThreat {
 	ot := otmThreat{
