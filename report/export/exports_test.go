@@ -254,7 +254,7 @@ func TestAnOTMExportUsedAsBaselineRecognizesEveryResourceItModels(t *testing.T) 
 
 func TestThreatDragonPutsEachThreatOnItsResourceWithOneThreatPerSTRIDECategory(t *testing.T) {
 	in := pipelineInput(t)
-	td := buildThreatDragon(in)
+	td := readThreatDragon(t, in)
 	byCell := map[string]tdCell{}
 	for _, c := range td.Detail.Diagrams[0].Cells {
 		byCell[c.ID] = c
