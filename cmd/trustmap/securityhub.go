@@ -50,9 +50,10 @@ func (r shResult) add(o shResult) shResult {
 // pushSecurityHub imports the report's ASFF findings, one client per region
 // (a finding is imported in the region of its ProductArn), with the
 // credentials and endpoint the scan used. It returns an exit-code-3 error
-// when any finding was not imported.
+// when any finding was not imported. The findings are collected, as
+// pushByRegion groups them by region before it sends any.
 func pushSecurityHub(ctx context.Context, e env, opts collectors.ConfigOptions, in report.Input) error {
-	findings := export.ASFFFindings(in)
+	findings := slices.Collect(export.ASFFFindings(in))
 	if len(findings) == 0 {
 		fmt.Fprintln(e.stderr, "trustmap: security hub: nothing to import")
 		return nil

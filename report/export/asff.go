@@ -3,9 +3,9 @@ package export
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -95,80 +96,112 @@ type ASFFFindingProviderFields struct {
 }
 
 // WriteASFF writes findings and threats as a JSON array of
-// AwsSecurityFinding objects, ready for BatchImportFindings.
+// AwsSecurityFinding objects, ready for BatchImportFindings. Each finding
+// is written as soon as it is made, so that a large account's findings
+// are never all in memory at once; the bytes are those json.Encoder
+// writes for the whole array, "[]" when there are none.
 func WriteASFF(w io.Writer, in report.Input) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(ASFFFindings(in))
+	jw := jsonstream.New(w, false)
+	jw.Array()
+	for f := range ASFFFindings(in) {
+		jw.Value(f)
+		if jw.Err() != nil {
+			break
+		}
+	}
+	jw.End()
+	return jw.Close()
 }
 
-// ASFFFindings converts the report's findings and threats to ASFF. It is a
-// pure function: CreatedAt and UpdatedAt are the scan time.
-func ASFFFindings(in report.Input) []ASFFFinding {
-	r := in.Report
-	out := []ASFFFinding{}
-	at := r.ScannedAt.UTC().Format("2006-01-02T15:04:05.000Z")
-	urls := map[string]string{}
-	for _, a := range r.Analyzers {
-		urls[a.Name] = a.URL
+// ASFFFindings yields the report's findings and then its threats as ASFF,
+// one at a time, so that a writer can stream them and a caller that needs
+// them together collects them itself. It is pure: CreatedAt and UpdatedAt
+// are the scan time.
+func ASFFFindings(in report.Input) iter.Seq[ASFFFinding] {
+	return func(yield func(ASFFFinding) bool) {
+		r := in.Report
+		at := r.ScannedAt.UTC().Format("2006-01-02T15:04:05.000Z")
+		urls := map[string]string{}
+		for _, a := range r.Analyzers {
+			urls[a.Name] = a.URL
+		}
+		for i := range r.Findings {
+			if !yield(asffFinding(in, &r.Findings[i], at, urls)) {
+				return
+			}
+		}
+		paths := map[string]int{} // attack path id → its position in r.AttackPaths
+		for i, p := range r.AttackPaths {
+			paths[p.ID] = i
+		}
+		for i := range r.Threats {
+			t := &r.Threats[i]
+			var path *results.AttackPath
+			if j, ok := paths[t.AttackPath]; ok {
+				path = &r.AttackPaths[j]
+			}
+			if !yield(asffThreat(in, t, path, at)) {
+				return
+			}
+		}
 	}
-	for _, f := range r.Findings {
-		fs := asffBase(in, f.Resource, f.Account, f.Region, at)
-		fs.ID = asffID(fs.AwsAccountID, f.ID)
-		fs.GeneratorID = "trustmap/" + f.RuleID
-		fs.Types = asffFindingTypes(f)
-		fs.Severity = ASFFSeverity{Label: asffLabel(f.Severity), Original: string(f.Severity)}
-		fs.Title = truncateUTF8(f.Title+": "+report.Name(f.Resource, nodeOf(in, f.Resource)), asffMaxTitle)
-		fs.Description = truncateUTF8(orText(f.Message, f.Title), asffMaxDescription)
-		if f.Remediation != "" {
-			fs.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncateUTF8(f.Remediation, asffMaxRemediation), URL: urls[f.Analyzer]}}
-		}
-		fs.ProductFields = asffFields(map[string]string{
-			"trustmap/RuleId": f.RuleID, "trustmap/Analyzer": f.Analyzer, "trustmap/Confidence": string(f.Confidence),
-			"trustmap/Recognized": fmt.Sprint(f.Recognized), "trustmap/FindingId": f.ID,
-		})
-		if f.Suppressed != nil {
-			fs.RecordState = "ARCHIVED"
-			fs.ProductFields["trustmap/SuppressedBy"] = truncateUTF8(f.Suppressed.Owner+": "+f.Suppressed.Reason, asffMaxFieldValue)
-		}
-		fs.FindingProviderFields = ASFFFindingProviderFields{Severity: fs.Severity, Types: fs.Types}
-		out = append(out, fs)
+}
+
+// asffFinding converts an analyzer finding; urls holds each analyzer's
+// documentation, the remediation's link.
+func asffFinding(in report.Input, f *analyzers.Finding, at string, urls map[string]string) ASFFFinding {
+	fs := asffBase(in, f.Resource, f.Account, f.Region, at)
+	fs.ID = asffID(fs.AwsAccountID, f.ID)
+	fs.GeneratorID = "trustmap/" + f.RuleID
+	fs.Types = asffFindingTypes(*f)
+	fs.Severity = ASFFSeverity{Label: asffLabel(f.Severity), Original: string(f.Severity)}
+	fs.Title = truncateUTF8(f.Title+": "+report.Name(f.Resource, nodeOf(in, f.Resource)), asffMaxTitle)
+	fs.Description = truncateUTF8(orText(f.Message, f.Title), asffMaxDescription)
+	if f.Remediation != "" {
+		fs.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{Text: truncateUTF8(f.Remediation, asffMaxRemediation), URL: urls[f.Analyzer]}}
 	}
-	paths := map[string]results.AttackPath{}
-	for _, p := range r.AttackPaths {
-		paths[p.ID] = p
+	fs.ProductFields = asffFields(map[string]string{
+		"trustmap/RuleId": f.RuleID, "trustmap/Analyzer": f.Analyzer, "trustmap/Confidence": string(f.Confidence),
+		"trustmap/Recognized": fmt.Sprint(f.Recognized), "trustmap/FindingId": f.ID,
+	})
+	if f.Suppressed != nil {
+		fs.RecordState = "ARCHIVED"
+		fs.ProductFields["trustmap/SuppressedBy"] = truncateUTF8(f.Suppressed.Owner+": "+f.Suppressed.Reason, asffMaxFieldValue)
 	}
-	for _, t := range r.Threats {
-		fs := asffBase(in, t.ResourceARN, "", "", at)
-		fs.ID = asffID(fs.AwsAccountID, t.ID)
-		fs.GeneratorID = "trustmap/" + ThreatRuleID
-		fs.Types = asffThreatTypes(t)
-		fs.Severity = ASFFSeverity{Label: asffLabel(t.Severity), Original: fmt.Sprint(t.Risk)}
-		fs.Title = truncateUTF8(t.Title, asffMaxTitle)
-		fs.Description = truncateUTF8(report.ThreatText(t), asffMaxDescription)
-		if len(t.Mitigations) > 0 {
-			fs.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{
-				Text: truncateUTF8(strings.Join(t.Mitigations, "; "), asffMaxRemediation),
-				URL:  "https://github.com/trustmap/trustmap/blob/main/docs/scoring.md"}}
-		}
-		fields := map[string]string{
-			"trustmap/RuleId": ThreatRuleID, "trustmap/ThreatId": t.ID, "trustmap/STRIDE": strings.Join(t.STRIDE, ", "),
-			"trustmap/Likelihood": fmt.Sprint(t.Likelihood), "trustmap/Impact": fmt.Sprint(t.Impact), "trustmap/Risk": fmt.Sprint(t.Risk),
-			"trustmap/Recognized": fmt.Sprint(t.Recognized), "trustmap/EntryPoint": t.EntryPoint,
-		}
-		if p, ok := paths[t.AttackPath]; ok {
-			fields["trustmap/AttackPathId"] = p.ID
-			fields["trustmap/AttackPath"] = attackPathText(p)
-		}
-		if refs := attackIDs(t.References); len(refs) > 0 {
-			fields["trustmap/ATTACK"] = strings.Join(refs, ", ")
-		}
-		fs.ProductFields = asffFields(fields)
-		fs.FindingProviderFields = ASFFFindingProviderFields{Severity: fs.Severity, Types: fs.Types}
-		out = append(out, fs)
+	fs.FindingProviderFields = ASFFFindingProviderFields{Severity: fs.Severity, Types: fs.Types}
+	return fs
+}
+
+// asffThreat converts a threat; path is its attack path, nil when the
+// report has none by that id.
+func asffThreat(in report.Input, t *results.Threat, path *results.AttackPath, at string) ASFFFinding {
+	fs := asffBase(in, t.ResourceARN, "", "", at)
+	fs.ID = asffID(fs.AwsAccountID, t.ID)
+	fs.GeneratorID = "trustmap/" + ThreatRuleID
+	fs.Types = asffThreatTypes(*t)
+	fs.Severity = ASFFSeverity{Label: asffLabel(t.Severity), Original: fmt.Sprint(t.Risk)}
+	fs.Title = truncateUTF8(t.Title, asffMaxTitle)
+	fs.Description = truncateUTF8(report.ThreatText(*t), asffMaxDescription)
+	if len(t.Mitigations) > 0 {
+		fs.Remediation = &ASFFRemediation{Recommendation: ASFFRecommendation{
+			Text: truncateUTF8(strings.Join(t.Mitigations, "; "), asffMaxRemediation),
+			URL:  "https://github.com/trustmap/trustmap/blob/main/docs/scoring.md"}}
 	}
-	return out
+	fields := map[string]string{
+		"trustmap/RuleId": ThreatRuleID, "trustmap/ThreatId": t.ID, "trustmap/STRIDE": strings.Join(t.STRIDE, ", "),
+		"trustmap/Likelihood": fmt.Sprint(t.Likelihood), "trustmap/Impact": fmt.Sprint(t.Impact), "trustmap/Risk": fmt.Sprint(t.Risk),
+		"trustmap/Recognized": fmt.Sprint(t.Recognized), "trustmap/EntryPoint": t.EntryPoint,
+	}
+	if path != nil {
+		fields["trustmap/AttackPathId"] = path.ID
+		fields["trustmap/AttackPath"] = attackPathText(*path)
+	}
+	if refs := attackIDs(t.References); len(refs) > 0 {
+		fields["trustmap/ATTACK"] = strings.Join(refs, ", ")
+	}
+	fs.ProductFields = asffFields(fields)
+	fs.FindingProviderFields = ASFFFindingProviderFields{Severity: fs.Severity, Types: fs.Types}
+	return fs
 }
 
 // asffBase fills what every finding shares: the account and region it is

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
+	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -31,18 +31,10 @@ const (
 	sarifMaxTags    = 10
 )
 
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool              sarifTool         `json:"tool"`
-	AutomationDetails sarifAutomation   `json:"automationDetails"`
-	Invocations       []sarifInvocation `json:"invocations"`
-	Results           []sarifResult     `json:"results"`
-}
+// The log is {"$schema", "version", "runs": [{"tool", "automationDetails",
+// "invocations", "results"}]}, in that order. WriteSARIF writes that frame
+// itself, so that the results are written one at a time; the pieces are
+// the types below.
 
 type sarifTool struct {
 	Driver sarifDriver `json:"driver"`
@@ -153,87 +145,117 @@ type sarifSuppression struct {
 
 // WriteSARIF writes findings and threats as a SARIF 2.1.0 log for CI gates
 // and GitHub code scanning.
+//
+// A large account has a hundred thousand results; built whole before it
+// is encoded, the log and its encoded copies take hundreds of megabytes,
+// so it is streamed instead. A first pass over the items settles what
+// needs them all (the order, the cut at GitHub's limit and the rule
+// numbers, which follow the order in which rules are first seen and are
+// written before the results), then each result is built and written in
+// turn. Each piece is marshalled whole from the types above, so the bytes
+// are those json.Encoder writes for the whole log.
 func WriteSARIF(w io.Writer, in report.Input) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(buildSARIF(in))
+	r := in.Report
+	items := newSARIFItems(in)
+	order, notes := items.order()
+	rules, index := items.rules(order)
+
+	jw := jsonstream.New(w, false)
+	jw.Object()
+	jw.Member("$schema", sarifSchemaURI)
+	jw.Member("version", "2.1.0")
+	jw.Key("runs")
+	jw.Array()
+	jw.Object()
+	jw.Member("tool", sarifTool{Driver: sarifDriver{Name: "trustmap", Version: r.Tool.Version, InformationURI: "https://github.com/trustmap/trustmap", Rules: rules}})
+	jw.Member("automationDetails", sarifAutomation{ID: "trustmap/" + strings.Join(r.Accounts, "+") + "/"})
+	jw.Member("invocations", []sarifInvocation{{ExecutionSuccessful: true, Notifications: notes}})
+	jw.Key("results")
+	jw.Array()
+	for _, i := range order {
+		it := items.item(i)
+		id := it.ruleID()
+		res := items.result(i)
+		res.RuleID, res.RuleIndex, res.Level = id, index[id], sarifLevel(it.severity)
+		jw.Value(res)
+		if jw.Err() != nil {
+			break
+		}
+	}
+	jw.End()
+	jw.End()
+	jw.End()
+	jw.End()
+	return jw.Close()
 }
 
-// sarifItem is one result before rules are numbered.
+// sarifItem is what ordering, cutting and numbering rules need of one
+// result; it is cheap to compute, so it is recomputed rather than kept.
 type sarifItem struct {
 	base, analyzer, title, precision string
 	severity                         results.Severity
-	res                              sarifResult
 }
 
-func buildSARIF(in report.Input) *sarifLog {
-	r := in.Report
-	uri := in.SnapshotFile
-	if uri == "" {
-		uri = "snapshot.json"
-	}
-	loc := func(arn, msg string) sarifLocation {
-		l := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}, Region: sarifRegion{StartLine: 1}}}
-		if arn != "" {
-			l.LogicalLocations = []sarifLogical{{Name: report.Name(arn, nodeOf(in, arn)), FullyQualifiedName: arn, Kind: "resource"}}
-		}
-		if msg != "" {
-			l.Message = &sarifText{Text: msg}
-		}
-		return l
-	}
-	var items []sarifItem
-	for _, f := range r.Findings {
-		text := f.Title + ": " + f.Message
-		if f.Remediation != "" {
-			text += " Fix: " + f.Remediation
-		}
-		it := sarifItem{base: f.RuleID, severity: f.Severity, analyzer: f.Analyzer, title: f.Title, precision: sarifPrecision(string(f.Confidence))}
-		it.res = sarifResult{Message: sarifText{Text: text}, Locations: []sarifLocation{loc(f.Resource, "")},
-			PartialFingerprints: sarifFingerprint(f.RuleID, f.Resource, f.ID),
-			Properties:          map[string]any{"trustmap/id": f.ID, "confidence": f.Confidence, "recognized": f.Recognized}}
-		if f.Suppressed != nil {
-			it.res.Suppressions = []sarifSuppression{{Kind: "external", Justification: strings.TrimSpace(f.Suppressed.Reason + " (owner " + f.Suppressed.Owner + ", expires " + f.Suppressed.Expires + ")")}}
-		}
-		items = append(items, it)
-	}
-	paths := map[string]results.AttackPath{}
-	for _, p := range r.AttackPaths {
-		paths[p.ID] = p
-	}
-	for _, t := range r.Threats {
-		text := fmt.Sprintf("%s (risk %d, %s). %s", t.Title, t.Risk, t.Severity, report.ThreatText(t))
-		if len(t.Mitigations) > 0 {
-			text += "\nMitigations:\n- " + strings.Join(t.Mitigations, "\n- ")
-		}
-		prec := "high"
-		if t.AttackTree != nil && t.AttackTree.Holds != graph.True {
-			prec = "medium"
-		}
-		it := sarifItem{base: ThreatRuleID, severity: t.Severity, analyzer: "threats", title: "STRIDE threat at an entry point", precision: prec}
-		it.res = sarifResult{Message: sarifText{Text: text}, Locations: []sarifLocation{loc(t.ResourceARN, "")},
-			PartialFingerprints: sarifFingerprint(ThreatRuleID, t.ResourceARN, t.ID),
-			Properties: map[string]any{"trustmap/id": t.ID, "stride": t.STRIDE, "likelihood": t.Likelihood, "impact": t.Impact,
-				"risk": t.Risk, "recognized": t.Recognized}}
-		if p, ok := paths[t.AttackPath]; ok && len(p.Steps) > 0 {
-			var tfl []sarifThreadFlowLocation
-			tfl = append(tfl, sarifThreadFlowLocation{Location: loc(p.Steps[0].From, "start in "+string(p.FromZone))})
-			for _, s := range p.Steps {
-				tfl = append(tfl, sarifThreadFlowLocation{Location: loc(s.To, s.Edge.String()+" "+report.Name(s.To, nodeOf(in, s.To)))})
-			}
-			it.res.CodeFlows = []sarifCodeFlow{{Message: sarifText{Text: "attack path " + p.ID}, ThreadFlows: []sarifThreadFlow{{Locations: tfl}}}}
-		}
-		items = append(items, it)
-	}
+// ruleID is the sub-rule of the item's severity band ("TM-EXP-001/high").
+func (it sarifItem) ruleID() string { return it.base + "/" + string(it.severity) }
 
+// sarifItems reads the run's items, the report's findings and then its
+// threats, by position, so that an order of positions is all that is kept
+// of them between the passes.
+type sarifItems struct {
+	in    report.Input
+	uri   string
+	paths map[string]int // attack path id → its position in Report.AttackPaths
+}
+
+func newSARIFItems(in report.Input) *sarifItems {
+	s := &sarifItems{in: in, uri: in.SnapshotFile, paths: map[string]int{}}
+	if s.uri == "" {
+		s.uri = "snapshot.json"
+	}
+	for i, p := range in.Report.AttackPaths {
+		s.paths[p.ID] = i
+	}
+	return s
+}
+
+func (s *sarifItems) len() int { return len(s.in.Report.Findings) + len(s.in.Report.Threats) }
+
+// item returns the cheap part of item i.
+func (s *sarifItems) item(i int) sarifItem {
+	r := s.in.Report
+	if i < len(r.Findings) {
+		f := &r.Findings[i]
+		return sarifItem{base: f.RuleID, severity: f.Severity, analyzer: f.Analyzer, title: f.Title, precision: sarifPrecision(string(f.Confidence))}
+	}
+	t := &r.Threats[i-len(r.Findings)]
+	prec := "high"
+	if t.AttackTree != nil && t.AttackTree.Holds != graph.True {
+		prec = "medium"
+	}
+	return sarifItem{base: ThreatRuleID, severity: t.Severity, analyzer: "threats", title: "STRIDE threat at an entry point", precision: prec}
+}
+
+// order returns the positions of the items to write, in the order to
+// write them, and the notifications of the run. Over GitHub's limit the
+// items are sorted by severity, most severe first and otherwise in report
+// order, and the least severe are left out.
+func (s *sarifItems) order() ([]int, []sarifNotification) {
+	r := s.in.Report
+	n := s.len()
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
 	var notes []sarifNotification
-	if len(items) > sarifMaxResults {
-		slices.SortStableFunc(items, func(a, b sarifItem) int { return cmp.Compare(b.severity.Rank(), a.severity.Rank()) })
+	if n > sarifMaxResults {
+		slices.SortStableFunc(order, func(a, b int) int {
+			return cmp.Compare(s.item(b).severity.Rank(), s.item(a).severity.Rank())
+		})
 		notes = append(notes, sarifNotification{Level: "warning", Message: sarifText{Text: fmt.Sprintf(
 			"%d results exceed GitHub's limit of %d per run; the %d least severe were left out (report.json has them all)",
-			len(items), sarifMaxResults, len(items)-sarifMaxResults)}})
-		items = items[:sarifMaxResults]
+			n, sarifMaxResults, n-sarifMaxResults)}})
+		order = order[:sarifMaxResults]
 	}
 	if !r.Complete {
 		why := "the scan is marked incomplete"
@@ -245,40 +267,82 @@ func buildSARIF(in report.Input) *sarifLog {
 	if n := len(r.Coverage); n > 0 {
 		notes = append(notes, sarifNotification{Level: "warning", Message: sarifText{Text: fmt.Sprintf("%d API calls failed (coverage gaps): facts behind them are unknown, not absent; see report.json", n)}})
 	}
+	return order, notes
+}
 
+// rules numbers the rules in the order the written items first use them,
+// each with the lowest precision among its items, and returns them with
+// the number of each rule id.
+func (s *sarifItems) rules(order []int) ([]sarifRule, map[string]int) {
 	docs := map[string]report.AnalyzerDoc{}
-	for _, a := range r.Analyzers {
+	for _, a := range s.in.Report.Analyzers {
 		docs[a.Name] = a
 	}
-	var rules []sarifRule
+	rules := []sarifRule{}
 	index := map[string]int{}
-	results := []sarifResult{}
-	for _, it := range items {
-		id := it.base + "/" + string(it.severity)
-		i, ok := index[id]
+	for _, i := range order {
+		it := s.item(i)
+		id := it.ruleID()
+		j, ok := index[id]
 		if !ok {
-			i = len(rules)
-			index[id] = i
+			index[id] = len(rules)
 			rules = append(rules, sarifRuleFor(id, it, docs[it.analyzer]))
-		} else if precisionRank(it.precision) < precisionRank(rules[i].Properties.Precision) {
-			rules[i].Properties.Precision = it.precision
+		} else if precisionRank(it.precision) < precisionRank(rules[j].Properties.Precision) {
+			rules[j].Properties.Precision = it.precision
 		}
-		it.res.RuleID, it.res.RuleIndex, it.res.Level = id, i, sarifLevel(it.severity)
-		results = append(results, it.res)
 	}
-	if rules == nil {
-		rules = []sarifRule{}
+	return rules, index
+}
+
+// result builds item i's result, all but its rule and level, which come
+// from the numbered rules.
+func (s *sarifItems) result(i int) sarifResult {
+	in, r := s.in, s.in.Report
+	if i < len(r.Findings) {
+		f := &r.Findings[i]
+		text := f.Title + ": " + f.Message
+		if f.Remediation != "" {
+			text += " Fix: " + f.Remediation
+		}
+		res := sarifResult{Message: sarifText{Text: text}, Locations: []sarifLocation{s.loc(f.Resource, "")},
+			PartialFingerprints: sarifFingerprint(f.RuleID, f.Resource, f.ID),
+			Properties:          map[string]any{"trustmap/id": f.ID, "confidence": f.Confidence, "recognized": f.Recognized}}
+		if f.Suppressed != nil {
+			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: strings.TrimSpace(f.Suppressed.Reason + " (owner " + f.Suppressed.Owner + ", expires " + f.Suppressed.Expires + ")")}}
+		}
+		return res
 	}
-	return &sarifLog{
-		Schema:  sarifSchemaURI,
-		Version: "2.1.0",
-		Runs: []sarifRun{{
-			Tool:              sarifTool{Driver: sarifDriver{Name: "trustmap", Version: r.Tool.Version, InformationURI: "https://github.com/trustmap/trustmap", Rules: rules}},
-			AutomationDetails: sarifAutomation{ID: "trustmap/" + strings.Join(r.Accounts, "+") + "/"},
-			Invocations:       []sarifInvocation{{ExecutionSuccessful: true, Notifications: notes}},
-			Results:           results,
-		}},
+	t := &r.Threats[i-len(r.Findings)]
+	text := fmt.Sprintf("%s (risk %d, %s). %s", t.Title, t.Risk, t.Severity, report.ThreatText(*t))
+	if len(t.Mitigations) > 0 {
+		text += "\nMitigations:\n- " + strings.Join(t.Mitigations, "\n- ")
 	}
+	res := sarifResult{Message: sarifText{Text: text}, Locations: []sarifLocation{s.loc(t.ResourceARN, "")},
+		PartialFingerprints: sarifFingerprint(ThreatRuleID, t.ResourceARN, t.ID),
+		Properties: map[string]any{"trustmap/id": t.ID, "stride": t.STRIDE, "likelihood": t.Likelihood, "impact": t.Impact,
+			"risk": t.Risk, "recognized": t.Recognized}}
+	if j, ok := s.paths[t.AttackPath]; ok && len(r.AttackPaths[j].Steps) > 0 {
+		p := &r.AttackPaths[j]
+		tfl := []sarifThreadFlowLocation{{Location: s.loc(p.Steps[0].From, "start in "+string(p.FromZone))}}
+		for _, st := range p.Steps {
+			tfl = append(tfl, sarifThreadFlowLocation{Location: s.loc(st.To, st.Edge.String()+" "+report.Name(st.To, nodeOf(in, st.To)))})
+		}
+		res.CodeFlows = []sarifCodeFlow{{Message: sarifText{Text: "attack path " + p.ID}, ThreadFlows: []sarifThreadFlow{{Locations: tfl}}}}
+	}
+	return res
+}
+
+// loc points at the snapshot file, line 1, and names the resource arn as a
+// logical location.
+func (s *sarifItems) loc(arn, msg string) sarifLocation {
+	l := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: s.uri}, Region: sarifRegion{StartLine: 1}}}
+	if arn != "" {
+		l.LogicalLocations = []sarifLogical{{Name: report.Name(arn, nodeOf(s.in, arn)), FullyQualifiedName: arn, Kind: "resource"}}
+	}
+	if msg != "" {
+		l.Message = &sarifText{Text: msg}
+	}
+	return l
 }
 
 func sarifRuleFor(id string, it sarifItem, a report.AnalyzerDoc) sarifRule {
