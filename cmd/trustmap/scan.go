@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -173,6 +174,7 @@ func newScanCmd(e env, g *globalOptions) *cobra.Command {
 // report formats and the stdout summary.
 func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.Snapshot, ro *reportOptions, trust *results.Trust) error {
 	trust.Now = snap.ScannedAt
+	tightenGC()
 	// The graph takes the snapshot's nodes and edges rather than a copy
 	// (tens of MB at 100,000 resources): from here on only the snapshot's
 	// other fields are read.
@@ -218,6 +220,26 @@ func analyzeAndWrite(ctx context.Context, e env, g *globalOptions, snap *graph.S
 		return &exitError{exitIncomplete, fmt.Errorf("analysis incomplete (%s): the report has what the other analyzers found; its coverage section names the failure%s", rep.IncompleteReason, gateNote(gateErr))}
 	}
 	return gateErr
+}
+
+// analysisGOGC is the garbage collector's headroom, in percent of the
+// live heap, from the resolve to the last report file; see tightenGC.
+const analysisGOGC = 50
+
+// tightenGC sets the collector's headroom to analysisGOGC for the rest of
+// the run, unless the user set GOGC. From the resolve on, the live heap is
+// mostly the graph and the analysis, which stay to the end, and what is
+// allocated on top of them is short-lived; Go's default GOGC of 100 lets
+// the heap grow to twice the live one, which at 100,000 resources is about
+// 200 MB of garbage waiting. Half that headroom cut the peak RSS of a scan
+// of the 113,654-resource benchmark account by 13 % and of an analyze by
+// 15 %, for 5–10 % more CPU (deploy/README.md). GOMEMLIMIT, when set,
+// still caps the heap as before.
+func tightenGC() {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return
+	}
+	debug.SetGCPercent(analysisGOGC)
 }
 
 // analyzeWith is the offline half of the pipeline: graph → analyzers →
