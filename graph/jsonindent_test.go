@@ -7,6 +7,38 @@ import (
 	"testing"
 )
 
+// TestIndentWriterIndentsAsTheEncoder compares indentWriter, fed in pieces
+// of every size, with json.Encoder's own SetIndent("", "  ") on values
+// whose strings hold brackets, commas, colons, quotes and backslashes.
+func TestIndentWriterIndentsAsTheEncoder(t *testing.T) {
+	values := []any{
+		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, true, 2.5e-9}},
+		[]any{map[string]any{"k\"{[,:]}": "v\\\"],:{", "<&>": "é\u2028\t\n"}, []any{[]any{[]any{}}}},
+		"a string alone",
+		42,
+		map[string]any{"nested": map[string]any{"deeper": []any{map[string]any{"x": "\\"}, map[string]any{}}}},
+	}
+	for _, v := range values {
+		want := encoded(t, v, "  ", false)
+		compact := encoded(t, v, "", false)
+		for size := 1; size <= compact.Len(); size++ {
+			var got bytes.Buffer
+			bw := bufio.NewWriter(&got)
+			iw := newIndentWriter(bw)
+			src := compact.Bytes()
+			for len(src) > 0 {
+				n := min(size, len(src))
+				iw.Write(src[:n])
+				src = src[n:]
+			}
+			bw.Flush()
+			if got.String() != want.String() {
+				t.Fatalf("%v in pieces of %d:\ngot  %q\nwant %q", v, size, got.String(), want.String())
+			}
+		}
+	}
+}
+
 type inner struct {
 	A string   `json:"a,omitempty"`
 	B []string `json:"b"`

@@ -13,7 +13,6 @@ import (
 	"github.com/trustmap/trustmap/analyzers"
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
-	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -101,7 +100,7 @@ type ASFFFindingProviderFields struct {
 // are never all in memory at once; the bytes are those json.Encoder
 // writes for the whole array, "[]" when there are none.
 func WriteASFF(w io.Writer, in report.Input) error {
-	jw := jsonstream.New(w, false)
+	jw := graph.NewJSONWriter(w, false)
 	jw.Array()
 	for f := range ASFFFindings(in) {
 		jw.Value(f)

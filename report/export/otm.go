@@ -14,7 +14,6 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
-	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/report/diagram"
 )
@@ -149,7 +148,7 @@ type otmMitigation struct {
 // written one at a time. The whole model of an account of 100,000
 // resources held 200 MB, and the encoder's copies of it three times that.
 func WriteOTMJSON(w io.Writer, in report.Input) error {
-	jw := jsonstream.New(w, false)
+	jw := graph.NewJSONWriter(w, false)
 	jw.Object()
 	newOTMDoc(in).write(otmJSON{jw})
 	jw.End()
@@ -176,8 +175,8 @@ type otmOut interface {
 	list(key string, items iter.Seq[any])
 }
 
-// otmJSON writes members and lists through a jsonstream.Writer.
-type otmJSON struct{ w *jsonstream.Writer }
+// otmJSON writes members and lists through a graph.JSONWriter.
+type otmJSON struct{ w *graph.JSONWriter }
 
 func (o otmJSON) member(key string, v any) { o.w.Member(key, v) }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
-	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 )
 
@@ -160,7 +159,7 @@ func WriteSARIF(w io.Writer, in report.Input) error {
 	order, notes := items.order()
 	rules, index := items.rules(order)
 
-	jw := jsonstream.New(w, false)
+	jw := graph.NewJSONWriter(w, false)
 	jw.Object()
 	jw.Member("$schema", sarifSchemaURI)
 	jw.Member("version", "2.1.0")

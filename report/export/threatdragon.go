@@ -7,7 +7,6 @@ import (
 
 	"github.com/trustmap/trustmap/analyzers/results"
 	"github.com/trustmap/trustmap/graph"
-	"github.com/trustmap/trustmap/internal/jsonstream"
 	"github.com/trustmap/trustmap/report"
 	"github.com/trustmap/trustmap/report/diagram"
 )
@@ -116,7 +115,7 @@ func WriteThreatDragon(w io.Writer, in report.Input) error {
 	lay := diagram.Place(m, tdGrid)
 	accounts := orNone(strings.Join(r.Accounts, ", "))
 
-	jw := jsonstream.New(w, false)
+	jw := graph.NewJSONWriter(w, false)
 	jw.Object()
 	jw.Member("version", tdVersion)
 	jw.Member("summary", tdSummary{Title: "trustmap: AWS " + accounts, Owner: r.Tool.Name,

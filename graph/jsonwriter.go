@@ -1,8 +1,4 @@
-// Package jsonstream writes large JSON documents piece by piece, indented
-// exactly as json.Encoder with SetIndent("", "  ") indents the whole
-// value, so that a writer holds one element at a time, never the document
-// or the model behind it.
-package jsonstream
+package graph
 
 import (
 	"bufio"
@@ -11,18 +7,21 @@ import (
 	"io"
 )
 
-// Writer writes one JSON document: objects and arrays are opened and
-// closed by the caller, keys written one at a time, and each value
-// marshalled on its own (encoding/json, compact) and indented on the way
-// out. The first error (from marshalling or from w) is kept; every call
+// JSONWriter writes one JSON document piece by piece, indented exactly as
+// json.Encoder with SetIndent("", "  ") indents the whole value, so that
+// the writer of a large document (the exports of report/export) holds one
+// element at a time, never the document or the model behind it. Objects
+// and arrays are opened and closed by the caller, keys written one at a
+// time, and each value marshalled on its own (encoding/json, compact) and
+// indented on the way out. The first error (from marshalling or from w) is kept; every call
 // after it does nothing, and Close returns it.
 //
 // The caller keeps the document well formed: a Key before each member of
 // an object, none in an array. Writing out of turn panics, as it is a
 // programming error, not bad input.
-type Writer struct {
+type JSONWriter struct {
 	bw    *bufio.Writer
-	out   *Indenter
+	out   *indentWriter
 	enc   *json.Encoder
 	buf   bytes.Buffer
 	open  []container
@@ -35,11 +34,11 @@ type container struct {
 	n      int // members or elements written so far
 }
 
-// New returns a Writer to w, escaping <, > and & in strings as
+// NewJSONWriter returns a JSONWriter to w, escaping <, > and & in strings as
 // json.Encoder does by default when escapeHTML is true.
-func New(w io.Writer, escapeHTML bool) *Writer {
+func NewJSONWriter(w io.Writer, escapeHTML bool) *JSONWriter {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	jw := &Writer{bw: bw, out: NewIndenter(bw)}
+	jw := &JSONWriter{bw: bw, out: newIndentWriter(bw)}
 	jw.enc = json.NewEncoder(&jw.buf)
 	jw.enc.SetEscapeHTML(escapeHTML)
 	return jw
@@ -47,15 +46,15 @@ func New(w io.Writer, escapeHTML bool) *Writer {
 
 // Object opens an object (a value: after a Key, in an array, or the
 // document itself).
-func (w *Writer) Object() { w.begin(true) }
+func (w *JSONWriter) Object() { w.begin(true) }
 
 // Array opens an array.
-func (w *Writer) Array() { w.begin(false) }
+func (w *JSONWriter) Array() { w.begin(false) }
 
 // End closes the innermost open object or array.
-func (w *Writer) End() {
+func (w *JSONWriter) End() {
 	if len(w.open) == 0 || w.keyed {
-		panic("jsonstream: End with nothing open, or after a Key")
+		panic("graph: JSONWriter: End with nothing open, or after a Key")
 	}
 	c := w.open[len(w.open)-1]
 	w.open = w.open[:len(w.open)-1]
@@ -67,9 +66,9 @@ func (w *Writer) End() {
 }
 
 // Key starts the next member of the open object.
-func (w *Writer) Key(name string) {
+func (w *JSONWriter) Key(name string) {
 	if len(w.open) == 0 || !w.open[len(w.open)-1].object || w.keyed {
-		panic("jsonstream: Key outside an object, or twice")
+		panic("graph: JSONWriter: Key outside an object, or twice")
 	}
 	w.separate()
 	w.marshal(name)
@@ -78,22 +77,22 @@ func (w *Writer) Key(name string) {
 }
 
 // Value writes v, marshalled whole, as the next value.
-func (w *Writer) Value(v any) {
+func (w *JSONWriter) Value(v any) {
 	w.startValue()
 	w.marshal(v)
 }
 
 // Member writes a key and its value.
-func (w *Writer) Member(name string, v any) {
+func (w *JSONWriter) Member(name string, v any) {
 	w.Key(name)
 	w.Value(v)
 }
 
 // Close ends the document (every container must be closed), writes the
 // final newline json.Encoder writes, flushes, and returns the first error.
-func (w *Writer) Close() error {
+func (w *JSONWriter) Close() error {
 	if len(w.open) != 0 || w.keyed {
-		panic("jsonstream: Close with a container open")
+		panic("graph: JSONWriter: Close with a container open")
 	}
 	w.raw([]byte{'\n'})
 	if w.err != nil {
@@ -103,9 +102,9 @@ func (w *Writer) Close() error {
 }
 
 // Err returns the first error so far, so that a long stream can stop early.
-func (w *Writer) Err() error { return w.err }
+func (w *JSONWriter) Err() error { return w.err }
 
-func (w *Writer) begin(object bool) {
+func (w *JSONWriter) begin(object bool) {
 	w.startValue()
 	if object {
 		w.raw([]byte{'{'})
@@ -117,20 +116,20 @@ func (w *Writer) begin(object bool) {
 
 // startValue writes the comma before an array's next element and checks
 // that an object's member has its key.
-func (w *Writer) startValue() {
+func (w *JSONWriter) startValue() {
 	if w.keyed {
 		w.keyed = false
 		return
 	}
 	if len(w.open) > 0 {
 		if w.open[len(w.open)-1].object {
-			panic("jsonstream: a value in an object without a Key")
+			panic("graph: JSONWriter: a value in an object without a Key")
 		}
 		w.separate()
 	}
 }
 
-func (w *Writer) separate() {
+func (w *JSONWriter) separate() {
 	c := &w.open[len(w.open)-1]
 	if c.n > 0 {
 		w.raw([]byte{','})
@@ -138,7 +137,7 @@ func (w *Writer) separate() {
 	c.n++
 }
 
-func (w *Writer) marshal(v any) {
+func (w *JSONWriter) marshal(v any) {
 	if w.err != nil {
 		return
 	}
@@ -150,7 +149,7 @@ func (w *Writer) marshal(v any) {
 	w.raw(bytes.TrimSuffix(w.buf.Bytes(), []byte{'\n'}))
 }
 
-func (w *Writer) raw(p []byte) {
+func (w *JSONWriter) raw(p []byte) {
 	if w.err != nil {
 		return
 	}

@@ -1,4 +1,4 @@
-package jsonstream
+package graph
 
 import (
 	"bytes"
@@ -11,19 +11,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestWriterWritesWhatTheEncoderWould builds random documents (objects,
+// TestJSONWriterWritesWhatTheEncoderWould builds random documents (objects,
 // arrays, empty ones, strings with brackets, quotes and HTML characters)
-// and writes each through the Writer, opening some containers piece by
+// and writes each through the JSONWriter, opening some containers piece by
 // piece and marshalling others whole, with HTML escaping on and off: the
 // bytes must be json.Encoder's with SetIndent("", "  ").
-func TestWriterWritesWhatTheEncoderWould(t *testing.T) {
+func TestJSONWriterWritesWhatTheEncoderWould(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 300 {
 		v := randomValue(rng, 0)
 		for _, esc := range []bool{true, false} {
 			want := encoded(t, v, "  ", esc)
 			var got bytes.Buffer
-			w := New(&got, esc)
+			w := NewJSONWriter(&got, esc)
 			stream(w, v, rng)
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
@@ -66,7 +66,7 @@ func randomValue(rng *rand.Rand, depth int) any {
 
 // stream writes v through w: containers opened piece by piece, or (at
 // random) marshalled whole by Value.
-func stream(w *Writer, v any, rng *rand.Rand) {
+func stream(w *JSONWriter, v any, rng *rand.Rand) {
 	whole := rng.IntN(3) == 0
 	switch v := v.(type) {
 	case map[string]any:
@@ -104,11 +104,11 @@ func stream(w *Writer, v any, rng *rand.Rand) {
 	}
 }
 
-// TestWriterKeepsTheFirstError: a value encoding/json refuses stops the
+// TestJSONWriterKeepsTheFirstError: a value encoding/json refuses stops the
 // document, and Close reports why.
-func TestWriterKeepsTheFirstError(t *testing.T) {
+func TestJSONWriterKeepsTheFirstError(t *testing.T) {
 	var got bytes.Buffer
-	w := New(&got, false)
+	w := NewJSONWriter(&got, false)
 	w.Object()
 	w.Member("ok", 1)
 	w.Member("bad", func() {})
@@ -127,10 +127,10 @@ type failing struct{}
 
 func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
-// TestWriterReportsAWriteError: the destination's error comes back from
+// TestJSONWriterReportsAWriteError: the destination's error comes back from
 // Close (and Err, once the buffer has been flushed into it).
-func TestWriterReportsAWriteError(t *testing.T) {
-	w := New(failing{}, false)
+func TestJSONWriterReportsAWriteError(t *testing.T) {
+	w := NewJSONWriter(failing{}, false)
 	w.Array()
 	for range 20000 { // more than the 64 KiB buffer
 		w.Value("0123456789")
