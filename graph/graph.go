@@ -144,10 +144,11 @@ func (g *Graph) build() {
 	}
 }
 
-// sortLarge sorts s as slices.SortFunc(s, cmp) would, to the same order
-// (equal elements included: pdqsort's moves depend only on the comparisons,
-// which are the same), but sorts int32 indexes and then moves each element
-// once, instead of swapping elements of hundreds of bytes all along.
+// sortLarge sorts s by cmp, keeping equal elements in their order (as
+// slices.SortStableFunc does), but sorts int32 indexes and then moves each
+// element once, instead of swapping elements of hundreds of bytes all
+// along. Stable, because equal edges are merged in the order they were
+// added (mergeSorted), as the builder once merged them on arrival.
 func sortLarge[T any](s []T, cmp func(a, b *T) int) {
 	if len(s) < 2 {
 		return
@@ -156,7 +157,12 @@ func sortLarge[T any](s []T, cmp func(a, b *T) int) {
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(a, b int32) int { return cmp(&s[a], &s[b]) })
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmp(&s[a], &s[b]); c != 0 {
+			return c
+		}
+		return int(a - b) // distinct indexes never overflow this
+	})
 	// Position i takes s[idx[i]]: follow each cycle of the permutation.
 	for i := range idx {
 		if idx[i] < 0 || int(idx[i]) == i {
