@@ -98,6 +98,9 @@ func (b *Builder) AddScope(account, region string) {
 func (b *Builder) Freeze(tool Tool, scannedAt time.Time) *Snapshot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.edges == nil {
+		b.edges = []Edge{} // "edges": [], not null, for an account with none
+	}
 	s := &Snapshot{
 		SchemaVersion: SchemaVersion,
 		Tool:          tool,

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +73,21 @@ func TestBuilderMergesEqualEdgesInTheOrderAdded(t *testing.T) {
 		}
 		if len(b.Freeze(Tool{}, time.Time{}).Edges) != 0 {
 			t.Error("a second Freeze found edges: Freeze must leave the builder empty")
+		}
+	}
+}
+
+// TestAnEmptyBuilderWritesEmptyLists: an account with nothing in it (an
+// empty member of an organization) has "nodes": [] and "edges": [] in its
+// part, as before the builder kept arrays, not null.
+func TestAnEmptyBuilderWritesEmptyLists(t *testing.T) {
+	var buf bytes.Buffer
+	if err := NewBuilder().Freeze(Tool{Name: "trustmap"}, time.Time{}).Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"nodes": []`, `"edges": []`, `"coverage": []`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the empty snapshot has no %s:\n%s", want, buf.String())
 		}
 	}
 }
