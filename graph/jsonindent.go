@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bufio"
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"io"
@@ -14,42 +13,24 @@ import (
 
 // EncodeIndented writes v indented by two spaces with a final newline, as
 // json.Encoder with SetIndent("", "  ") (and SetEscapeHTML(escapeHTML))
-// writes it, and streams: when v is a struct or a pointer to one, its
-// fields are marshalled one at a time and the elements of its slice
-// fields one at a time, so what is in memory at once is one element's
-// JSON, not the whole document. EncodeIndented flushes w. Snapshot.Write
-// and report.json use it: a large account's snapshot or report is over
-// 100 MB.
-func EncodeIndented(w *bufio.Writer, v any, escapeHTML bool) error {
-	s := &structStreamer{out: newIndentWriter(w)}
-	s.enc = json.NewEncoder(&s.buf)
-	s.enc.SetEscapeHTML(escapeHTML)
+// writes it, and streams through a JSONWriter: when v is a struct or a
+// pointer to one, its fields are marshalled one at a time and the elements
+// of its slice fields one at a time, so what is in memory at once is one
+// element's JSON, not the whole document. EncodeIndented flushes what it
+// wrote into w. Snapshot.Write and report.json use it: a large account's
+// snapshot or report is over 100 MB.
+func EncodeIndented(w io.Writer, v any, escapeHTML bool) error {
+	jw := NewJSONWriter(w, escapeHTML)
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
 	}
-	var err error
 	if rv.Kind() == reflect.Struct {
-		err = s.object(rv)
+		streamObject(jw, rv)
 	} else {
-		err = s.value(reflect.ValueOf(v))
+		jw.Value(v)
 	}
-	if err != nil {
-		return err
-	}
-	if _, err := s.out.Write([]byte{'\n'}); err != nil {
-		return err
-	}
-	return w.Flush()
-}
-
-// structStreamer writes a struct as encoding/json would (field order,
-// names, omitempty, `json:"-"`), marshalling each field on its own and
-// each element of a slice field on its own.
-type structStreamer struct {
-	out io.Writer
-	enc *json.Encoder
-	buf bytes.Buffer
+	return jw.Close()
 }
 
 var (
@@ -57,15 +38,15 @@ var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-func (s *structStreamer) object(v reflect.Value) error {
+// streamObject writes a struct as encoding/json would (field order,
+// names, omitempty, `json:"-"`), each field on its own (streamField).
+func streamObject(jw *JSONWriter, v reflect.Value) {
 	t := v.Type()
 	if t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) || hasEmbedded(t) {
-		return s.value(v) // its own encoding, or embedded fields' promotion rules: whole
+		jw.Value(v.Interface()) // its own encoding, or embedded fields' promotion rules: whole
+		return
 	}
-	if _, err := s.out.Write([]byte{'{'}); err != nil {
-		return err
-	}
-	first := true
+	jw.Object()
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -83,58 +64,28 @@ func (s *structStreamer) object(v reflect.Value) error {
 		if strings.Contains(","+opts+",", ",omitempty,") && isEmpty(fv) {
 			continue
 		}
-		if !first {
-			if _, err := s.out.Write([]byte{','}); err != nil {
-				return err
-			}
-		}
-		first = false
-		if err := s.value(reflect.ValueOf(name)); err != nil {
-			return err
-		}
-		if _, err := s.out.Write([]byte{':'}); err != nil {
-			return err
-		}
-		if err := s.field(fv); err != nil {
-			return err
-		}
+		jw.Key(name)
+		streamField(jw, fv)
 	}
-	_, err := s.out.Write([]byte{'}'})
-	return err
+	jw.End()
 }
 
-// field writes a slice element by element, anything else whole.
-func (s *structStreamer) field(v reflect.Value) error {
+// streamField writes a slice element by element, anything else whole.
+func streamField(jw *JSONWriter, v reflect.Value) {
 	t := v.Type()
 	if t.Kind() != reflect.Slice || v.IsNil() || t.Elem().Kind() == reflect.Uint8 ||
 		t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
-		return s.value(v)
+		jw.Value(v.Interface())
+		return
 	}
-	if _, err := s.out.Write([]byte{'['}); err != nil {
-		return err
-	}
+	jw.Array()
 	for i := range v.Len() {
-		if i > 0 {
-			if _, err := s.out.Write([]byte{','}); err != nil {
-				return err
-			}
+		if jw.Err() != nil {
+			break // the document is lost; close it without marshalling the rest
 		}
-		if err := s.value(v.Index(i)); err != nil {
-			return err
-		}
+		jw.Value(v.Index(i).Interface())
 	}
-	_, err := s.out.Write([]byte{']'})
-	return err
-}
-
-// value marshals v compactly (without the Encoder's newline).
-func (s *structStreamer) value(v reflect.Value) error {
-	s.buf.Reset()
-	if err := s.enc.Encode(v.Interface()); err != nil {
-		return err
-	}
-	_, err := s.out.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte{'\n'}))
-	return err
+	jw.End()
 }
 
 func hasEmbedded(t reflect.Type) bool {

@@ -35,9 +35,13 @@ type container struct {
 }
 
 // NewJSONWriter returns a JSONWriter to w, escaping <, > and & in strings as
-// json.Encoder does by default when escapeHTML is true.
+// json.Encoder does by default when escapeHTML is true. It buffers what it
+// writes, in w itself when w is a *bufio.Writer; Close flushes it.
 func NewJSONWriter(w io.Writer, escapeHTML bool) *JSONWriter {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
 	jw := &JSONWriter{bw: bw, out: newIndentWriter(bw)}
 	jw.enc = json.NewEncoder(&jw.buf)
 	jw.enc.SetEscapeHTML(escapeHTML)

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bufio"
 	"io"
 	"time"
 )
@@ -71,7 +70,7 @@ type Gap struct {
 // or edge at a time is marshalled, not the whole snapshot (over 100 MB
 // for an account of 100,000 resources).
 func (s *Snapshot) Write(w io.Writer) error {
-	return EncodeIndented(bufio.NewWriterSize(w, 64<<10), s, true)
+	return EncodeIndented(w, s, true)
 }
 
 // ReadSnapshot decodes a snapshot and refuses one of another schema

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"io"
 
 	"github.com/trustmap/trustmap/graph"
@@ -15,5 +14,5 @@ import (
 // element's JSON, not the whole document (over 70 MB compact for an
 // account of 100,000 resources).
 func WriteJSON(w io.Writer, in Input) error {
-	return graph.EncodeIndented(bufio.NewWriterSize(w, 64<<10), in.Report, false)
+	return graph.EncodeIndented(w, in.Report, false)
 }
