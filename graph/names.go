@@ -62,6 +62,14 @@ func (b *codebook) must(name string) uint16 {
 	return c
 }
 
+// compare orders two codes by their names.
+func (b *codebook) compare(x, y uint16) int {
+	if x == y {
+		return 0
+	}
+	return strings.Compare(b.name(x), b.name(y))
+}
+
 func (b *codebook) name(c uint16) string {
 	names := *b.names.Load()
 	if int(c) < len(names) {
@@ -79,12 +87,7 @@ var (
 func (k EdgeKind) String() string { return edgeKinds.name(uint16(k)) }
 
 // Compare orders kinds by name.
-func (k EdgeKind) Compare(o EdgeKind) int {
-	if k == o {
-		return 0
-	}
-	return strings.Compare(k.String(), o.String())
-}
+func (k EdgeKind) Compare(o EdgeKind) int { return edgeKinds.compare(uint16(k), uint16(o)) }
 
 // EdgeKindNamed returns the kind of that name, registering a name this
 // build does not declare.
@@ -109,12 +112,7 @@ func edgeKind(name string) EdgeKind { return EdgeKind(edgeKinds.must(name)) }
 func (v Via) String() string { return vias.name(uint16(v)) }
 
 // Compare orders ways in by name.
-func (v Via) Compare(o Via) int {
-	if v == o {
-		return 0
-	}
-	return strings.Compare(v.String(), o.String())
-}
+func (v Via) Compare(o Via) int { return vias.compare(uint16(v), uint16(o)) }
 
 // ViaNamed returns the way in of that name, registering a name this build
 // does not declare.
