@@ -12,6 +12,19 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// otmModel is the shape of an OTM document, members in the order
+// otmDoc.write writes them: the tests read documents back into it, and
+// encode it whole as the reference the streamed YAML must match.
+type otmModel struct {
+	OTMVersion  string          `json:"otmVersion" yaml:"otmVersion"`
+	Project     otmProject      `json:"project" yaml:"project"`
+	TrustZones  []otmTrustZone  `json:"trustZones" yaml:"trustZones"`
+	Components  []otmComponent  `json:"components" yaml:"components"`
+	Dataflows   []otmDataflow   `json:"dataflows" yaml:"dataflows"`
+	Threats     []otmThreat     `json:"threats" yaml:"threats"`
+	Mitigations []otmMitigation `json:"mitigations" yaml:"mitigations"`
+}
+
 // TestOTMYAMLStreamsWhatYAMLWouldWriteWhole writes random OTM documents
 // whose strings are hard for YAML (several lines, empty lines inside a
 // literal block, leading and trailing spaces, long lines, "true", "0.1",
